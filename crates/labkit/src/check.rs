@@ -1,0 +1,382 @@
+//! Lab checks: the registry, the outcomes, and the protocol between a
+//! module's check binary and the course tool.
+//!
+//! A **check** judges one piece of a learner's work. It has an id
+//! (`m33.a.2`: module, lab part, number), belongs to a part and a step of the
+//! lab guide, is worth some points, carries a hint that points at the concept,
+//! and names where the learner edits ([`Edit`]: file and function). Its body
+//! returns [`CheckResult`]: `Err` with a message a learner can act on when the
+//! work falls short. Write bodies with [`ensure!`](crate::ensure) and
+//! [`ensure_eq!`](crate::ensure_eq) rather than `assert!`, so that a failed
+//! expectation reads as a *fail* and a panic in learner code as a *panic*.
+//!
+//! Each module crate has a small binary whose `main` is [`main`]: it lists its
+//! checks (`list`, as JSON) or runs exactly one (`run <id>`), writing the
+//! result to the file named by `LABKIT_RESULT`. The course tool starts one
+//! process per check with a time limit, so nothing a learner writes can take
+//! the tool down: a `todo!()` becomes *not started*, a panic *panicked*, an
+//! endless loop *timed out*, a stack overflow or `process::exit` *crashed*.
+
+use std::io::Write;
+use std::panic::{self, AssertUnwindSafe};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+/// What a check body returns: `Ok(())` when the work is right, otherwise a
+/// message that says what was expected and what was found.
+pub type CheckResult = Result<(), String>;
+
+/// Where the learner edits to make a check pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edit {
+    /// Path from the workspace root, e.g. `starters/m33/index/redact.rs`.
+    pub file: &'static str,
+    /// The function to write, e.g. `redact`.
+    pub function: &'static str,
+}
+
+/// One lab check.
+#[derive(Debug, Clone, Copy)]
+pub struct Check {
+    /// Stable id: `m<module>.<part>.<n>`, e.g. `m33.a.2`.
+    pub id: &'static str,
+    /// Lab part letter as the guide names it: `A`, `B`, or `X` for the
+    /// optional challenge.
+    pub part: &'static str,
+    /// The guide's step this check belongs to (a short name).
+    pub step: &'static str,
+    /// One line saying what is checked.
+    pub title: &'static str,
+    /// Points the check is worth.
+    pub points: u32,
+    /// Where to look when stuck: the concept, not the answer.
+    pub hint: &'static str,
+    /// The learner's edit site, or `None` for a check of the course itself
+    /// (such a check is not expected to fail on an untouched starter).
+    pub edit: Option<Edit>,
+    /// The check body.
+    pub run: fn() -> CheckResult,
+}
+
+/// How a check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The work does what the check expects.
+    Pass,
+    /// The work runs but gives a wrong answer.
+    Fail,
+    /// The code reached a `todo!()`: this step has not been started.
+    NotStarted,
+    /// Learner code panicked (an `unwrap` on `None`, an index out of range…).
+    Panicked,
+    /// The check did not finish within its time limit (an endless loop?).
+    TimedOut,
+    /// The process died without reporting: a stack overflow, an abort, or a
+    /// call to `std::process::exit`.
+    Crashed,
+    /// The module did not compile, so nothing could run.
+    DidNotCompile,
+}
+
+impl Outcome {
+    /// Every outcome, in the order reports list them.
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Pass,
+        Outcome::Fail,
+        Outcome::NotStarted,
+        Outcome::Panicked,
+        Outcome::TimedOut,
+        Outcome::Crashed,
+        Outcome::DidNotCompile,
+    ];
+
+    /// The snake_case name used in JSON and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::NotStarted => "not_started",
+            Outcome::Panicked => "panicked",
+            Outcome::TimedOut => "timed_out",
+            Outcome::Crashed => "crashed",
+            Outcome::DidNotCompile => "did_not_compile",
+        }
+    }
+}
+
+/// A check's metadata as the check binary lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInfo {
+    pub id: String,
+    pub part: String,
+    pub step: String,
+    pub title: String,
+    pub points: u32,
+    pub hint: String,
+    pub file: Option<String>,
+    pub function: Option<String>,
+}
+
+impl From<&Check> for CheckInfo {
+    fn from(c: &Check) -> Self {
+        Self {
+            id: c.id.to_string(),
+            part: c.part.to_string(),
+            step: c.step.to_string(),
+            title: c.title.to_string(),
+            points: c.points,
+            hint: c.hint.to_string(),
+            file: c.edit.map(|e| e.file.to_string()),
+            function: c.edit.map(|e| e.function.to_string()),
+        }
+    }
+}
+
+/// What a check process reports about the one check it ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildReport {
+    pub outcome: Outcome,
+    pub message: Option<String>,
+}
+
+/// Environment variable naming the file a check process writes its
+/// [`ChildReport`] to.
+pub const RESULT_ENV: &str = "LABKIT_RESULT";
+
+/// Fails the check with a formatted message unless `cond` holds.
+///
+/// ```
+/// fn body(x: u32) -> labkit::CheckResult {
+///     labkit::ensure!(x > 2, "expected more than 2, got {x}");
+///     Ok(())
+/// }
+/// assert!(body(3).is_ok());
+/// assert_eq!(body(1).unwrap_err(), "expected more than 2, got 1");
+/// ```
+#[macro_export]
+macro_rules! ensure {
+    ($cond:expr, $($msg:tt)+) => {
+        if !$cond {
+            return Err(format!($($msg)+));
+        }
+    };
+}
+
+/// Fails the check unless `got == expected`, showing both values.
+///
+/// ```
+/// fn body(got: u32) -> labkit::CheckResult {
+///     labkit::ensure_eq!(got, 4, "2 + 2");
+///     Ok(())
+/// }
+/// assert!(body(5).unwrap_err().contains("expected: 4"));
+/// ```
+#[macro_export]
+macro_rules! ensure_eq {
+    ($got:expr, $expected:expr, $($msg:tt)+) => {
+        match (&$got, &$expected) {
+            (got, expected) => {
+                if got != expected {
+                    return Err(format!(
+                        "{}\n  expected: {:?}\n       got: {:?}",
+                        format!($($msg)+),
+                        expected,
+                        got
+                    ));
+                }
+            }
+        }
+    };
+}
+
+/// Compares a trace the learner's code produced with the reference snapshot
+/// (the text of an insta `.snap` file) and fails with a readable diff.
+pub fn compare_with_snapshot(actual: &str, snap_file: &str) -> CheckResult {
+    let expected = snapshot_body(snap_file);
+    let diff = crate::diff::diff_lines(expected.trim_end(), actual.trim_end(), 2);
+    if diff.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "your trace differs from the reference trace:\n{diff}"
+        ))
+    }
+}
+
+/// The content of an insta `.snap` file without its `---` header.
+pub fn snapshot_body(snap_file: &str) -> &str {
+    if let Some(rest) = snap_file.strip_prefix("---\n") {
+        if let Some(end) = rest.find("\n---\n") {
+            return &rest[end + 5..];
+        }
+    }
+    snap_file
+}
+
+static LAST_PANIC: Mutex<Option<(String, Option<String>)>> = Mutex::new(None);
+
+fn is_todo(message: &str) -> bool {
+    message.starts_with("not yet implemented") || message.starts_with("not implemented")
+}
+
+/// Runs one check in this process and classifies how it ended. A panic is
+/// caught here; only the process-level failures (stack overflow, exit, time
+/// limit) need the parent.
+pub fn run_in_process(check: &Check) -> ChildReport {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic with a non-text payload".to_string());
+        let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+        eprintln!(
+            "panicked at {}: {message}",
+            location.as_deref().unwrap_or("an unknown place")
+        );
+        if let Ok(mut slot) = LAST_PANIC.lock() {
+            *slot = Some((message, location));
+        }
+    }));
+    let result = panic::catch_unwind(AssertUnwindSafe(check.run));
+    panic::set_hook(previous);
+    match result {
+        Ok(Ok(())) => ChildReport {
+            outcome: Outcome::Pass,
+            message: None,
+        },
+        Ok(Err(message)) => ChildReport {
+            outcome: Outcome::Fail,
+            message: Some(message),
+        },
+        Err(_) => {
+            let (message, location) = LAST_PANIC
+                .lock()
+                .ok()
+                .and_then(|mut s| s.take())
+                .unwrap_or_else(|| ("panicked".to_string(), None));
+            if is_todo(&message) {
+                ChildReport {
+                    outcome: Outcome::NotStarted,
+                    message: Some(message),
+                }
+            } else {
+                let at = location.map(|l| format!(" (at {l})")).unwrap_or_default();
+                ChildReport {
+                    outcome: Outcome::Panicked,
+                    message: Some(format!("{message}{at}")),
+                }
+            }
+        }
+    }
+}
+
+/// The `main` of a module's check binary.
+///
+/// - `list` prints every check's [`CheckInfo`] as a JSON array.
+/// - `run <id>` runs one check and writes its [`ChildReport`] as JSON to the
+///   file named by `LABKIT_RESULT` (or to stdout when it is unset).
+pub fn main(checks: &[Check]) -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["list"] => {
+            let infos: Vec<CheckInfo> = checks.iter().map(CheckInfo::from).collect();
+            match serde_json::to_string_pretty(&infos) {
+                Ok(json) => {
+                    println!("{json}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("cannot list checks: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        ["run", id] => {
+            let Some(check) = checks.iter().find(|c| c.id == *id) else {
+                let ids: Vec<&str> = checks.iter().map(|c| c.id).collect();
+                eprintln!("no check `{id}`; this binary has: {}", ids.join(", "));
+                return ExitCode::from(2);
+            };
+            let report = run_in_process(check);
+            let json = match serde_json::to_string(&report) {
+                Ok(j) => j,
+                Err(e) => {
+                    eprintln!("cannot encode the result: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let _ = std::io::stdout().flush();
+            match std::env::var_os(RESULT_ENV) {
+                Some(path) => match std::fs::write(&path, json) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("cannot write the result to {}: {e}", path.to_string_lossy());
+                        ExitCode::FAILURE
+                    }
+                },
+                None => {
+                    println!("{json}");
+                    ExitCode::SUCCESS
+                }
+            }
+        }
+        _ => {
+            eprintln!(
+                "usage: {} list | run <check-id>\n(the course tool runs this for you: cargo xtask lab <module>)",
+                std::env::args().next().unwrap_or_else(|| "checks".into())
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(run: fn() -> CheckResult) -> Check {
+        Check {
+            id: "t.a.1",
+            part: "A",
+            step: "s",
+            title: "t",
+            points: 1,
+            hint: "h",
+            edit: None,
+            run,
+        }
+    }
+
+    #[test]
+    fn classifies_in_process_outcomes() {
+        assert_eq!(run_in_process(&check(|| Ok(()))).outcome, Outcome::Pass);
+        let r = run_in_process(&check(|| Err("nope".into())));
+        assert_eq!((r.outcome, r.message.as_deref()), (Outcome::Fail, Some("nope")));
+        let r = run_in_process(&check(|| todo!("redact: find the e-mails")));
+        assert_eq!(r.outcome, Outcome::NotStarted);
+        assert!(r.message.unwrap_or_default().contains("redact: find the e-mails"));
+        let r = run_in_process(&check(|| {
+            let v: Vec<u8> = Vec::new();
+            let i = v.len() + 3;
+            let _ = v[i];
+            Ok(())
+        }));
+        assert_eq!(r.outcome, Outcome::Panicked);
+        assert!(r.message.unwrap_or_default().contains("index out of bounds"));
+    }
+
+    #[test]
+    fn snapshot_header_is_stripped() {
+        let snap = "---\nsource: x.rs\nexpression: t\n---\nline 1\nline 2\n";
+        assert_eq!(snapshot_body(snap), "line 1\nline 2\n");
+        assert!(compare_with_snapshot("line 1\nline 2", snap).is_ok());
+        let err = compare_with_snapshot("line 1\nline two", snap).unwrap_err();
+        assert!(err.contains("- line 2") && err.contains("+ line two"), "{err}");
+    }
+}
