@@ -4,7 +4,5 @@
 /// by the budget, `1 − SLO`. A burn rate of 1 spends exactly the whole budget
 /// over the SLO period.
 pub fn burn_rate(error_ratio: f64, slo_target: f64) -> f64 {
-    // BEGIN SOLUTION burn_rate: divide the observed error ratio by the error budget
-    error_ratio / (1.0 - slo_target)
-    // END SOLUTION
+    todo!("burn_rate: divide the observed error ratio by the error budget")
 }

@@ -1,0 +1,223 @@
+//! Building a module's check binaries with cargo, and reading what cargo
+//! says back: the binaries it made, and for a package that did not compile,
+//! the compiler's first error as `file:line: message`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+/// Which variant of the learner's files to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// The learner's files (`starters/`).
+    Starter,
+    /// The reference files (`solutions/`).
+    Solution,
+}
+
+impl Variant {
+    /// Each variant has its own target directory, so swapping back and forth
+    /// never rebuilds what the other one already built.
+    pub fn target_dir(self, root: &Path) -> PathBuf {
+        match self {
+            Variant::Starter => root.join("target"),
+            Variant::Solution => root.join("target").join("solution"),
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::Starter => "starter",
+            Variant::Solution => "solution",
+        }
+    }
+}
+
+/// A package that did not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// `file:line: message` of the first error.
+    pub first: String,
+    /// The compiler's full rendering of that error.
+    pub rendered: String,
+}
+
+/// What a build produced.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// Binary name → path of the executable.
+    pub binaries: BTreeMap<String, PathBuf>,
+    /// Package name → its first compile error.
+    pub errors: BTreeMap<String, CompileError>,
+    /// What cargo printed on stderr when it failed for a reason other than a
+    /// compile error (a broken manifest, a missing dependency…).
+    pub cargo_stderr: Option<String>,
+}
+
+/// What one cargo build asks for.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub packages: Vec<&'a str>,
+    pub bins: Vec<&'a str>,
+    pub features: Vec<String>,
+    pub variant: Variant,
+}
+
+#[derive(Deserialize)]
+struct Line {
+    reason: String,
+    #[serde(default)]
+    manifest_path: Option<String>,
+    #[serde(default)]
+    target: Option<Target>,
+    #[serde(default)]
+    executable: Option<String>,
+    #[serde(default)]
+    message: Option<Diagnostic>,
+}
+
+#[derive(Deserialize)]
+struct Target {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Diagnostic {
+    level: String,
+    message: String,
+    #[serde(default)]
+    rendered: Option<String>,
+    #[serde(default)]
+    spans: Vec<Span>,
+}
+
+#[derive(Deserialize)]
+struct Span {
+    file_name: String,
+    line_start: u64,
+    is_primary: bool,
+}
+
+/// Runs one `cargo build` for the request from the workspace `root`.
+/// `--keep-going` lets the packages that compile be built even when another
+/// one does not, so one broken module never hides the others' results.
+pub fn build(root: &Path, req: &Request<'_>) -> Result<Built> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root)
+        .args(["build", "--quiet", "--keep-going", "--message-format=json"])
+        .arg("--target-dir")
+        .arg(req.variant.target_dir(root));
+    for p in &req.packages {
+        cmd.args(["-p", p]);
+    }
+    for b in &req.bins {
+        cmd.args(["--bin", b]);
+    }
+    let mut features = req.features.clone();
+    if req.variant == Variant::Solution {
+        features.extend(req.packages.iter().map(|p| format!("{p}/solution")));
+    }
+    if !features.is_empty() {
+        cmd.arg("--features").arg(features.join(","));
+    }
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .context("cannot run cargo: is the Rust toolchain installed and on PATH?")?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut built = parse(root, &stdout);
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        if built.errors.is_empty() {
+            if stderr.is_empty() {
+                bail!("cargo build failed without saying why (exit status {})", out.status);
+            }
+            built.cargo_stderr = Some(stderr);
+        }
+    }
+    Ok(built)
+}
+
+/// Reads cargo's JSON messages.
+fn parse(root: &Path, stdout: &str) -> Built {
+    let mut built = Built::default();
+    for line in stdout.lines() {
+        let Ok(msg) = serde_json::from_str::<Line>(line) else {
+            continue;
+        };
+        match msg.reason.as_str() {
+            "compiler-artifact" => {
+                if let (Some(exe), Some(target)) = (msg.executable, msg.target) {
+                    built.binaries.insert(target.name, PathBuf::from(exe));
+                }
+            }
+            "compiler-message" => {
+                let Some(diag) = msg.message else { continue };
+                if diag.level != "error" {
+                    continue;
+                }
+                let Some(span) = diag.spans.iter().find(|s| s.is_primary) else {
+                    continue; // "aborting due to …" summaries have no span
+                };
+                let package = msg
+                    .manifest_path
+                    .as_deref()
+                    .and_then(package_of_manifest)
+                    .unwrap_or_else(|| "(unknown package)".to_string());
+                let file = relative(root, &span.file_name);
+                built.errors.entry(package).or_insert(CompileError {
+                    first: format!("{file}:{}: {}", span.line_start, diag.message),
+                    rendered: diag.rendered.unwrap_or_default(),
+                });
+            }
+            _ => {}
+        }
+    }
+    built
+}
+
+/// Every package of the workspace lives in a directory named after it.
+fn package_of_manifest(manifest: &str) -> Option<String> {
+    let dir = Path::new(manifest).parent()?.file_name()?.to_str()?;
+    Some(dir.to_string())
+}
+
+fn relative(root: &Path, file: &str) -> String {
+    let p = Path::new(file);
+    let rel = p.strip_prefix(root).unwrap_or(p);
+    // The crates include learner files with `../../../starters/…` paths.
+    let s = rel.to_string_lossy().replace('\\', "/");
+    match s.find("starters/").or_else(|| s.find("solutions/")) {
+        Some(i) if s[..i].chars().all(|c| c == '.' || c == '/') || s.starts_with("crates/") => {
+            s[i..].to_string()
+        }
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_artifacts_and_first_errors() {
+        let root = Path::new("/w");
+        let out = r#"{"reason":"compiler-artifact","manifest_path":"/w/crates/desk/Cargo.toml","target":{"name":"checks-m32"},"executable":"/w/target/debug/checks-m32"}
+{"reason":"compiler-message","manifest_path":"/w/crates/index-ops/Cargo.toml","target":{"name":"index_ops"},"message":{"level":"warning","message":"unused","rendered":"w","spans":[{"file_name":"x.rs","line_start":1,"is_primary":true}]}}
+{"reason":"compiler-message","manifest_path":"/w/crates/index-ops/Cargo.toml","target":{"name":"index_ops"},"message":{"level":"error","message":"mismatched types","rendered":"error[E0308]: mismatched types","spans":[{"file_name":"crates/index-ops/src/../../../starters/m33/index/redact.rs","line_start":12,"is_primary":true}]}}
+{"reason":"compiler-message","manifest_path":"/w/crates/index-ops/Cargo.toml","target":{"name":"index_ops"},"message":{"level":"error","message":"second","rendered":"","spans":[{"file_name":"a.rs","line_start":3,"is_primary":true}]}}
+{"reason":"compiler-message","manifest_path":"/w/crates/index-ops/Cargo.toml","target":{"name":"index_ops"},"message":{"level":"error","message":"aborting due to 2 previous errors","rendered":"","spans":[]}}
+not json at all
+{"reason":"build-finished","success":false}"#;
+        let b = parse(root, out);
+        assert_eq!(b.binaries["checks-m32"], PathBuf::from("/w/target/debug/checks-m32"));
+        assert_eq!(b.errors.len(), 1);
+        assert_eq!(
+            b.errors["index-ops"].first,
+            "starters/m33/index/redact.rs:12: mismatched types"
+        );
+    }
+}

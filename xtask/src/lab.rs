@@ -1,0 +1,221 @@
+//! Building a module and running its checks: the engine behind `lab`,
+//! `check` and `verify`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use labkit::check::{CheckInfo, Outcome};
+
+use crate::cargo::{self, Built, CompileError, Request, Variant};
+use crate::catalog;
+use crate::modules::Module;
+use crate::runner::{self, Limits, Verdict};
+
+/// One check and how it ended.
+#[derive(Debug, Clone)]
+pub struct CheckRun {
+    /// The check binary that holds it.
+    pub bin: &'static str,
+    pub info: CheckInfo,
+    pub verdict: Verdict,
+}
+
+impl CheckRun {
+    /// Optional-challenge checks (part `X`) earn bonus points and are not
+    /// needed for a module to be complete.
+    pub fn optional(&self) -> bool {
+        self.info.part == "X"
+    }
+    pub fn passed(&self) -> bool {
+        self.verdict.outcome == Outcome::Pass
+    }
+    pub fn earned(&self) -> u32 {
+        if self.passed() {
+            self.info.points
+        } else {
+            0
+        }
+    }
+}
+
+/// Everything known about one module after a run.
+#[derive(Debug, Clone)]
+pub struct ModuleRun {
+    pub module: &'static Module,
+    pub variant: Variant,
+    pub checks: Vec<CheckRun>,
+    /// The first compile error, when some of the module did not compile.
+    pub compile_error: Option<CompileError>,
+}
+
+impl ModuleRun {
+    pub fn required(&self) -> impl Iterator<Item = &CheckRun> {
+        self.checks.iter().filter(|c| !c.optional())
+    }
+    pub fn passed(&self) -> usize {
+        self.required().filter(|c| c.passed()).count()
+    }
+    pub fn total(&self) -> usize {
+        self.required().count()
+    }
+    pub fn points(&self) -> u32 {
+        self.required().map(CheckRun::earned).sum()
+    }
+    pub fn max_points(&self) -> u32 {
+        self.required().map(|c| c.info.points).sum()
+    }
+    pub fn bonus(&self) -> (u32, u32) {
+        let opt: Vec<&CheckRun> = self.checks.iter().filter(|c| c.optional()).collect();
+        (opt.iter().map(|c| c.earned()).sum(), opt.iter().map(|c| c.info.points).sum())
+    }
+    /// Complete when every required check passes.
+    pub fn complete(&self) -> bool {
+        self.compile_error.is_none() && !self.checks.is_empty() && self.required().all(|c| c.passed())
+    }
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub variant: Variant,
+    /// Run the capstone on the reference M31–M33.
+    pub reference_parts: bool,
+    pub limits: Limits,
+    pub jobs: usize,
+}
+
+/// Features a module's build needs beyond its variant.
+fn features(module: &Module, opts: &Options) -> Vec<String> {
+    let mut f: Vec<String> = module.starter_features.iter().map(|s| s.to_string()).collect();
+    if opts.reference_parts && module.name == "m34" {
+        f.push("capstone/reference-parts".into());
+    }
+    f
+}
+
+/// Builds the given modules in one cargo invocation (modules whose features
+/// would unify differently must be built in separate calls).
+pub fn build_modules(root: &Path, modules: &[&'static Module], opts: &Options) -> Result<Built> {
+    let mut req = Request {
+        packages: Vec::new(),
+        bins: Vec::new(),
+        features: Vec::new(),
+        variant: opts.variant,
+    };
+    for m in modules {
+        for u in m.units {
+            req.packages.push(u.package);
+            req.bins.push(u.bin);
+        }
+        req.features.extend(features(m, opts));
+    }
+    cargo::build(root, &req)
+}
+
+/// Runs every check of the modules that `built` holds binaries for, and
+/// reports those whose binaries are missing as not compiling.
+pub fn run_modules(
+    root: &Path,
+    modules: &[&'static Module],
+    built: &Built,
+    opts: &Options,
+) -> Result<Vec<ModuleRun>> {
+    let scratch = root.join("target").join("opsloop").join(format!("run-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).with_context(|| format!("creating {}", scratch.display()))?;
+    let catalog = catalog::load(root);
+
+    let mut runs = Vec::new();
+    let mut jobs: Vec<(PathBuf, String)> = Vec::new();
+    let mut slots: Vec<(usize, usize)> = Vec::new(); // (module run, check index)
+    for m in modules {
+        let mut run = ModuleRun {
+            module: m,
+            variant: opts.variant,
+            checks: Vec::new(),
+            compile_error: None,
+        };
+        for u in m.units {
+            match built.binaries.get(u.bin) {
+                Some(bin) => {
+                    let infos = runner::list(bin).map_err(anyhow::Error::msg)?;
+                    for info in infos {
+                        slots.push((runs.len(), run.checks.len()));
+                        jobs.push((bin.clone(), info.id.clone()));
+                        run.checks.push(CheckRun {
+                            bin: u.bin,
+                            info,
+                            verdict: Verdict {
+                                outcome: Outcome::Crashed,
+                                message: None,
+                                output: String::new(),
+                            },
+                        });
+                    }
+                }
+                None => {
+                    let error = built
+                        .errors
+                        .get(u.package)
+                        .or_else(|| built.errors.values().next())
+                        .cloned()
+                        .unwrap_or_else(|| CompileError {
+                            first: built
+                                .cargo_stderr
+                                .clone()
+                                .unwrap_or_else(|| format!("cargo did not build {}", u.bin)),
+                            rendered: String::new(),
+                        });
+                    for info in catalog.get(u.bin).cloned().unwrap_or_default() {
+                        run.checks.push(CheckRun {
+                            bin: u.bin,
+                            info,
+                            verdict: Verdict {
+                                outcome: Outcome::DidNotCompile,
+                                message: Some(error.first.clone()),
+                                output: String::new(),
+                            },
+                        });
+                    }
+                    run.compile_error.get_or_insert(error);
+                }
+            }
+        }
+        runs.push(run);
+    }
+    let verdicts = runner::run_all(&jobs, &scratch, opts.limits, opts.jobs);
+    for ((r, c), v) in slots.into_iter().zip(verdicts) {
+        runs[r].checks[c].verdict = v;
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(runs)
+}
+
+/// Where the progress of each module's last lab run is kept, for `cargo xtask
+/// lab` without a module.
+fn progress_file(root: &Path, module: &str, variant: Variant) -> PathBuf {
+    root.join("target")
+        .join("opsloop")
+        .join("progress")
+        .join(format!("{module}-{}.json", variant.name()))
+}
+
+/// Saves a module's progress (checks and points).
+pub fn save_progress(root: &Path, run: &ModuleRun) {
+    let p = progress_file(root, run.module.name, run.variant);
+    let mut m = BTreeMap::new();
+    m.insert("passed", run.passed() as u64);
+    m.insert("total", run.total() as u64);
+    m.insert("points", run.points() as u64);
+    m.insert("max_points", run.max_points() as u64);
+    if let (Some(dir), Ok(json)) = (p.parent(), serde_json::to_string(&m)) {
+        let _ = std::fs::create_dir_all(dir);
+        let _ = std::fs::write(p, json);
+    }
+}
+
+/// The progress saved by a module's last lab run, if any.
+pub fn load_progress(root: &Path, module: &str, variant: Variant) -> Option<BTreeMap<String, u64>> {
+    let text = std::fs::read_to_string(progress_file(root, module, variant)).ok()?;
+    serde_json::from_str(&text).ok()
+}

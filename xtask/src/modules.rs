@@ -1,0 +1,79 @@
+//! The course's modules, as the tool knows them: which packages hold each
+//! module's checks, where the learner's files and the reference files live,
+//! and where the lab guide is.
+
+/// One lab module of Part E.
+#[derive(Debug, Clone, Copy)]
+pub struct Module {
+    /// The name learners type: `m33`.
+    pub name: &'static str,
+    /// What the module is about.
+    pub title: &'static str,
+    /// The packages and check binaries, in lab-guide order.
+    pub units: &'static [Unit],
+    /// Extra cargo features for the learner's build of this module.
+    pub starter_features: &'static [&'static str],
+}
+
+/// A package and the binary that runs its checks.
+#[derive(Debug, Clone, Copy)]
+pub struct Unit {
+    pub package: &'static str,
+    pub bin: &'static str,
+}
+
+impl Module {
+    /// `starters/<name>`: the files the learner edits.
+    pub fn starters_dir(&self) -> String {
+        format!("starters/{}", self.name)
+    }
+    /// `solutions/<name>`: the reference files.
+    pub fn solutions_dir(&self) -> String {
+        format!("solutions/{}", self.name)
+    }
+    /// `labs/<name>/README.md`: the lab guide.
+    pub fn guide(&self) -> String {
+        format!("labs/{}/README.md", self.name)
+    }
+}
+
+/// Every module, in course order.
+pub const MODULES: &[Module] = &[
+    Module {
+        name: "m31",
+        title: "Incident response",
+        units: &[Unit { package: "incident", bin: "checks-m31" }],
+        starter_features: &[],
+    },
+    Module {
+        name: "m32",
+        title: "Support desk and AIOps",
+        units: &[Unit { package: "desk", bin: "checks-m32" }],
+        starter_features: &[],
+    },
+    Module {
+        name: "m33",
+        title: "Data and release operations",
+        units: &[
+            Unit { package: "index-ops", bin: "checks-m33-index" },
+            Unit { package: "release-ops", bin: "checks-m33-release" },
+        ],
+        starter_features: &[],
+    },
+    Module {
+        name: "m34",
+        title: "Capstone: the on-call shift",
+        units: &[Unit { package: "capstone", bin: "checks-m34" }],
+        starter_features: &[],
+    },
+];
+
+/// The module called `name`, if there is one.
+pub fn find(name: &str) -> Option<&'static Module> {
+    MODULES.iter().find(|m| m.name == name)
+}
+
+/// The valid module names, for error messages.
+pub fn names() -> String {
+    MODULES.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,349 @@
+//! What the tool prints: the learner's report, the grader's table, and the
+//! grader's JSON. Everything here is a pure function of the results, so it is
+//! tested against golden files.
+
+use std::fmt::Write as _;
+
+use labkit::check::Outcome;
+use serde::Serialize;
+
+use crate::cargo::Variant;
+use crate::catalog::Integrity;
+use crate::lab::{CheckRun, ModuleRun};
+
+/// Colours, used only on a terminal and never with `NO_COLOR` set.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    /// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
+    pub fn detect() -> Self {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Self {
+            color: std::io::stdout().is_terminal() && !no_color,
+        }
+    }
+    #[cfg(test)]
+    pub fn plain() -> Self {
+        Self { color: false }
+    }
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn outcome(&self, o: Outcome) -> String {
+        let label = format!("{:<15}", label(o));
+        match o {
+            Outcome::Pass => self.paint("32", &label),
+            Outcome::Fail | Outcome::Panicked | Outcome::Crashed | Outcome::TimedOut => {
+                self.paint("31", &label)
+            }
+            Outcome::NotStarted => self.paint("33", &label),
+            Outcome::DidNotCompile => self.paint("35", &label),
+        }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+}
+
+/// The word a person reads for an outcome.
+pub fn label(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "pass",
+        Outcome::Fail => "fail",
+        Outcome::NotStarted => "not started",
+        Outcome::Panicked => "panicked",
+        Outcome::TimedOut => "timed out",
+        Outcome::Crashed => "crashed",
+        Outcome::DidNotCompile => "did not compile",
+    }
+}
+
+fn part_title(part: &str) -> String {
+    if part == "X" {
+        "Optional challenge".to_string()
+    } else {
+        format!("Part {part}")
+    }
+}
+
+fn indent(text: &str, max_lines: usize) -> String {
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    let mut out = String::new();
+    for l in lines.iter().take(max_lines) {
+        let _ = writeln!(out, "        {l}");
+    }
+    if lines.len() > max_lines {
+        let _ = writeln!(out, "        … ({} more lines)", lines.len() - max_lines);
+    }
+    out
+}
+
+/// The learner's report for one module.
+pub fn lab_report(run: &ModuleRun, style: Style) -> String {
+    let m = run.module;
+    let mut out = String::new();
+    let whose = match run.variant {
+        Variant::Starter => format!("your code in {}/", m.starters_dir()),
+        Variant::Solution => format!("the reference in {}/", m.solutions_dir()),
+    };
+    let _ = writeln!(out, "{}", style.bold(&format!("{} · {} · {whose}", m.name, m.title)));
+    if let Some(err) = &run.compile_error {
+        let _ = writeln!(out, "\nThe code does not compile yet. The first error:\n");
+        let _ = writeln!(out, "{}", indent(&err.first, 3).trim_end());
+        if !err.rendered.trim().is_empty() {
+            let _ = writeln!(out);
+            out.push_str(&indent(&err.rendered, 30));
+        }
+    }
+    let mut part = "";
+    let width = run.checks.iter().map(|c| c.info.title.chars().count()).max().unwrap_or(0).min(64);
+    for c in &run.checks {
+        if c.info.part != part {
+            part = &c.info.part;
+            let _ = writeln!(out, "\n{}", style.bold(&part_title(part)));
+        }
+        let _ = writeln!(
+            out,
+            "  {} {:<8} {:<width$}  {}/{}",
+            style.outcome(c.verdict.outcome),
+            c.info.id,
+            c.info.title,
+            c.earned(),
+            c.info.points
+        );
+        if !c.passed() && c.verdict.outcome != Outcome::DidNotCompile {
+            if let Some(msg) = &c.verdict.message {
+                out.push_str(&indent(msg, 14));
+            }
+            if !c.verdict.output.trim().is_empty() && c.verdict.outcome != Outcome::NotStarted {
+                let _ = writeln!(out, "        output:");
+                out.push_str(&indent(&c.verdict.output, 10));
+            }
+        }
+    }
+    let _ = writeln!(out);
+    let (bonus, bonus_max) = run.bonus();
+    let bonus_text = if bonus_max > 0 {
+        format!(" (optional challenge: {bonus}/{bonus_max} bonus points)")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "Progress: {}/{} checks pass, {}/{} points{bonus_text}",
+        run.passed(),
+        run.total(),
+        run.points(),
+        run.max_points()
+    );
+    if let Some(err) = &run.compile_error {
+        let _ = writeln!(out, "Next: make it compile — {}", err.first.lines().next().unwrap_or(""));
+    } else if let Some(next) = next_check(run) {
+        let site = match (&next.info.file, &next.info.function) {
+            (Some(f), Some(func)) => format!("write `{func}` in {f}"),
+            _ => "see the guide".to_string(),
+        };
+        let _ = writeln!(out, "Next: {} — {site}", next.info.id);
+        let _ = writeln!(out, "  Hint: {}", next.info.hint);
+    } else if run.variant == Variant::Starter {
+        let _ = writeln!(
+            out,
+            "Every check passes. Compare your work with the reference: {}/ (diff -ru {} {})",
+            m.solutions_dir(),
+            m.starters_dir(),
+            m.solutions_dir()
+        );
+    } else {
+        let _ = writeln!(out, "Every check passes on the reference.");
+    }
+    let _ = writeln!(out, "Guide: {}", m.guide());
+    out
+}
+
+/// The first required check that does not pass, then the first optional one.
+pub fn next_check(run: &ModuleRun) -> Option<&CheckRun> {
+    run.required()
+        .find(|c| !c.passed())
+        .or_else(|| run.checks.iter().find(|c| !c.passed()))
+}
+
+/// `cargo xtask lab` without a module: each module with its last progress.
+pub fn module_list(rows: &[(&str, &str, Option<(u64, u64, u64, u64)>)]) -> String {
+    let mut out = String::from("Modules (progress as of your last `cargo xtask lab <module>`):\n\n");
+    for (name, title, progress) in rows {
+        let p = match progress {
+            Some((passed, total, points, max)) => {
+                let done = if passed == total && *total > 0 { "  done" } else { "" };
+                format!("{passed}/{total} checks, {points}/{max} points{done}")
+            }
+            None => "not run yet".to_string(),
+        };
+        let _ = writeln!(out, "  {name}  {title:<32} {p}");
+    }
+    out.push_str("\nRun one: cargo xtask lab m33   (add --watch to re-run on every save)\n");
+    out
+}
+
+/// The grader's table.
+pub fn score_table(runs: &[ModuleRun], integrity: &Integrity) -> String {
+    let mut out = String::from("module  checks   points   status\n");
+    let (mut pts, mut max) = (0, 0);
+    for r in runs {
+        let status = if r.compile_error.is_some() {
+            "did not compile".to_string()
+        } else if r.complete() {
+            "complete".to_string()
+        } else {
+            "incomplete".to_string()
+        };
+        let _ = writeln!(
+            out,
+            "{:<7} {:>3}/{:<4} {:>3}/{:<4} {status}",
+            r.module.name,
+            r.passed(),
+            r.total(),
+            r.points(),
+            r.max_points()
+        );
+        if let Some(e) = &r.compile_error {
+            let _ = writeln!(out, "        first error: {}", e.first.lines().next().unwrap_or(""));
+        }
+        pts += r.points();
+        max += r.max_points();
+    }
+    let _ = writeln!(out, "total            {pts:>3}/{max:<4}");
+    let bonus: u32 = runs.iter().map(|r| r.bonus().0).sum();
+    if bonus > 0 {
+        let _ = writeln!(out, "bonus            {bonus:>3}");
+    }
+    if integrity.clean() {
+        let _ = writeln!(out, "integrity: checks and reference snapshots unmodified");
+    } else {
+        let _ = writeln!(out, "integrity: WARNING, files that judge the work differ from the course's:");
+        for f in integrity.modified.iter().chain(&integrity.missing).chain(&integrity.added) {
+            let _ = writeln!(out, "  {f}");
+        }
+    }
+    out
+}
+
+/// `results.json`: Exercism's test-runner format, version 2, plus points.
+#[derive(Debug, Serialize)]
+pub struct Results {
+    pub version: u32,
+    /// `pass` (every required check passes), `fail`, or `error` (some
+    /// module could not be built; its tests carry the compiler's first error).
+    pub status: &'static str,
+    pub message: Option<String>,
+    pub points: u32,
+    pub max_points: u32,
+    pub bonus_points: u32,
+    pub modules: Vec<ModuleResult>,
+    pub tests: Vec<TestResult>,
+    pub integrity: Integrity,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ModuleResult {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub status: &'static str,
+    pub message: Option<String>,
+    pub passed: usize,
+    pub total: usize,
+    pub points: u32,
+    pub max_points: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TestResult {
+    pub name: String,
+    /// Exercism's status: `pass`, `fail` (a wrong answer) or `error` (it
+    /// could not finish: not started, panicked, timed out, crashed, did not
+    /// compile).
+    pub status: &'static str,
+    pub message: Option<String>,
+    pub output: Option<String>,
+    pub id: String,
+    pub module: &'static str,
+    pub part: String,
+    pub step: String,
+    /// The finer outcome: pass, fail, not_started, panicked, timed_out,
+    /// crashed, did_not_compile.
+    pub outcome: &'static str,
+    pub points: u32,
+    pub max_points: u32,
+    pub optional: bool,
+}
+
+/// Builds `results.json` from the runs.
+pub fn results(runs: &[ModuleRun], integrity: Integrity) -> Results {
+    let mut tests = Vec::new();
+    let mut modules = Vec::new();
+    for r in runs {
+        let status = if r.compile_error.is_some() {
+            "error"
+        } else if r.complete() {
+            "pass"
+        } else {
+            "fail"
+        };
+        modules.push(ModuleResult {
+            name: r.module.name,
+            title: r.module.title,
+            status,
+            message: r.compile_error.as_ref().map(|e| e.first.clone()),
+            passed: r.passed(),
+            total: r.total(),
+            points: r.points(),
+            max_points: r.max_points(),
+        });
+        for c in &r.checks {
+            tests.push(TestResult {
+                name: format!("{} {}", c.info.id, c.info.title),
+                status: match c.verdict.outcome {
+                    Outcome::Pass => "pass",
+                    Outcome::Fail => "fail",
+                    _ => "error",
+                },
+                message: c.verdict.message.clone(),
+                output: Some(c.verdict.output.clone()).filter(|o| !o.is_empty()),
+                id: c.info.id.clone(),
+                module: r.module.name,
+                part: c.info.part.clone(),
+                step: c.info.step.clone(),
+                outcome: c.verdict.outcome.as_str(),
+                points: c.earned(),
+                max_points: c.info.points,
+                optional: c.optional(),
+            });
+        }
+    }
+    let broken: Vec<&str> = modules.iter().filter(|m| m.status == "error").map(|m| m.name).collect();
+    let status = if !broken.is_empty() {
+        "error"
+    } else if modules.iter().all(|m| m.status == "pass") {
+        "pass"
+    } else {
+        "fail"
+    };
+    Results {
+        version: 2,
+        status,
+        message: (!broken.is_empty()).then(|| format!("did not compile: {}", broken.join(", "))),
+        points: modules.iter().map(|m| m.points).sum(),
+        max_points: modules.iter().map(|m| m.max_points).sum(),
+        bonus_points: runs.iter().map(|r| r.bonus().0).sum(),
+        modules,
+        tests,
+        integrity,
+    }
+}

@@ -1,0 +1,227 @@
+//! `cargo xtask verify` and `cargo xtask ci`: keeping the course honest.
+//!
+//! Verify is what `rustlings dev check` is to rustlings: every reference
+//! solution passes every check, every untouched starter compiles and fails
+//! each learner-step check as *not started* (a starter that passes one is a
+//! course bug), every check has a hint and a well-formed id, the starters are
+//! exactly what the generator makes, and the committed catalogue and
+//! integrity manifest are current.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+
+use anyhow::{Context, Result};
+use labkit::check::Outcome;
+
+use crate::cargo::Variant;
+use crate::catalog::{self, Catalog};
+use crate::cli::{grade, UsageError};
+use crate::lab::ModuleRun;
+use crate::starters;
+
+/// A named verification item and what went wrong with it.
+struct Tally {
+    passed: usize,
+    problems: Vec<String>,
+}
+
+impl Tally {
+    fn item(&mut self, ok: bool, problem: impl FnOnce() -> String) {
+        if ok {
+            self.passed += 1;
+        } else {
+            let p = problem();
+            println!("  FAIL {p}");
+            self.problems.push(p);
+        }
+    }
+}
+
+/// Check lists as the binaries of a set of runs report them.
+fn catalog_of(runs: &[ModuleRun]) -> Catalog {
+    let mut c = Catalog::new();
+    for r in runs {
+        for u in r.module.units {
+            c.entry(u.bin.to_string()).or_default();
+        }
+        for ch in &r.checks {
+            c.entry(ch.bin.to_string()).or_default().push(ch.info.clone());
+        }
+    }
+    c
+}
+
+/// Rewrites `labs/catalog.json` and `labs/integrity.sha256`.
+pub fn write_catalog(root: &Path) -> Result<()> {
+    let runs = grade(root, Variant::Solution)?;
+    if let Some(r) = runs.iter().find(|r| r.compile_error.is_some()) {
+        anyhow::bail!(
+            "the reference of {} does not compile: {}",
+            r.module.name,
+            r.compile_error.as_ref().map(|e| e.first.as_str()).unwrap_or("")
+        );
+    }
+    std::fs::write(root.join(catalog::CATALOG), catalog::catalog_text(&catalog_of(&runs))?)?;
+    std::fs::write(root.join(catalog::MANIFEST), catalog::manifest_text(root)?)?;
+    Ok(())
+}
+
+fn tool_available(args: &[&str], what: &str, fix: &str) -> Result<()> {
+    let ok = Command::new("cargo")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if ok {
+        Ok(())
+    } else {
+        Err(UsageError(format!("{what} is not installed: {fix}")).into())
+    }
+}
+
+fn cargo_step(root: &Path, title: &str, args: &[&str]) -> Result<bool> {
+    println!("== {title}: cargo {}", args.join(" "));
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root)
+        .args(args)
+        .stdin(Stdio::null())
+        .status()
+        .with_context(|| format!("cannot run cargo {}", args.join(" ")))?;
+    Ok(status.success())
+}
+
+/// The lint steps: fmt and clippy in both variants.
+fn lint(root: &Path, t: &mut Tally) -> Result<()> {
+    tool_available(&["fmt", "--version"], "rustfmt", "run `rustup component add rustfmt`")?;
+    tool_available(&["clippy", "--version"], "clippy", "run `rustup component add clippy`")?;
+    let fmt = cargo_step(root, "fmt", &["fmt", "--all", "--", "--check"])?;
+    t.item(fmt, || "cargo fmt --check: run `cargo fmt --all`".into());
+    for extra in [None, Some("--all-features")] {
+        let mut args = vec!["clippy", "--quiet", "--workspace", "--all-targets"];
+        args.extend(extra);
+        args.extend(["--", "-D", "warnings"]);
+        let ok = cargo_step(root, "clippy", &args)?;
+        t.item(ok, || format!("clippy {} reports warnings", extra.unwrap_or("(starter variant)")));
+    }
+    Ok(())
+}
+
+fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
+    println!("== starters match the generator");
+    let drift = starters::drift(root)?;
+    t.item(drift.is_empty(), || {
+        format!("starters drift from solutions (run `cargo xtask starters`):\n{}", drift.join("\n"))
+    });
+
+    println!("== every reference solution passes every check");
+    let solution = grade(root, Variant::Solution)?;
+    for r in &solution {
+        if let Some(e) = &r.compile_error {
+            t.item(false, || format!("{}: the reference does not compile: {}", r.module.name, e.first));
+            continue;
+        }
+        t.item(!r.checks.is_empty(), || format!("{}: has no checks", r.module.name));
+        for c in &r.checks {
+            t.item(c.passed(), || {
+                format!(
+                    "{}: the reference {} ({})",
+                    c.info.id,
+                    crate::report::label(c.verdict.outcome),
+                    c.verdict.message.as_deref().unwrap_or("")
+                )
+            });
+        }
+    }
+
+    println!("== every check is well-formed");
+    let mut seen = BTreeSet::new();
+    for r in &solution {
+        for c in &r.checks {
+            let i = &c.info;
+            let mut parts = i.id.split('.');
+            let well_formed = parts.next() == Some(r.module.name)
+                && parts.next() == Some(i.part.to_lowercase().as_str())
+                && parts.next().is_some_and(|n| n.parse::<u32>().is_ok())
+                && parts.next().is_none();
+            t.item(well_formed, || format!("{}: id is not `{}.<part>.<n>` matching part {}", i.id, r.module.name, i.part));
+            t.item(seen.insert(i.id.clone()), || format!("{}: duplicate id", i.id));
+            t.item(!i.hint.trim().is_empty(), || format!("{}: empty hint", i.id));
+            t.item(i.points > 0, || format!("{}: worth no points", i.id));
+            if let Some(f) = &i.file {
+                t.item(root.join(f).exists(), || format!("{}: edit site {f} does not exist", i.id));
+            }
+        }
+    }
+
+    println!("== every starter compiles and fails its learner checks as not started");
+    let starter = grade(root, Variant::Starter)?;
+    for r in &starter {
+        if let Some(e) = &r.compile_error {
+            t.item(false, || format!("{}: the starter does not compile: {}", r.module.name, e.first));
+            continue;
+        }
+        for c in r.checks.iter().filter(|c| c.info.file.is_some()) {
+            t.item(c.verdict.outcome == Outcome::NotStarted, || {
+                format!(
+                    "{}: on the untouched starter this check is `{}`, not `not started`{}",
+                    c.info.id,
+                    c.verdict.outcome.as_str(),
+                    c.verdict.message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default()
+                )
+            });
+        }
+    }
+
+    println!("== the committed catalogue and integrity manifest are current");
+    let catalog_now = catalog::catalog_text(&catalog_of(&solution))?;
+    let committed = std::fs::read_to_string(root.join(catalog::CATALOG)).unwrap_or_default();
+    t.item(committed == catalog_now, || format!("{} is stale: run `cargo xtask catalog`", catalog::CATALOG));
+    let manifest_now = catalog::manifest_text(root)?;
+    let committed = std::fs::read_to_string(root.join(catalog::MANIFEST)).unwrap_or_default();
+    t.item(committed == manifest_now, || format!("{} is stale: run `cargo xtask catalog`", catalog::MANIFEST));
+    Ok(())
+}
+
+fn finish(name: &str, t: &Tally) -> ExitCode {
+    println!();
+    if !t.problems.is_empty() {
+        println!("{} problem(s):", t.problems.len());
+        for p in &t.problems {
+            println!("  - {}", p.lines().next().unwrap_or(""));
+        }
+    }
+    println!("{name}: {} passed, {} failed", t.passed, t.problems.len());
+    if t.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// `cargo xtask verify`.
+pub fn run(root: &Path, with_lint: bool) -> Result<ExitCode> {
+    let mut t = Tally { passed: 0, problems: Vec::new() };
+    if with_lint {
+        lint(root, &mut t)?;
+    }
+    verify_checks(root, &mut t)?;
+    Ok(finish("verify", &t))
+}
+
+/// `cargo xtask ci`: fmt, clippy, the whole test suite in both variants, and
+/// verify. Runs every step and reports them all.
+pub fn ci(root: &Path) -> Result<ExitCode> {
+    let mut t = Tally { passed: 0, problems: Vec::new() };
+    lint(root, &mut t)?;
+    for extra in [None, Some("--all-features")] {
+        let mut args = vec!["test", "--workspace"];
+        args.extend(extra);
+        let ok = cargo_step(root, "tests", &args)?;
+        t.item(ok, || format!("cargo test {} failed", extra.unwrap_or("(starter variant)")));
+    }
+    verify_checks(root, &mut t)?;
+    Ok(finish("ci", &t))
+}
