@@ -78,7 +78,11 @@ fn indent(text: &str, max_lines: usize) -> String {
     let lines: Vec<&str> = text.trim_end().lines().collect();
     let mut out = String::new();
     for l in lines.iter().take(max_lines) {
-        let _ = writeln!(out, "        {l}");
+        if l.trim().is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "        {l}");
+        }
     }
     if lines.len() > max_lines {
         let _ = writeln!(out, "        … ({} more lines)", lines.len() - max_lines);

@@ -1,0 +1,216 @@
+//! The course tool's own tests: the runner survives every way learner code
+//! goes wrong, a module that does not compile is reported with its first
+//! error, and the human and JSON reports match their golden files.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use labkit::check::Outcome;
+
+use crate::cargo::{self, Request, Variant};
+use crate::catalog::Integrity;
+use crate::lab::{CheckRun, ModuleRun};
+use crate::modules::{Module, Unit};
+use crate::report::{self, Style};
+use crate::runner::{self, Limits};
+
+/// Fixtures build in a target dir of their own, so these tests never wait on
+/// the lock of the `cargo test` that runs them.
+fn fixture_target() -> PathBuf {
+    crate::root().join("target").join("fixtures")
+}
+
+fn fixture_binary() -> PathBuf {
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(crate::root())
+        .args(["build", "--quiet", "-p", "labkit", "--example", "fixture_checks", "--message-format=json"])
+        .arg("--target-dir")
+        .arg(fixture_target())
+        .output()
+        .expect("cargo runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find_map(|v| v["executable"].as_str().map(PathBuf::from))
+        .expect("cargo names the fixture's executable")
+}
+
+static FIXTURE: Module = Module {
+    name: "m99",
+    title: "Runner fixtures",
+    units: &[Unit {
+        package: "labkit",
+        bin: "fixture_checks",
+    }],
+    starter_features: &[],
+};
+
+/// Thread ids and the like vary between runs; golden files must not.
+fn normalize(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = match (line.find("thread 'main' ("), line.find(") has overflowed")) {
+            (Some(a), Some(b)) if a < b => format!("{}thread 'main' (…{}", &line[..a], &line[b..]),
+            _ => line.to_string(),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn fixture_run() -> ModuleRun {
+    let bin = fixture_binary();
+    let infos = runner::list(&bin).expect("the fixture lists its checks");
+    assert_eq!(infos.len(), 8);
+    let scratch = std::env::temp_dir().join(format!("opsloop-runner-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let limits = Limits {
+        timeout: Duration::from_secs(2),
+        max_output: 4096,
+    };
+    let jobs: Vec<(PathBuf, String)> = infos.iter().map(|i| (bin.clone(), i.id.clone())).collect();
+    let started = Instant::now();
+    let verdicts = runner::run_all(&jobs, &scratch, limits, 2);
+    // The endless loop is cut at its limit; nothing else waits that long.
+    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
+    let checks = infos
+        .into_iter()
+        .zip(verdicts)
+        .map(|(info, mut verdict)| {
+            verdict.output = normalize(&verdict.output);
+            CheckRun {
+                bin: "fixture_checks",
+                info,
+                verdict,
+            }
+        })
+        .collect();
+    ModuleRun {
+        module: &FIXTURE,
+        variant: Variant::Starter,
+        checks,
+        compile_error: None,
+    }
+}
+
+#[test]
+fn the_runner_survives_learner_code_and_reports_each_failure_as_what_it_is() {
+    let run = fixture_run();
+    let got: Vec<(&str, Outcome)> = run
+        .checks
+        .iter()
+        .map(|c| (c.info.title.as_str(), c.verdict.outcome))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("passes", Outcome::Pass),
+            ("fails an expectation", Outcome::Fail),
+            ("reaches a todo", Outcome::NotStarted),
+            ("panics", Outcome::Panicked),
+            ("loops forever", Outcome::TimedOut),
+            ("overflows the stack", Outcome::Crashed),
+            ("calls process::exit", Outcome::Crashed),
+            ("prints megabytes, then passes", Outcome::Pass),
+        ]
+    );
+    let msg = |i: usize| run.checks[i].verdict.message.clone().unwrap_or_default();
+    assert!(msg(1).contains("expected: 5"), "{}", msg(1));
+    assert!(msg(2).contains("fixture: write me"));
+    assert!(msg(3).contains("the list was empty") && msg(3).contains("fixture_checks.rs:"));
+    assert!(msg(4).contains("no result within 2 s"));
+    assert!(msg(5).starts_with("stack overflow"), "{}", msg(5));
+    assert!(msg(6).contains("exited with code 1"), "{}", msg(6));
+    let flood = &run.checks[7].verdict.output;
+    assert!(flood.len() < 5000, "output is capped, got {} bytes", flood.len());
+    assert!(flood.contains("more bytes of output not kept"));
+
+    insta::assert_snapshot!("lab_report_fixture", report::lab_report(&run, Style::plain()));
+    let results = report::results(&[run], Integrity::default());
+    insta::assert_snapshot!(
+        "results_json_fixture",
+        serde_json::to_string_pretty(&results).unwrap()
+    );
+}
+
+#[test]
+fn a_module_that_does_not_compile_is_reported_with_its_first_error() {
+    let root = crate::root().join("xtask/tests/fixtures/broken");
+    let built = cargo::build(
+        &root,
+        &Request {
+            packages: vec!["broken"],
+            bins: vec!["broken-checks"],
+            features: vec![],
+            variant: Variant::Starter,
+        },
+    )
+    .expect("cargo runs");
+    assert!(built.binaries.is_empty());
+    let err = &built.errors["broken"];
+    assert!(err.first.starts_with("src/main.rs:2: mismatched types"), "{}", err.first);
+    assert!(err.rendered.contains("E0308"));
+
+    // Reported, with the checks the catalogue knows about, never a crash.
+    let run = ModuleRun {
+        module: &FIXTURE,
+        variant: Variant::Starter,
+        checks: vec![],
+        compile_error: Some(err.clone()),
+    };
+    let text = report::lab_report(&run, Style::plain());
+    assert!(text.contains("does not compile yet"));
+    assert!(text.contains("Next: make it compile — src/main.rs:2: mismatched types"));
+    let _ = std::fs::remove_dir_all(root.join("target"));
+}
+
+#[test]
+fn colour_is_never_used_when_plain() {
+    let run = ModuleRun {
+        module: &FIXTURE,
+        variant: Variant::Solution,
+        checks: vec![],
+        compile_error: None,
+    };
+    assert!(!report::lab_report(&run, Style::plain()).contains('\x1b'));
+    assert!(report::lab_report(&run, Style { color: true }).contains('\x1b'));
+}
+
+#[test]
+fn usage_errors_are_one_line_and_name_what_is_valid() {
+    let run = |args: &[&str]| {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        match crate::cli::dispatch(&args) {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => {
+                assert!(e.downcast_ref::<crate::cli::UsageError>().is_some(), "{e}");
+                e.to_string()
+            }
+        }
+    };
+    assert_eq!(run(&["lab", "m99"]), "unknown module `m99`; valid modules: m31, m32, m33, m34");
+    assert!(run(&["lab", "m31", "--nope"]).contains("valid flags: --reference-parts, --solution, --timeout, --watch"));
+    assert!(run(&["frobnicate"]).contains("valid commands: lab, check"));
+    assert!(run(&["lab", "m31", "--timeout", "0"]).contains("whole number of seconds"));
+    assert!(run(&["lab", "m31", "--reference-parts"]).contains("only applies to m34"));
+    assert!(run(&["bench"]).contains("valid modules"));
+    for msg in [run(&["check", "extra"]), run(&["verify", "--x"])] {
+        assert_eq!(msg.lines().count(), 1, "{msg}");
+    }
+}
+
+#[test]
+fn watch_notices_a_saved_file() {
+    let dir = std::env::temp_dir().join(format!("opsloop-watch-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/a.rs"), "fn a() {}").unwrap();
+    let before = crate::watch::fingerprint(&dir);
+    assert_eq!(before, crate::watch::fingerprint(&dir));
+    std::fs::write(dir.join("sub/a.rs"), "fn a() { 1; }").unwrap();
+    assert_ne!(before, crate::watch::fingerprint(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = Path::new("");
+}

@@ -1,0 +1,67 @@
+//! A check binary full of the ways learner code goes wrong. The course tool's
+//! own tests run it to prove the runner reports each one as what it is and
+//! survives them all. It is not a lab.
+
+use labkit::{ensure_eq, Check, CheckResult, Edit};
+
+const EDIT: Option<Edit> = Some(Edit {
+    file: "starters/m99/fixture.rs",
+    function: "fixture",
+});
+
+const fn check(id: &'static str, title: &'static str, run: fn() -> CheckResult) -> Check {
+    Check {
+        id,
+        part: "A",
+        step: "fixture",
+        title,
+        points: 1,
+        hint: "This is a fixture for the runner's own tests.",
+        edit: EDIT,
+        run,
+    }
+}
+
+#[allow(unconditional_recursion)]
+fn recurse(n: u64) -> u64 {
+    // Keeps a frame alive per call so the optimiser cannot turn it into a loop.
+    let pad = [n; 64];
+    std::hint::black_box(&pad);
+    recurse(n + 1) + pad[(n % 64) as usize]
+}
+
+const CHECKS: &[Check] = &[
+    check("m99.a.1", "passes", || Ok(())),
+    check("m99.a.2", "fails an expectation", || {
+        ensure_eq!(2 + 2, 5, "arithmetic");
+        Ok(())
+    }),
+    check("m99.a.3", "reaches a todo", || todo!("fixture: write me")),
+    check("m99.a.4", "panics", || {
+        let v: Vec<u32> = Vec::new();
+        let first = v.first().copied();
+        let _ = first.expect("the list was empty");
+        Ok(())
+    }),
+    check("m99.a.5", "loops forever", || {
+        let mut x = 0u64;
+        loop {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+    }),
+    check("m99.a.6", "overflows the stack", || {
+        std::hint::black_box(recurse(0));
+        Ok(())
+    }),
+    check("m99.a.7", "calls process::exit", || std::process::exit(1)),
+    check("m99.a.8", "prints megabytes, then passes", || {
+        for i in 0..200_000 {
+            println!("line {i} of a very chatty learner function");
+        }
+        Ok(())
+    }),
+];
+
+fn main() -> std::process::ExitCode {
+    labkit::check::main(CHECKS)
+}
