@@ -205,6 +205,10 @@ fn cmd_lab(rest: &[String]) -> Result<ExitCode> {
     };
     let style = Style::detect();
     let once = || -> Result<ModuleRun> {
+        // A first build takes a while; say so, but only to a person.
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            eprintln!("building {} ({} variant)…", module.name, variant.name());
+        }
         let built = lab::build_modules(&root, &[module], &opts)?;
         let mut runs = lab::run_modules(&root, &[module], &built, &opts)?;
         let run = runs.pop().context("no result for the module")?;
