@@ -170,7 +170,7 @@ fn parse(root: &Path, stdout: &str) -> Built {
                 let file = relative(root, &span.file_name);
                 built.errors.entry(package).or_insert(CompileError {
                     first: format!("{file}:{}: {}", span.line_start, diag.message),
-                    rendered: diag.rendered.unwrap_or_default(),
+                    rendered: tidy_rendered(&diag.rendered.unwrap_or_default()),
                 });
             }
             _ => {}
@@ -185,17 +185,47 @@ fn package_of_manifest(manifest: &str) -> Option<String> {
     Some(dir.to_string())
 }
 
+/// A path as a learner would write it: relative to the workspace root, with
+/// the `a/../` detours of `#[path]` includes taken out.
 fn relative(root: &Path, file: &str) -> String {
     let p = Path::new(file);
     let rel = p.strip_prefix(root).unwrap_or(p);
-    // The crates include learner files with `../../../starters/…` paths.
-    let s = rel.to_string_lossy().replace('\\', "/");
-    match s.find("starters/").or_else(|| s.find("solutions/")) {
-        Some(i) if s[..i].chars().all(|c| c == '.' || c == '/') || s.starts_with("crates/") => {
-            s[i..].to_string()
+    normalize(&rel.to_string_lossy().replace('\\', "/"))
+}
+
+/// Removes `.` and `x/..` pairs lexically (the file need not exist).
+pub fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "." | "" if !parts.is_empty() => {}
+            ".." if parts.last().is_some_and(|p| *p != ".." && !p.is_empty()) => {
+                parts.pop();
+            }
+            _ => parts.push(part),
         }
-        _ => s,
     }
+    parts.join("/")
+}
+
+/// The compiler's rendering with every `-->` / `:::` path normalized.
+fn tidy_rendered(rendered: &str) -> String {
+    let mut out = String::with_capacity(rendered.len());
+    for line in rendered.lines() {
+        let marker = line.find("--> ").map(|i| i + 4).or_else(|| line.find("::: ").map(|i| i + 4));
+        match marker {
+            Some(at) if line[at..].contains("../") => {
+                let rest = &line[at..];
+                let end = rest.find(':').unwrap_or(rest.len());
+                out.push_str(&line[..at]);
+                out.push_str(&normalize(&rest[..end]));
+                out.push_str(&rest[end..]);
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -218,6 +248,19 @@ not json at all
         assert_eq!(
             b.errors["index-ops"].first,
             "starters/m33/index/redact.rs:12: mismatched types"
+        );
+    }
+
+    #[test]
+    fn include_detours_are_taken_out_of_paths() {
+        assert_eq!(
+            normalize("starters/m32/../../crates/desk/src/../../../starters/m32/priority.rs"),
+            "starters/m32/priority.rs"
+        );
+        assert_eq!(normalize("../x/./y"), "../x/y");
+        assert_eq!(
+            tidy_rendered("error: x\n  --> crates/desk/../../starters/m32/a.rs:1:5\n   |\n"),
+            "error: x\n  --> starters/m32/a.rs:1:5\n   |\n"
         );
     }
 }

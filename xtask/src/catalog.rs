@@ -5,9 +5,11 @@
 //! - `labs/catalog.json` lists every check of every module as its binary
 //!   reports it. The tool falls back on it to name the checks of a module that
 //!   does not compile, so a grader still sees what each is worth.
-//! - `labs/integrity.sha256` holds the SHA-256 of every file that judges a
-//!   learner (the checks and the reference snapshots). `cargo xtask check`
-//!   reports any that differ, so a grader can tell if a learner edited them.
+//! - `labs/integrity.sha256` holds the SHA-256 of every file that judges or
+//!   wires a learner's work (the module crates with their checks and reference
+//!   snapshots, the crate-root shims, the workspace manifest, the catalogue).
+//!   `cargo xtask check` reports any that differ, so a grader can tell if a
+//!   learner edited anything but their own step files.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -36,28 +38,30 @@ pub fn catalog_text(catalog: &Catalog) -> Result<String> {
     Ok(serde_json::to_string_pretty(catalog)? + "\n")
 }
 
-/// The files the manifest covers: check sources and reference snapshots.
+/// The files the manifest covers: everything that judges or wires a
+/// learner's work — the module crates (checks, scaffolding, reference
+/// snapshots, manifests), the crate-root shims in `starters/`, the workspace
+/// manifest and the check catalogue. A learner edits only their step files.
 pub fn judged_files(root: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    let crates = root.join("crates");
-    for entry in fs::read_dir(&crates).with_context(|| format!("reading {}", crates.display()))? {
-        let dir = entry?.path();
-        let bins = dir.join("src").join("bin");
-        if let Ok(rd) = fs::read_dir(&bins) {
-            for b in rd.flatten() {
-                if b.file_name().to_string_lossy().starts_with("checks-") {
-                    walk(&b.path(), &mut out)?;
-                }
-            }
+    walk(&root.join("crates"), &mut out)?;
+    for m in crate::modules::MODULES {
+        for u in m.units {
+            out.push(root.join(u.starters).join("lib.rs"));
         }
-        walk(&dir.join("tests").join("snapshots"), &mut out)?;
+    }
+    for f in ["Cargo.toml", ".cargo/config.toml", CATALOG] {
+        out.push(root.join(f));
     }
     let mut rel: Vec<String> = out
         .iter()
+        .filter(|p| p.is_file())
         .filter_map(|p| p.strip_prefix(root).ok())
         .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .filter(|p| !p.ends_with(".snap.new") && !p.ends_with(".pending-snap"))
         .collect();
     rel.sort();
+    rel.dedup();
     Ok(rel)
 }
 
@@ -65,6 +69,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let Ok(rd) = fs::read_dir(dir) else { return Ok(()) };
     for e in rd {
         let p = e?.path();
+        if p.file_name().is_some_and(|n| n == "target") {
+            continue;
+        }
         if p.is_dir() {
             walk(&p, out)?;
         } else {
@@ -77,7 +84,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 /// The manifest's text for the files as they are now.
 pub fn manifest_text(root: &Path) -> Result<String> {
     let mut s = String::from(
-        "# SHA-256 of every file that judges a learner's work (checks and reference snapshots).\n\
+        "# SHA-256 of every file that judges or wires a learner's work; a learner edits none of them.\n\
          # Written by `cargo xtask catalog`; `cargo xtask check` reports files that differ.\n",
     );
     for f in judged_files(root)? {

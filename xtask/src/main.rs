@@ -11,6 +11,7 @@ mod cargo;
 mod catalog;
 mod cli;
 mod lab;
+mod layout;
 mod modules;
 mod report;
 mod runner;

@@ -20,6 +20,8 @@ pub struct Module {
 pub struct Unit {
     pub package: &'static str,
     pub bin: &'static str,
+    /// Where this package's learner files and crate-root shim live.
+    pub starters: &'static str,
 }
 
 impl Module {
@@ -42,28 +44,28 @@ pub const MODULES: &[Module] = &[
     Module {
         name: "m31",
         title: "Incident response",
-        units: &[Unit { package: "incident", bin: "checks-m31" }],
+        units: &[Unit { package: "incident", bin: "checks-m31", starters: "starters/m31" }],
         starter_features: &[],
     },
     Module {
         name: "m32",
         title: "Support desk and AIOps",
-        units: &[Unit { package: "desk", bin: "checks-m32" }],
+        units: &[Unit { package: "desk", bin: "checks-m32", starters: "starters/m32" }],
         starter_features: &[],
     },
     Module {
         name: "m33",
         title: "Data and release operations",
         units: &[
-            Unit { package: "index-ops", bin: "checks-m33-index" },
-            Unit { package: "release-ops", bin: "checks-m33-release" },
+            Unit { package: "index-ops", bin: "checks-m33-index", starters: "starters/m33/index" },
+            Unit { package: "release-ops", bin: "checks-m33-release", starters: "starters/m33/release" },
         ],
         starter_features: &[],
     },
     Module {
         name: "m34",
         title: "Capstone: the on-call shift",
-        units: &[Unit { package: "capstone", bin: "checks-m34" }],
+        units: &[Unit { package: "capstone", bin: "checks-m34", starters: "starters/m34" }],
         starter_features: &[],
     },
 ];

@@ -223,15 +223,15 @@ pub fn score_table(runs: &[ModuleRun], integrity: &Integrity) -> String {
         pts += r.points();
         max += r.max_points();
     }
-    let _ = writeln!(out, "total            {pts:>3}/{max:<4}");
+    let _ = writeln!(out, "total            {pts:>3}/{max}");
     let bonus: u32 = runs.iter().map(|r| r.bonus().0).sum();
     if bonus > 0 {
         let _ = writeln!(out, "bonus            {bonus:>3}");
     }
     if integrity.clean() {
-        let _ = writeln!(out, "integrity: checks and reference snapshots unmodified");
+        let _ = writeln!(out, "integrity: course files match labs/integrity.sha256");
     } else {
-        let _ = writeln!(out, "integrity: WARNING, files that judge the work differ from the course's:");
+        let _ = writeln!(out, "integrity: WARNING, course files differ from labs/integrity.sha256:");
         for f in integrity.modified.iter().chain(&integrity.missing).chain(&integrity.added) {
             let _ = writeln!(out, "  {f}");
         }

@@ -43,6 +43,7 @@ static FIXTURE: Module = Module {
     units: &[Unit {
         package: "labkit",
         bin: "fixture_checks",
+        starters: "starters/m99",
     }],
     starter_features: &[],
 };
@@ -213,4 +214,29 @@ fn watch_notices_a_saved_file() {
     assert_ne!(before, crate::watch::fingerprint(&dir));
     let _ = std::fs::remove_dir_all(&dir);
     let _ = Path::new("");
+}
+
+#[test]
+fn every_module_crate_is_laid_out_for_rust_analyzer() {
+    let problems = crate::layout::problems(&crate::root());
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn layout_problems_are_named() {
+    let dir = std::env::temp_dir().join(format!("opsloop-layout-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("crates/incident/src")).unwrap();
+    std::fs::write(dir.join("crates/incident/Cargo.toml"), "[package]\nname = \"incident\"\n").unwrap();
+    std::fs::write(
+        dir.join("crates/incident/src/lib.rs"),
+        "#[cfg_attr(feature = \"solution\", path = \"x.rs\")]\nmod x;\n",
+    )
+    .unwrap();
+    let problems = crate::layout::problems(&dir);
+    let text = problems.join("\n");
+    assert!(text.contains("crates/incident/Cargo.toml: [lib] path must be \"../../starters/m31/lib.rs\""), "{text}");
+    assert!(text.contains("starters/m31/lib.rs is missing"), "{text}");
+    assert!(text.contains("crates/incident/src/lib.rs:1: a cfg_attr path"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

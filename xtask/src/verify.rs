@@ -62,6 +62,7 @@ pub fn write_catalog(root: &Path) -> Result<()> {
             r.compile_error.as_ref().map(|e| e.first.as_str()).unwrap_or("")
         );
     }
+    std::fs::create_dir_all(root.join("labs"))?;
     std::fs::write(root.join(catalog::CATALOG), catalog::catalog_text(&catalog_of(&runs))?)?;
     std::fs::write(root.join(catalog::MANIFEST), catalog::manifest_text(root)?)?;
     Ok(())
@@ -110,6 +111,10 @@ fn lint(root: &Path, t: &mut Tally) -> Result<()> {
 }
 
 fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
+    println!("== module crates are laid out for rust-analyzer");
+    let layout = crate::layout::problems(root);
+    t.item(layout.is_empty(), || layout.join("\n"));
+
     println!("== starters match the generator");
     let drift = starters::drift(root)?;
     t.item(drift.is_empty(), || {
