@@ -133,7 +133,10 @@ pub fn build(root: &Path, req: &Request<'_>) -> Result<Built> {
         let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
         if built.errors.is_empty() {
             if stderr.is_empty() {
-                bail!("cargo build failed without saying why (exit status {})", out.status);
+                bail!(
+                    "cargo build failed without saying why (exit status {})",
+                    out.status
+                );
             }
             built.cargo_stderr = Some(stderr);
         }
@@ -212,7 +215,10 @@ pub fn normalize(path: &str) -> String {
 fn tidy_rendered(rendered: &str) -> String {
     let mut out = String::with_capacity(rendered.len());
     for line in rendered.lines() {
-        let marker = line.find("--> ").map(|i| i + 4).or_else(|| line.find("::: ").map(|i| i + 4));
+        let marker = line
+            .find("--> ")
+            .map(|i| i + 4)
+            .or_else(|| line.find("::: ").map(|i| i + 4));
         match marker {
             Some(at) if line[at..].contains("../") => {
                 let rest = &line[at..];
@@ -243,7 +249,10 @@ mod tests {
 not json at all
 {"reason":"build-finished","success":false}"#;
         let b = parse(root, out);
-        assert_eq!(b.binaries["checks-m32"], PathBuf::from("/w/target/debug/checks-m32"));
+        assert_eq!(
+            b.binaries["checks-m32"],
+            PathBuf::from("/w/target/debug/checks-m32")
+        );
         assert_eq!(b.errors.len(), 1);
         assert_eq!(
             b.errors["index-ops"].first,

@@ -66,7 +66,9 @@ pub fn judged_files(root: &Path) -> Result<Vec<String>> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let Ok(rd) = fs::read_dir(dir) else { return Ok(()) };
+    let Ok(rd) = fs::read_dir(dir) else {
+        return Ok(());
+    };
     for e in rd {
         let p = e?.path();
         if p.file_name().is_some_and(|n| n == "target") {

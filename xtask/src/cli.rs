@@ -75,13 +75,21 @@ fn parse<'a>(args: &'a [String], flags: &[&str], valued: &[&str], cmd: &str) -> 
             if flags.contains(&a) {
                 out.flags.push(a);
             } else if valued.contains(&a) {
-                let v = it.next().ok_or_else(|| usage(format!("{a} needs a value")))?;
+                let v = it
+                    .next()
+                    .ok_or_else(|| usage(format!("{a} needs a value")))?;
                 out.values.push((a, v));
             } else {
                 let mut valid: Vec<&str> = flags.iter().chain(valued).copied().collect();
                 valid.sort();
-                let valid = if valid.is_empty() { "none".to_string() } else { valid.join(", ") };
-                return Err(usage(format!("unknown flag `{a}` for `{cmd}`; valid flags: {valid}")));
+                let valid = if valid.is_empty() {
+                    "none".to_string()
+                } else {
+                    valid.join(", ")
+                };
+                return Err(usage(format!(
+                    "unknown flag `{a}` for `{cmd}`; valid flags: {valid}"
+                )));
             }
         } else {
             out.rest.push(a);
@@ -95,7 +103,10 @@ impl Args<'_> {
         self.flags.contains(&f)
     }
     fn value(&self, k: &str) -> Option<&str> {
-        self.values.iter().find(|(key, _)| *key == k).map(|(_, v)| *v)
+        self.values
+            .iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, v)| *v)
     }
 }
 
@@ -146,25 +157,31 @@ fn no_positionals(a: &Args<'_>, cmd: &str) -> Result<()> {
 }
 
 fn module_arg(name: &str) -> Result<&'static Module> {
-    modules::find(name)
-        .ok_or_else(|| usage(format!("unknown module `{name}`; valid modules: {}", modules::names())))
+    modules::find(name).ok_or_else(|| {
+        usage(format!(
+            "unknown module `{name}`; valid modules: {}",
+            modules::names()
+        ))
+    })
 }
 
 fn limits(a: &Args<'_>) -> Result<Limits> {
     let mut l = Limits::default();
     if let Some(v) = a.value("--timeout") {
-        let secs: u64 = v
-            .parse()
-            .ok()
-            .filter(|s| *s > 0)
-            .ok_or_else(|| usage(format!("--timeout takes a whole number of seconds above 0, not `{v}`")))?;
+        let secs: u64 = v.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+            usage(format!(
+                "--timeout takes a whole number of seconds above 0, not `{v}`"
+            ))
+        })?;
         l.timeout = Duration::from_secs(secs);
     }
     Ok(l)
 }
 
 fn jobs() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
 }
 
 fn cmd_lab(rest: &[String]) -> Result<ExitCode> {
@@ -175,17 +192,15 @@ fn cmd_lab(rest: &[String]) -> Result<ExitCode> {
         "lab",
     )?;
     let root = root();
-    let variant = if a.has("--solution") { Variant::Solution } else { Variant::Starter };
+    let variant = if a.has("--solution") {
+        Variant::Solution
+    } else {
+        Variant::Starter
+    };
     let Some(name) = a.rest.first() else {
         let rows: Vec<_> = MODULES
             .iter()
-            .map(|m| {
-                let p = lab::load_progress(&root, m.name, variant).map(|p| {
-                    let g = |k: &str| p.get(k).copied().unwrap_or(0);
-                    (g("passed"), g("total"), g("points"), g("max_points"))
-                });
-                (m.name, m.title, p)
-            })
+            .map(|m| (m, lab::load_progress(&root, m.name, variant)))
             .collect();
         print!("{}", report::module_list(&rows));
         return Ok(ExitCode::SUCCESS);
@@ -195,7 +210,9 @@ fn cmd_lab(rest: &[String]) -> Result<ExitCode> {
     }
     let module = module_arg(name)?;
     if a.has("--reference-parts") && module.name != "m34" {
-        return Err(usage("--reference-parts only applies to m34 (the capstone)"));
+        return Err(usage(
+            "--reference-parts only applies to m34 (the capstone)",
+        ));
     }
     let opts = Options {
         variant,
@@ -228,7 +245,11 @@ fn cmd_lab(rest: &[String]) -> Result<ExitCode> {
         });
     }
     let run = once()?;
-    Ok(if run.complete() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if run.complete() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Builds and runs every module for grading. M34 is graded on the reference
@@ -256,7 +277,11 @@ fn cmd_check(rest: &[String]) -> Result<ExitCode> {
     let a = parse(rest, &["--solution"], &["--json"], "check")?;
     no_positionals(&a, "check")?;
     let root = root();
-    let variant = if a.has("--solution") { Variant::Solution } else { Variant::Starter };
+    let variant = if a.has("--solution") {
+        Variant::Solution
+    } else {
+        Variant::Starter
+    };
     let runs = grade(&root, variant)?;
     let integrity = catalog::integrity(&root)?;
     print!("{}", report::score_table(&runs, &integrity));
@@ -266,7 +291,11 @@ fn cmd_check(rest: &[String]) -> Result<ExitCode> {
         std::fs::write(file, json).with_context(|| format!("writing {file}"))?;
         println!("results written to {file}");
     }
-    Ok(if results.status == "pass" { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if results.status == "pass" {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn cmd_starters(rest: &[String]) -> Result<ExitCode> {
@@ -289,27 +318,47 @@ fn cmd_starters(rest: &[String]) -> Result<ExitCode> {
     for f in &done.written {
         println!("wrote {f}");
     }
-    println!("{} written, {} already up to date", done.written.len(), done.unchanged);
+    println!(
+        "{} written, {} already up to date",
+        done.written.len(),
+        done.unchanged
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_bench(rest: &[String]) -> Result<ExitCode> {
     let a = parse(rest, &[], &[], "bench")?;
-    let name = a
-        .rest
-        .first()
-        .ok_or_else(|| usage(format!("`bench` needs a module; valid modules: {}", modules::names())))?;
+    let name = a.rest.first().ok_or_else(|| {
+        usage(format!(
+            "`bench` needs a module; valid modules: {}",
+            modules::names()
+        ))
+    })?;
     let module = module_arg(name)?;
     let root = root();
     let mut ok = true;
     for u in module.units {
-        if !root.join("crates").join(u.package).join("examples").join("bench.rs").exists() {
+        if !root
+            .join("crates")
+            .join(u.package)
+            .join("examples")
+            .join("bench.rs")
+            .exists()
+        {
             println!("{}: no benchmark yet", u.package);
             continue;
         }
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&root)
-            .args(["run", "--quiet", "--release", "-p", u.package, "--example", "bench"])
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                u.package,
+                "--example",
+                "bench",
+            ])
             .arg("--features")
             .arg(format!("{}/solution", u.package))
             .arg("--target-dir")
@@ -318,5 +367,9 @@ fn cmd_bench(rest: &[String]) -> Result<ExitCode> {
             .context("cannot run cargo")?;
         ok &= status.success();
     }
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

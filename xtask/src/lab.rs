@@ -1,7 +1,6 @@
 //! Building a module and running its checks: the engine behind `lab`,
 //! `check` and `verify`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -67,11 +66,16 @@ impl ModuleRun {
     }
     pub fn bonus(&self) -> (u32, u32) {
         let opt: Vec<&CheckRun> = self.checks.iter().filter(|c| c.optional()).collect();
-        (opt.iter().map(|c| c.earned()).sum(), opt.iter().map(|c| c.info.points).sum())
+        (
+            opt.iter().map(|c| c.earned()).sum(),
+            opt.iter().map(|c| c.info.points).sum(),
+        )
     }
     /// Complete when every required check passes.
     pub fn complete(&self) -> bool {
-        self.compile_error.is_none() && !self.checks.is_empty() && self.required().all(|c| c.passed())
+        self.compile_error.is_none()
+            && !self.checks.is_empty()
+            && self.required().all(|c| c.passed())
     }
 }
 
@@ -87,7 +91,11 @@ pub struct Options {
 
 /// Features a module's build needs beyond its variant.
 fn features(module: &Module, opts: &Options) -> Vec<String> {
-    let mut f: Vec<String> = module.starter_features.iter().map(|s| s.to_string()).collect();
+    let mut f: Vec<String> = module
+        .starter_features
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     if opts.reference_parts && module.name == "m34" {
         f.push("capstone/reference-parts".into());
     }
@@ -121,7 +129,10 @@ pub fn run_modules(
     built: &Built,
     opts: &Options,
 ) -> Result<Vec<ModuleRun>> {
-    let scratch = root.join("target").join("opsloop").join(format!("run-{}", std::process::id()));
+    let scratch = root
+        .join("target")
+        .join("opsloop")
+        .join(format!("run-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).with_context(|| format!("creating {}", scratch.display()))?;
     let catalog = catalog::load(root);
 
@@ -200,22 +211,32 @@ fn progress_file(root: &Path, module: &str, variant: Variant) -> PathBuf {
         .join(format!("{module}-{}.json", variant.name()))
 }
 
+/// A module's progress as of its last lab run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Progress {
+    pub passed: usize,
+    pub total: usize,
+    pub points: u32,
+    pub max_points: u32,
+}
+
 /// Saves a module's progress (checks and points).
 pub fn save_progress(root: &Path, run: &ModuleRun) {
     let p = progress_file(root, run.module.name, run.variant);
-    let mut m = BTreeMap::new();
-    m.insert("passed", run.passed() as u64);
-    m.insert("total", run.total() as u64);
-    m.insert("points", run.points() as u64);
-    m.insert("max_points", run.max_points() as u64);
-    if let (Some(dir), Ok(json)) = (p.parent(), serde_json::to_string(&m)) {
+    let progress = Progress {
+        passed: run.passed(),
+        total: run.total(),
+        points: run.points(),
+        max_points: run.max_points(),
+    };
+    if let (Some(dir), Ok(json)) = (p.parent(), serde_json::to_string(&progress)) {
         let _ = std::fs::create_dir_all(dir);
         let _ = std::fs::write(p, json);
     }
 }
 
 /// The progress saved by a module's last lab run, if any.
-pub fn load_progress(root: &Path, module: &str, variant: Variant) -> Option<BTreeMap<String, u64>> {
+pub fn load_progress(root: &Path, module: &str, variant: Variant) -> Option<Progress> {
     let text = std::fs::read_to_string(progress_file(root, module, variant)).ok()?;
     serde_json::from_str(&text).ok()
 }

@@ -19,7 +19,10 @@ pub fn problems(root: &Path) -> Vec<String> {
             };
             let want = format!("path = \"../../{}/lib.rs\"", u.starters);
             if !toml.lines().any(|l| l.trim() == want) {
-                out.push(format!("{manifest}: [lib] path must be \"../../{}/lib.rs\"", u.starters));
+                out.push(format!(
+                    "{manifest}: [lib] path must be \"../../{}/lib.rs\"",
+                    u.starters
+                ));
             }
             let shim = format!("{}/lib.rs", u.starters);
             if !root.join(&shim).exists() {

@@ -44,28 +44,48 @@ pub const MODULES: &[Module] = &[
     Module {
         name: "m31",
         title: "Incident response",
-        units: &[Unit { package: "incident", bin: "checks-m31", starters: "starters/m31" }],
+        units: &[Unit {
+            package: "incident",
+            bin: "checks-m31",
+            starters: "starters/m31",
+        }],
         starter_features: &[],
     },
     Module {
         name: "m32",
         title: "Support desk and AIOps",
-        units: &[Unit { package: "desk", bin: "checks-m32", starters: "starters/m32" }],
+        units: &[Unit {
+            package: "desk",
+            bin: "checks-m32",
+            starters: "starters/m32",
+        }],
         starter_features: &[],
     },
     Module {
         name: "m33",
         title: "Data and release operations",
         units: &[
-            Unit { package: "index-ops", bin: "checks-m33-index", starters: "starters/m33/index" },
-            Unit { package: "release-ops", bin: "checks-m33-release", starters: "starters/m33/release" },
+            Unit {
+                package: "index-ops",
+                bin: "checks-m33-index",
+                starters: "starters/m33/index",
+            },
+            Unit {
+                package: "release-ops",
+                bin: "checks-m33-release",
+                starters: "starters/m33/release",
+            },
         ],
         starter_features: &[],
     },
     Module {
         name: "m34",
         title: "Capstone: the on-call shift",
-        units: &[Unit { package: "capstone", bin: "checks-m34", starters: "starters/m34" }],
+        units: &[Unit {
+            package: "capstone",
+            bin: "checks-m34",
+            starters: "starters/m34",
+        }],
         starter_features: &[],
     },
 ];
@@ -77,5 +97,9 @@ pub fn find(name: &str) -> Option<&'static Module> {
 
 /// The valid module names, for error messages.
 pub fn names() -> String {
-    MODULES.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")
+    MODULES
+        .iter()
+        .map(|m| m.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::cargo::Variant;
 use crate::catalog::Integrity;
-use crate::lab::{CheckRun, ModuleRun};
+use crate::lab::{CheckRun, ModuleRun, Progress};
+use crate::modules::Module;
 
 /// Colours, used only on a terminal and never with `NO_COLOR` set.
 #[derive(Debug, Clone, Copy)]
@@ -98,7 +99,11 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
         Variant::Starter => format!("your code in {}/", m.starters_dir()),
         Variant::Solution => format!("the reference in {}/", m.solutions_dir()),
     };
-    let _ = writeln!(out, "{}", style.bold(&format!("{} · {} · {whose}", m.name, m.title)));
+    let _ = writeln!(
+        out,
+        "{}",
+        style.bold(&format!("{} · {} · {whose}", m.name, m.title))
+    );
     if let Some(err) = &run.compile_error {
         let _ = writeln!(out, "\nThe code does not compile yet. The first error:\n");
         let _ = writeln!(out, "{}", indent(&err.first, 3).trim_end());
@@ -108,7 +113,13 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
         }
     }
     let mut part = "";
-    let width = run.checks.iter().map(|c| c.info.title.chars().count()).max().unwrap_or(0).min(64);
+    let width = run
+        .checks
+        .iter()
+        .map(|c| c.info.title.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(64);
     for c in &run.checks {
         if c.info.part != part {
             part = &c.info.part;
@@ -149,7 +160,11 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
         run.max_points()
     );
     if let Some(err) = &run.compile_error {
-        let _ = writeln!(out, "Next: make it compile — {}", err.first.lines().next().unwrap_or(""));
+        let _ = writeln!(
+            out,
+            "Next: make it compile — {}",
+            err.first.lines().next().unwrap_or("")
+        );
     } else if let Some(next) = next_check(run) {
         let site = match (&next.info.file, &next.info.function) {
             (Some(f), Some(func)) => format!("write `{func}` in {f}"),
@@ -180,13 +195,22 @@ pub fn next_check(run: &ModuleRun) -> Option<&CheckRun> {
 }
 
 /// `cargo xtask lab` without a module: each module with its last progress.
-pub fn module_list(rows: &[(&str, &str, Option<(u64, u64, u64, u64)>)]) -> String {
-    let mut out = String::from("Modules (progress as of your last `cargo xtask lab <module>`):\n\n");
-    for (name, title, progress) in rows {
+pub fn module_list(rows: &[(&Module, Option<Progress>)]) -> String {
+    let mut out =
+        String::from("Modules (progress as of your last `cargo xtask lab <module>`):\n\n");
+    for (m, progress) in rows {
+        let (name, title) = (m.name, m.title);
         let p = match progress {
-            Some((passed, total, points, max)) => {
-                let done = if passed == total && *total > 0 { "  done" } else { "" };
-                format!("{passed}/{total} checks, {points}/{max} points{done}")
+            Some(p) => {
+                let done = if p.passed == p.total && p.total > 0 {
+                    "  done"
+                } else {
+                    ""
+                };
+                format!(
+                    "{}/{} checks, {}/{} points{done}",
+                    p.passed, p.total, p.points, p.max_points
+                )
             }
             None => "not run yet".to_string(),
         };
@@ -218,7 +242,11 @@ pub fn score_table(runs: &[ModuleRun], integrity: &Integrity) -> String {
             r.max_points()
         );
         if let Some(e) = &r.compile_error {
-            let _ = writeln!(out, "        first error: {}", e.first.lines().next().unwrap_or(""));
+            let _ = writeln!(
+                out,
+                "        first error: {}",
+                e.first.lines().next().unwrap_or("")
+            );
         }
         pts += r.points();
         max += r.max_points();
@@ -231,8 +259,16 @@ pub fn score_table(runs: &[ModuleRun], integrity: &Integrity) -> String {
     if integrity.clean() {
         let _ = writeln!(out, "integrity: course files match labs/integrity.sha256");
     } else {
-        let _ = writeln!(out, "integrity: WARNING, course files differ from labs/integrity.sha256:");
-        for f in integrity.modified.iter().chain(&integrity.missing).chain(&integrity.added) {
+        let _ = writeln!(
+            out,
+            "integrity: WARNING, course files differ from labs/integrity.sha256:"
+        );
+        for f in integrity
+            .modified
+            .iter()
+            .chain(&integrity.missing)
+            .chain(&integrity.added)
+        {
             let _ = writeln!(out, "  {f}");
         }
     }
@@ -331,7 +367,11 @@ pub fn results(runs: &[ModuleRun], integrity: Integrity) -> Results {
             });
         }
     }
-    let broken: Vec<&str> = modules.iter().filter(|m| m.status == "error").map(|m| m.name).collect();
+    let broken: Vec<&str> = modules
+        .iter()
+        .filter(|m| m.status == "error")
+        .map(|m| m.name)
+        .collect();
     let status = if !broken.is_empty() {
         "error"
     } else if modules.iter().all(|m| m.status == "pass") {

@@ -59,8 +59,12 @@ pub fn list(bin: &Path) -> Result<Vec<CheckInfo>, String> {
             String::from_utf8_lossy(&out.stderr).trim()
         ));
     }
-    serde_json::from_slice(&out.stdout)
-        .map_err(|e| format!("{} list printed something that is not a check list: {e}", bin.display()))
+    serde_json::from_slice(&out.stdout).map_err(|e| {
+        format!(
+            "{} list printed something that is not a check list: {e}",
+            bin.display()
+        )
+    })
 }
 
 /// Runs one check in its own process.
@@ -204,7 +208,9 @@ pub fn run_all(
         for _ in 0..jobs.max(1) {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some((bin, id)) = jobs_list.get(i) else { break };
+                let Some((bin, id)) = jobs_list.get(i) else {
+                    break;
+                };
                 let v = run(bin, id, scratch, limits);
                 if let Ok(mut r) = results.lock() {
                     r[i] = Some(v);

@@ -85,8 +85,8 @@ pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
         let rel = path
             .strip_prefix(root.join("solutions"))
             .context("solution path outside solutions/")?;
-        let text = fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         let name = format!("solutions/{}", rel.display());
         out.insert(Path::new("starters").join(rel), transform(&name, &text)?);
     }
@@ -115,7 +115,11 @@ pub fn record_text(files: &BTreeMap<PathBuf, String>) -> String {
          # A starter whose content differs from its line here holds a learner's work.\n",
     );
     for (path, text) in files {
-        s.push_str(&format!("{}  {}\n", sha256_hex(text.as_bytes()), unix(path)));
+        s.push_str(&format!(
+            "{}  {}\n",
+            sha256_hex(text.as_bytes()),
+            unix(path)
+        ));
     }
     s
 }
@@ -178,7 +182,9 @@ pub fn write(root: &Path, force: bool) -> Result<Written> {
         if &have == want {
             continue;
         }
-        let as_generated = record.get(&key).is_some_and(|h| *h == sha256_hex(have.as_bytes()));
+        let as_generated = record
+            .get(&key)
+            .is_some_and(|h| *h == sha256_hex(have.as_bytes()));
         if !as_generated {
             edited.push(key);
         }
@@ -240,12 +246,17 @@ mod tests {
 
     #[test]
     fn quotes_and_backslashes_are_escaped() {
-        let out = transform("s.rs", "// BEGIN SOLUTION s: say \"hi\\\"\n// END SOLUTION\n").unwrap();
+        let out = transform(
+            "s.rs",
+            "// BEGIN SOLUTION s: say \"hi\\\"\n// END SOLUTION\n",
+        )
+        .unwrap();
         assert_eq!(out, "todo!(\"s: say \\\"hi\\\\\\\"\")\n");
     }
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("opsloop-starters-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("opsloop-starters-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("solutions/m99")).unwrap();
         fs::write(
@@ -267,12 +278,22 @@ mod tests {
         let mine = "pub fn a() -> u8 {\n    1\n}\n";
         fs::write(root.join("starters/m99/a.rs"), mine).unwrap();
         let err = write(&root, false).unwrap_err().to_string();
-        assert!(err.contains("starters/m99/a.rs") && err.contains("--force"), "{err}");
-        assert_eq!(fs::read_to_string(root.join("starters/m99/a.rs")).unwrap(), mine);
+        assert!(
+            err.contains("starters/m99/a.rs") && err.contains("--force"),
+            "{err}"
+        );
+        assert_eq!(
+            fs::read_to_string(root.join("starters/m99/a.rs")).unwrap(),
+            mine
+        );
         assert_eq!(drift(&root).unwrap().len(), 1);
 
         // Staff change the solution: an unedited starter is simply regenerated.
-        fs::write(root.join("starters/m99/a.rs"), generate(&root).unwrap().values().next().unwrap()).unwrap();
+        fs::write(
+            root.join("starters/m99/a.rs"),
+            generate(&root).unwrap().values().next().unwrap(),
+        )
+        .unwrap();
         fs::write(
             root.join("solutions/m99/a.rs"),
             "pub fn a() -> u8 {\n    // BEGIN SOLUTION a: return two\n    2\n    // END SOLUTION\n}\n",
@@ -280,7 +301,9 @@ mod tests {
         .unwrap();
         let again = write(&root, false).unwrap();
         assert_eq!(again.written, vec!["starters/m99/a.rs"]);
-        assert!(fs::read_to_string(root.join("starters/m99/a.rs")).unwrap().contains("return two"));
+        assert!(fs::read_to_string(root.join("starters/m99/a.rs"))
+            .unwrap()
+            .contains("return two"));
 
         // --force discards edits.
         fs::write(root.join("starters/m99/a.rs"), mine).unwrap();

@@ -24,12 +24,24 @@ fn fixture_target() -> PathBuf {
 fn fixture_binary() -> PathBuf {
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(crate::root())
-        .args(["build", "--quiet", "-p", "labkit", "--example", "fixture_checks", "--message-format=json"])
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "labkit",
+            "--example",
+            "fixture_checks",
+            "--message-format=json",
+        ])
         .arg("--target-dir")
         .arg(fixture_target())
         .output()
         .expect("cargo runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
@@ -76,7 +88,11 @@ fn fixture_run() -> ModuleRun {
     let started = Instant::now();
     let verdicts = runner::run_all(&jobs, &scratch, limits, 2);
     // The endless loop is cut at its limit; nothing else waits that long.
-    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        started.elapsed()
+    );
     let checks = infos
         .into_iter()
         .zip(verdicts)
@@ -126,10 +142,17 @@ fn the_runner_survives_learner_code_and_reports_each_failure_as_what_it_is() {
     assert!(msg(5).starts_with("stack overflow"), "{}", msg(5));
     assert!(msg(6).contains("exited with code 1"), "{}", msg(6));
     let flood = &run.checks[7].verdict.output;
-    assert!(flood.len() < 5000, "output is capped, got {} bytes", flood.len());
+    assert!(
+        flood.len() < 5000,
+        "output is capped, got {} bytes",
+        flood.len()
+    );
     assert!(flood.contains("more bytes of output not kept"));
 
-    insta::assert_snapshot!("lab_report_fixture", report::lab_report(&run, Style::plain()));
+    insta::assert_snapshot!(
+        "lab_report_fixture",
+        report::lab_report(&run, Style::plain())
+    );
     let results = report::results(&[run], Integrity::default());
     insta::assert_snapshot!(
         "results_json_fixture",
@@ -152,7 +175,11 @@ fn a_module_that_does_not_compile_is_reported_with_its_first_error() {
     .expect("cargo runs");
     assert!(built.binaries.is_empty());
     let err = &built.errors["broken"];
-    assert!(err.first.starts_with("src/main.rs:2: mismatched types"), "{}", err.first);
+    assert!(
+        err.first.starts_with("src/main.rs:2: mismatched types"),
+        "{}",
+        err.first
+    );
     assert!(err.rendered.contains("E0308"));
 
     // Reported, with the checks the catalogue knows about, never a crash.
@@ -192,8 +219,12 @@ fn usage_errors_are_one_line_and_name_what_is_valid() {
             }
         }
     };
-    assert_eq!(run(&["lab", "m99"]), "unknown module `m99`; valid modules: m31, m32, m33, m34");
-    assert!(run(&["lab", "m31", "--nope"]).contains("valid flags: --reference-parts, --solution, --timeout, --watch"));
+    assert_eq!(
+        run(&["lab", "m99"]),
+        "unknown module `m99`; valid modules: m31, m32, m33, m34"
+    );
+    assert!(run(&["lab", "m31", "--nope"])
+        .contains("valid flags: --reference-parts, --solution, --timeout, --watch"));
     assert!(run(&["frobnicate"]).contains("valid commands: lab, check"));
     assert!(run(&["lab", "m31", "--timeout", "0"]).contains("whole number of seconds"));
     assert!(run(&["lab", "m31", "--reference-parts"]).contains("only applies to m34"));
@@ -227,7 +258,11 @@ fn layout_problems_are_named() {
     let dir = std::env::temp_dir().join(format!("opsloop-layout-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("crates/incident/src")).unwrap();
-    std::fs::write(dir.join("crates/incident/Cargo.toml"), "[package]\nname = \"incident\"\n").unwrap();
+    std::fs::write(
+        dir.join("crates/incident/Cargo.toml"),
+        "[package]\nname = \"incident\"\n",
+    )
+    .unwrap();
     std::fs::write(
         dir.join("crates/incident/src/lib.rs"),
         "#[cfg_attr(feature = \"solution\", path = \"x.rs\")]\nmod x;\n",
@@ -235,8 +270,16 @@ fn layout_problems_are_named() {
     .unwrap();
     let problems = crate::layout::problems(&dir);
     let text = problems.join("\n");
-    assert!(text.contains("crates/incident/Cargo.toml: [lib] path must be \"../../starters/m31/lib.rs\""), "{text}");
+    assert!(
+        text.contains(
+            "crates/incident/Cargo.toml: [lib] path must be \"../../starters/m31/lib.rs\""
+        ),
+        "{text}"
+    );
     assert!(text.contains("starters/m31/lib.rs is missing"), "{text}");
-    assert!(text.contains("crates/incident/src/lib.rs:1: a cfg_attr path"), "{text}");
+    assert!(
+        text.contains("crates/incident/src/lib.rs:1: a cfg_attr path"),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -46,7 +46,9 @@ fn catalog_of(runs: &[ModuleRun]) -> Catalog {
             c.entry(u.bin.to_string()).or_default();
         }
         for ch in &r.checks {
-            c.entry(ch.bin.to_string()).or_default().push(ch.info.clone());
+            c.entry(ch.bin.to_string())
+                .or_default()
+                .push(ch.info.clone());
         }
     }
     c
@@ -59,11 +61,17 @@ pub fn write_catalog(root: &Path) -> Result<()> {
         anyhow::bail!(
             "the reference of {} does not compile: {}",
             r.module.name,
-            r.compile_error.as_ref().map(|e| e.first.as_str()).unwrap_or("")
+            r.compile_error
+                .as_ref()
+                .map(|e| e.first.as_str())
+                .unwrap_or("")
         );
     }
     std::fs::create_dir_all(root.join("labs"))?;
-    std::fs::write(root.join(catalog::CATALOG), catalog::catalog_text(&catalog_of(&runs))?)?;
+    std::fs::write(
+        root.join(catalog::CATALOG),
+        catalog::catalog_text(&catalog_of(&runs))?,
+    )?;
     std::fs::write(root.join(catalog::MANIFEST), catalog::manifest_text(root)?)?;
     Ok(())
 }
@@ -96,8 +104,16 @@ fn cargo_step(root: &Path, title: &str, args: &[&str]) -> Result<bool> {
 
 /// The lint steps: fmt and clippy in both variants.
 fn lint(root: &Path, t: &mut Tally) -> Result<()> {
-    tool_available(&["fmt", "--version"], "rustfmt", "run `rustup component add rustfmt`")?;
-    tool_available(&["clippy", "--version"], "clippy", "run `rustup component add clippy`")?;
+    tool_available(
+        &["fmt", "--version"],
+        "rustfmt",
+        "run `rustup component add rustfmt`",
+    )?;
+    tool_available(
+        &["clippy", "--version"],
+        "clippy",
+        "run `rustup component add clippy`",
+    )?;
     let fmt = cargo_step(root, "fmt", &["fmt", "--all", "--", "--check"])?;
     t.item(fmt, || "cargo fmt --check: run `cargo fmt --all`".into());
     for extra in [None, Some("--all-features")] {
@@ -105,7 +121,12 @@ fn lint(root: &Path, t: &mut Tally) -> Result<()> {
         args.extend(extra);
         args.extend(["--", "-D", "warnings"]);
         let ok = cargo_step(root, "clippy", &args)?;
-        t.item(ok, || format!("clippy {} reports warnings", extra.unwrap_or("(starter variant)")));
+        t.item(ok, || {
+            format!(
+                "clippy {} reports warnings",
+                extra.unwrap_or("(starter variant)")
+            )
+        });
     }
     Ok(())
 }
@@ -118,17 +139,27 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
     println!("== starters match the generator");
     let drift = starters::drift(root)?;
     t.item(drift.is_empty(), || {
-        format!("starters drift from solutions (run `cargo xtask starters`):\n{}", drift.join("\n"))
+        format!(
+            "starters drift from solutions (run `cargo xtask starters`):\n{}",
+            drift.join("\n")
+        )
     });
 
     println!("== every reference solution passes every check");
     let solution = grade(root, Variant::Solution)?;
     for r in &solution {
         if let Some(e) = &r.compile_error {
-            t.item(false, || format!("{}: the reference does not compile: {}", r.module.name, e.first));
+            t.item(false, || {
+                format!(
+                    "{}: the reference does not compile: {}",
+                    r.module.name, e.first
+                )
+            });
             continue;
         }
-        t.item(!r.checks.is_empty(), || format!("{}: has no checks", r.module.name));
+        t.item(!r.checks.is_empty(), || {
+            format!("{}: has no checks", r.module.name)
+        });
         for c in &r.checks {
             t.item(c.passed(), || {
                 format!(
@@ -151,12 +182,23 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
                 && parts.next() == Some(i.part.to_lowercase().as_str())
                 && parts.next().is_some_and(|n| n.parse::<u32>().is_ok())
                 && parts.next().is_none();
-            t.item(well_formed, || format!("{}: id is not `{}.<part>.<n>` matching part {}", i.id, r.module.name, i.part));
-            t.item(seen.insert(i.id.clone()), || format!("{}: duplicate id", i.id));
-            t.item(!i.hint.trim().is_empty(), || format!("{}: empty hint", i.id));
+            t.item(well_formed, || {
+                format!(
+                    "{}: id is not `{}.<part>.<n>` matching part {}",
+                    i.id, r.module.name, i.part
+                )
+            });
+            t.item(seen.insert(i.id.clone()), || {
+                format!("{}: duplicate id", i.id)
+            });
+            t.item(!i.hint.trim().is_empty(), || {
+                format!("{}: empty hint", i.id)
+            });
             t.item(i.points > 0, || format!("{}: worth no points", i.id));
             if let Some(f) = &i.file {
-                t.item(root.join(f).exists(), || format!("{}: edit site {f} does not exist", i.id));
+                t.item(root.join(f).exists(), || {
+                    format!("{}: edit site {f} does not exist", i.id)
+                });
             }
         }
     }
@@ -165,7 +207,12 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
     let starter = grade(root, Variant::Starter)?;
     for r in &starter {
         if let Some(e) = &r.compile_error {
-            t.item(false, || format!("{}: the starter does not compile: {}", r.module.name, e.first));
+            t.item(false, || {
+                format!(
+                    "{}: the starter does not compile: {}",
+                    r.module.name, e.first
+                )
+            });
             continue;
         }
         for c in r.checks.iter().filter(|c| c.info.file.is_some()) {
@@ -174,7 +221,11 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
                     "{}: on the untouched starter this check is `{}`, not `not started`{}",
                     c.info.id,
                     c.verdict.outcome.as_str(),
-                    c.verdict.message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default()
+                    c.verdict
+                        .message
+                        .as_deref()
+                        .map(|m| format!(" ({m})"))
+                        .unwrap_or_default()
                 )
             });
         }
@@ -183,10 +234,14 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
     println!("== the committed catalogue and integrity manifest are current");
     let catalog_now = catalog::catalog_text(&catalog_of(&solution))?;
     let committed = std::fs::read_to_string(root.join(catalog::CATALOG)).unwrap_or_default();
-    t.item(committed == catalog_now, || format!("{} is stale: run `cargo xtask catalog`", catalog::CATALOG));
+    t.item(committed == catalog_now, || {
+        format!("{} is stale: run `cargo xtask catalog`", catalog::CATALOG)
+    });
     let manifest_now = catalog::manifest_text(root)?;
     let committed = std::fs::read_to_string(root.join(catalog::MANIFEST)).unwrap_or_default();
-    t.item(committed == manifest_now, || format!("{} is stale: run `cargo xtask catalog`", catalog::MANIFEST));
+    t.item(committed == manifest_now, || {
+        format!("{} is stale: run `cargo xtask catalog`", catalog::MANIFEST)
+    });
     Ok(())
 }
 
@@ -208,7 +263,10 @@ fn finish(name: &str, t: &Tally) -> ExitCode {
 
 /// `cargo xtask verify`.
 pub fn run(root: &Path, with_lint: bool) -> Result<ExitCode> {
-    let mut t = Tally { passed: 0, problems: Vec::new() };
+    let mut t = Tally {
+        passed: 0,
+        problems: Vec::new(),
+    };
     if with_lint {
         lint(root, &mut t)?;
     }
@@ -219,13 +277,18 @@ pub fn run(root: &Path, with_lint: bool) -> Result<ExitCode> {
 /// `cargo xtask ci`: fmt, clippy, the whole test suite in both variants, and
 /// verify. Runs every step and reports them all.
 pub fn ci(root: &Path) -> Result<ExitCode> {
-    let mut t = Tally { passed: 0, problems: Vec::new() };
+    let mut t = Tally {
+        passed: 0,
+        problems: Vec::new(),
+    };
     lint(root, &mut t)?;
     for extra in [None, Some("--all-features")] {
         let mut args = vec!["test", "--workspace"];
         args.extend(extra);
         let ok = cargo_step(root, "tests", &args)?;
-        t.item(ok, || format!("cargo test {} failed", extra.unwrap_or("(starter variant)")));
+        t.item(ok, || {
+            format!("cargo test {} failed", extra.unwrap_or("(starter variant)"))
+        });
     }
     verify_checks(root, &mut t)?;
     Ok(finish("ci", &t))

@@ -234,7 +234,9 @@ pub fn run_in_process(check: &Check) -> ChildReport {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "panic with a non-text payload".to_string());
-        let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()));
         eprintln!(
             "panicked at {}: {message}",
             location.as_deref().unwrap_or("an unknown place")
@@ -283,7 +285,12 @@ pub fn run_in_process(check: &Check) -> ChildReport {
 ///   file named by `LABKIT_RESULT` (or to stdout when it is unset).
 pub fn main(checks: &[Check]) -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["list"] => {
             let infos: Vec<CheckInfo> = checks.iter().map(CheckInfo::from).collect();
             match serde_json::to_string_pretty(&infos) {
@@ -357,10 +364,16 @@ mod tests {
     fn classifies_in_process_outcomes() {
         assert_eq!(run_in_process(&check(|| Ok(()))).outcome, Outcome::Pass);
         let r = run_in_process(&check(|| Err("nope".into())));
-        assert_eq!((r.outcome, r.message.as_deref()), (Outcome::Fail, Some("nope")));
+        assert_eq!(
+            (r.outcome, r.message.as_deref()),
+            (Outcome::Fail, Some("nope"))
+        );
         let r = run_in_process(&check(|| todo!("redact: find the e-mails")));
         assert_eq!(r.outcome, Outcome::NotStarted);
-        assert!(r.message.unwrap_or_default().contains("redact: find the e-mails"));
+        assert!(r
+            .message
+            .unwrap_or_default()
+            .contains("redact: find the e-mails"));
         let r = run_in_process(&check(|| {
             let v: Vec<u8> = Vec::new();
             let i = v.len() + 3;
@@ -368,7 +381,10 @@ mod tests {
             Ok(())
         }));
         assert_eq!(r.outcome, Outcome::Panicked);
-        assert!(r.message.unwrap_or_default().contains("index out of bounds"));
+        assert!(r
+            .message
+            .unwrap_or_default()
+            .contains("index out of bounds"));
     }
 
     #[test]
@@ -377,6 +393,9 @@ mod tests {
         assert_eq!(snapshot_body(snap), "line 1\nline 2\n");
         assert!(compare_with_snapshot("line 1\nline 2", snap).is_ok());
         let err = compare_with_snapshot("line 1\nline two", snap).unwrap_err();
-        assert!(err.contains("- line 2") && err.contains("+ line two"), "{err}");
+        assert!(
+            err.contains("- line 2") && err.contains("+ line two"),
+            "{err}"
+        );
     }
 }

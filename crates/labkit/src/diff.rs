@@ -78,7 +78,10 @@ mod tests {
     #[test]
     fn shows_changed_lines_with_context() {
         let d = diff_lines("1\n2\n3\n4\n5\n6\n7\n", "1\n2\n3\nfour\n5\n6\n7\n", 1);
-        assert_eq!(d, "--- expected\n+++ yours\n  …\n  3\n- 4\n+ four\n  5\n  …\n");
+        assert_eq!(
+            d,
+            "--- expected\n+++ yours\n  …\n  3\n- 4\n+ four\n  5\n  …\n"
+        );
     }
 
     #[test]

@@ -113,7 +113,10 @@ impl Trace {
 
     /// Markdown: a heading and a table, for pasting into a forum post.
     pub fn to_markdown(&self) -> String {
-        let mut out = format!("### {}\n\n| # | time | who | what |\n|---|---|---|---|\n", self.title);
+        let mut out = format!(
+            "### {}\n\n| # | time | who | what |\n|---|---|---|---|\n",
+            self.title
+        );
         for (i, l) in self.lines.iter().enumerate() {
             let when = l.at.map(stamp).unwrap_or_default();
             let text = l.text.replace('|', "\\|");
@@ -146,7 +149,9 @@ mod tests {
             t.to_text(),
             "# demo\n1.            m33   start\n2. +00:01:15  m31   paged / sev1\n"
         );
-        assert!(t.to_markdown().contains("| 2 | +00:01:15 | m31 | paged / sev1 |"));
+        assert!(t
+            .to_markdown()
+            .contains("| 2 | +00:01:15 | m31 | paged / sev1 |"));
         assert!(t.mentions("sev1"));
         assert_eq!(t.len(), 2);
     }
