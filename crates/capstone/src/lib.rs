@@ -2,10 +2,13 @@
 //!
 //! Lab guide: `labs/m34/README.md`.
 
-#[cfg_attr(feature = "solution", path = "../../../solutions/m34/gate.rs")]
-#[cfg_attr(not(feature = "solution"), path = "../../../starters/m34/gate.rs")]
-#[cfg_attr(not(feature = "solution"), allow(unused_variables, unused_imports, dead_code, unreachable_code, unused_mut))]
-mod gate;
+#[cfg(feature = "solution")]
+#[path = "../../../solutions/m34/gate.rs"]
+pub(crate) mod gate;
+#[cfg(not(feature = "solution"))]
+#[path = "../../../starters/m34/gate.rs"]
+#[allow(unused_variables, unused_imports, dead_code, unreachable_code, unused_mut)]
+pub(crate) mod gate;
 
 pub use gate::gate_exit_code;
 
