@@ -39,6 +39,10 @@ Learners
       --solution          run the reference solution instead of your code
       --reference-parts   (m34) run the capstone on the reference M31–M33
       --timeout SECS      time limit per check (default 10)
+The shift (M34)
+  demo                    the on-call shift narrated for a person (reference code)
+  drill                   the shift as a numbered trace (--markdown to post it)
+      --mine              run it on your own code instead of the reference
 Graders
   check                   grade every module: a score table; exit 0 only if all pass
       --json FILE         also write results in Exercism's results.json v2 form (+ points)
@@ -134,6 +138,8 @@ pub fn dispatch(args: &[String]) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         "bench" => cmd_bench(rest),
+        "demo" => cmd_shift(rest, "demo"),
+        "drill" => cmd_shift(rest, "drill"),
         "ci" => {
             let a = parse(rest, &[], &[], "ci")?;
             no_positionals(&a, "ci")?;
@@ -144,7 +150,7 @@ pub fn dispatch(args: &[String]) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         other => Err(usage(format!(
-            "unknown command `{other}`; valid commands: lab, check, verify, starters, catalog, bench, ci, help"
+            "unknown command `{other}`; valid commands: lab, check, demo, drill, verify, starters, catalog, bench, ci, help"
         ))),
     }
 }
@@ -368,6 +374,45 @@ fn cmd_bench(rest: &[String]) -> Result<ExitCode> {
         ok &= status.success();
     }
     Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `demo` and `drill`: run the capstone's binary of that name. By default on
+/// the reference code, so it works before any lab is done; `--mine` runs it
+/// on the learner's M31–M34.
+fn cmd_shift(rest: &[String], bin: &str) -> Result<ExitCode> {
+    let a = parse(rest, &["--mine", "--markdown"], &[], bin)?;
+    no_positionals(&a, bin)?;
+    let root = root();
+    let src = root.join("crates/capstone/src/bin");
+    if !src.join(format!("{bin}.rs")).exists() && !src.join(bin).join("main.rs").exists() {
+        return Err(usage(format!("the capstone has no `{bin}` yet")));
+    }
+    let (variant, features) = if a.has("--mine") {
+        (Variant::Starter, "")
+    } else {
+        (
+            Variant::Solution,
+            "capstone/solution,capstone/reference-parts",
+        )
+    };
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(&root)
+        .args(["run", "--quiet", "-p", "capstone", "--bin", bin])
+        .arg("--target-dir")
+        .arg(variant.target_dir(&root));
+    if !features.is_empty() {
+        cmd.args(["--features", features]);
+    }
+    cmd.arg("--");
+    if a.has("--markdown") {
+        cmd.arg("--markdown");
+    }
+    let status = cmd.status().context("cannot run cargo")?;
+    Ok(if status.success() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -225,7 +225,7 @@ fn usage_errors_are_one_line_and_name_what_is_valid() {
     );
     assert!(run(&["lab", "m31", "--nope"])
         .contains("valid flags: --reference-parts, --solution, --timeout, --watch"));
-    assert!(run(&["frobnicate"]).contains("valid commands: lab, check"));
+    assert!(run(&["frobnicate"]).contains("valid commands: lab, check, demo"));
     assert!(run(&["lab", "m31", "--timeout", "0"]).contains("whole number of seconds"));
     assert!(run(&["lab", "m31", "--reference-parts"]).contains("only applies to m34"));
     assert!(run(&["bench"]).contains("valid modules"));
