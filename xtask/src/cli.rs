@@ -56,6 +56,7 @@ Teaching staff
       --force             overwrite starters even where they hold edits
   catalog                 rewrite labs/catalog.json and labs/integrity.sha256
   bench MODULE            run the module's benchmarks (release build)
+  bench loop MODULE       time the learner's edit → result loop (on a scratch copy)
   ci                      what CI runs: fmt, clippy, all tests in both variants, verify
 ";
 
@@ -340,8 +341,17 @@ fn cmd_bench(rest: &[String]) -> Result<ExitCode> {
             modules::names()
         ))
     })?;
-    let module = module_arg(name)?;
     let root = root();
+    if *name == "loop" {
+        let m = a.rest.get(1).ok_or_else(|| {
+            usage(format!(
+                "`bench loop` needs a module; valid modules: {}",
+                modules::names()
+            ))
+        })?;
+        return crate::loopbench::run(&root, module_arg(m)?);
+    }
+    let module = module_arg(name)?;
     let mut ok = true;
     for u in module.units {
         if !root

@@ -12,6 +12,7 @@ mod catalog;
 mod cli;
 mod lab;
 mod layout;
+mod loopbench;
 mod modules;
 mod report;
 mod runner;
