@@ -241,11 +241,11 @@ fn cmd_lab(rest: &[String]) -> Result<ExitCode> {
         Ok(run)
     };
     if a.has("--watch") {
-        let dir = root.join(match variant {
+        let dir = match variant {
             Variant::Starter => module.starters_dir(),
             Variant::Solution => module.solutions_dir(),
-        });
-        watch::watch(&dir, style, || {
+        };
+        watch::watch(&root, &dir, style, || {
             if let Err(e) = once() {
                 eprintln!("error: {e:#}");
             }

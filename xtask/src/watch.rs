@@ -34,13 +34,15 @@ fn scan(dir: &Path, out: &mut Vec<(PathBuf, u64, Option<SystemTime>)>) {
 
 /// Runs `run` now and again after every change under `dir`; never returns
 /// (the learner stops it with Ctrl-C).
-pub fn watch(dir: &Path, style: Style, mut run: impl FnMut()) -> ! {
+pub fn watch(root: &Path, rel: &str, style: Style, mut run: impl FnMut()) -> ! {
+    let dir = root.join(rel);
+    let dir = dir.as_path();
     loop {
         if style.color {
             print!("\x1b[2J\x1b[H");
         }
         run();
-        println!("\nWatching {} for changes (Ctrl-C to stop)…", dir.display());
+        println!("\nWatching {rel}/ for changes (Ctrl-C to stop)…");
         let before = fingerprint(dir);
         loop {
             std::thread::sleep(Duration::from_millis(300));
