@@ -1,0 +1,411 @@
+//! Alerts: what a monitoring system sends when a rule fires.
+//!
+//! An alert follows Prometheus Alertmanager's model. Its **labels** say *what*
+//! is wrong and *where* (`alertname`, `service`, `severity`, `cluster`,
+//! `instance` …) and are its identity; its **annotations** say things *about*
+//! it that may change from one send to the next (a summary, the current value,
+//! a runbook link). Because only the labels are the identity, the
+//! [fingerprint](crate::fingerprint) is computed over the labels alone, and a
+//! repeat of an alert with a fresher annotation is the *same* alert.
+//!
+//! Some facts travel beside the labels and are not part of the identity
+//! either: the `source` that sent the record (two Prometheus replicas send
+//! every alert twice, and that must deduplicate), and the `deploy` the alert
+//! follows, when the alerting pipeline knows it.
+//!
+//! Times are simulated (see `labkit::SimClock`). An alert with an `ends_at`
+//! has resolved: in this crate an end time is only ever set when the source
+//! says the problem is over.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use crate::error::LoadError;
+
+/// FNV-1a 64-bit offset basis: the hash of nothing. Prometheus starts every
+/// label-set fingerprint from it.
+pub const FNV_OFFSET: u64 = 14_695_981_039_346_656_037;
+/// FNV-1a 64-bit prime: after each byte is XOR-ed in, the hash is multiplied
+/// by it (wrapping).
+pub const FNV_PRIME: u64 = 1_099_511_628_211;
+/// The byte Prometheus writes after every label name and every label value,
+/// so that `{a="bb", b="c"}` and `{a="b", bb="c"}` hash differently. It can
+/// never appear inside valid UTF-8 text.
+pub const SEPARATOR: u8 = 0xff;
+
+/// How bad an alert says things are. Alertmanager has no built-in severity;
+/// by convention it is the `severity` label, and so it is here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Someone must act now (a page).
+    Critical,
+    /// Something is degraded; act soon (a ticket).
+    Warning,
+    /// For the record.
+    Info,
+}
+
+impl Severity {
+    /// Every severity, most severe first.
+    pub const ALL: [Severity; 3] = [Severity::Critical, Severity::Warning, Severity::Info];
+
+    /// The label value: `critical`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// Parses a label value (exact, lowercase).
+    pub fn parse(s: &str) -> Option<Self> {
+        Severity::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The identity of an alert: a 64-bit hash of its labels, printed as 16 hex
+/// digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fingerprint(pub u64);
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+/// One alert record as a source sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    /// Identity: what is wrong and where. Must hold `alertname`, `service`
+    /// and `severity`.
+    pub labels: BTreeMap<String, String>,
+    /// Facts about the alert that may change between sends (not identity).
+    pub annotations: BTreeMap<String, String>,
+    /// Who sent this record (e.g. `prometheus-a`). Not identity.
+    pub source: String,
+    /// When the problem began (simulated time).
+    pub starts_at: DateTime<Utc>,
+    /// When the problem ended; `None` while the alert is firing.
+    pub ends_at: Option<DateTime<Utc>>,
+    /// The deploy this alert follows, where the pipeline knows it.
+    pub deploy: Option<String>,
+}
+
+impl Alert {
+    /// A firing alert with the three labels every alert carries.
+    pub fn new(name: &str, service: &str, severity: Severity, starts_at: DateTime<Utc>) -> Self {
+        let mut labels = BTreeMap::new();
+        labels.insert("alertname".to_string(), name.to_string());
+        labels.insert("service".to_string(), service.to_string());
+        labels.insert("severity".to_string(), severity.as_str().to_string());
+        Self {
+            labels,
+            annotations: BTreeMap::new(),
+            source: "prometheus".to_string(),
+            starts_at,
+            ends_at: None,
+            deploy: None,
+        }
+    }
+
+    /// Adds or replaces a label (changes the identity).
+    pub fn with_label(mut self, name: &str, value: &str) -> Self {
+        self.labels.insert(name.to_string(), value.to_string());
+        self
+    }
+
+    /// Removes a label (changes the identity).
+    pub fn without_label(mut self, name: &str) -> Self {
+        self.labels.remove(name);
+        self
+    }
+
+    /// Adds or replaces an annotation (does not change the identity).
+    pub fn with_annotation(mut self, name: &str, value: &str) -> Self {
+        self.annotations.insert(name.to_string(), value.to_string());
+        self
+    }
+
+    /// Sets who sent the record.
+    pub fn from_source(mut self, source: &str) -> Self {
+        self.source = source.to_string();
+        self
+    }
+
+    /// Records the deploy the alert follows.
+    pub fn after_deploy(mut self, deploy: &str) -> Self {
+        self.deploy = Some(deploy.to_string());
+        self
+    }
+
+    /// Marks the alert resolved at `at`.
+    pub fn resolved_at(mut self, at: DateTime<Utc>) -> Self {
+        self.ends_at = Some(at);
+        self
+    }
+
+    /// A label's value, or `""` when the label is missing. This is
+    /// Alertmanager's rule everywhere labels are compared: a missing label and
+    /// an empty one are the same thing.
+    pub fn label(&self, name: &str) -> &str {
+        self.labels.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// The `alertname` label.
+    pub fn name(&self) -> &str {
+        self.label("alertname")
+    }
+
+    /// The `service` label.
+    pub fn service(&self) -> &str {
+        self.label("service")
+    }
+
+    /// The `severity` label, if it holds a known value.
+    pub fn severity(&self) -> Option<Severity> {
+        Severity::parse(self.label("severity"))
+    }
+
+    /// `true` while the alert has no end time.
+    pub fn is_firing(&self) -> bool {
+        self.ends_at.is_none()
+    }
+
+    /// The alert's fingerprint: a hash of its labels only (see
+    /// [`fingerprint`](crate::fingerprint)).
+    pub fn fingerprint(&self) -> Fingerprint {
+        crate::fingerprint(&self.labels)
+    }
+
+    /// A short, stable description for traces: `alertname{label="value", …}`
+    /// with the labels other than `alertname` in sorted order.
+    pub fn describe(&self) -> String {
+        let rest: Vec<String> = self
+            .labels
+            .iter()
+            .filter(|(k, _)| k.as_str() != "alertname")
+            .map(|(k, v)| format!("{k}=\"{v}\""))
+            .collect();
+        format!("{}{{{}}}", self.name(), rest.join(", "))
+    }
+}
+
+/// One alert after deduplication: the merged record and how many records
+/// were folded into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deduped {
+    /// The merged alert: earliest start, the latest record's annotations and
+    /// end time, the first known deploy.
+    pub alert: Alert,
+    /// The fingerprint shared by every record merged here.
+    pub fingerprint: Fingerprint,
+    /// How many records were merged (1 = no repeats).
+    pub records: usize,
+}
+
+fn time_field(index: usize, field: &str, value: &Value) -> Result<DateTime<Utc>, LoadError> {
+    let text = value.as_str().ok_or_else(|| {
+        LoadError::at(
+            index,
+            field,
+            format!("expected a time as a string, got {value}"),
+        )
+    })?;
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            LoadError::at(
+                index,
+                field,
+                format!(
+                    "expected an RFC 3339 time such as \"2026-03-02T02:00:00Z\", got {value} ({e})"
+                ),
+            )
+        })
+}
+
+fn string_map(
+    index: usize,
+    field: &str,
+    value: Option<&Value>,
+) -> Result<BTreeMap<String, String>, LoadError> {
+    let Some(value) = value else {
+        return Ok(BTreeMap::new());
+    };
+    let object = value.as_object().ok_or_else(|| {
+        LoadError::at(
+            index,
+            field,
+            format!("expected an object of strings, got {value}"),
+        )
+    })?;
+    let mut out = BTreeMap::new();
+    for (k, v) in object {
+        let text = v.as_str().ok_or_else(|| {
+            LoadError::at(
+                index,
+                &format!("{field}.{k}"),
+                format!("expected a string value, got {v}"),
+            )
+        })?;
+        out.insert(k.clone(), text.to_string());
+    }
+    Ok(out)
+}
+
+fn optional_string(
+    index: usize,
+    field: &str,
+    object: &Map<String, Value>,
+) -> Result<Option<String>, LoadError> {
+    match object.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(LoadError::at(
+            index,
+            field,
+            format!("expected a string, got {other}"),
+        )),
+    }
+}
+
+const FIELDS: [&str; 6] = [
+    "labels",
+    "annotations",
+    "source",
+    "startsAt",
+    "endsAt",
+    "deploy",
+];
+
+fn alert_from_value(index: usize, value: &Value) -> Result<Alert, LoadError> {
+    let object = value.as_object().ok_or_else(|| LoadError {
+        index: Some(index),
+        field: None,
+        problem: format!("expected an object, got {value}"),
+    })?;
+    if let Some(unknown) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(LoadError::at(
+            index,
+            unknown,
+            format!("unknown field; the known ones are {}", FIELDS.join(", ")),
+        ));
+    }
+    let Some(labels) = object.get("labels") else {
+        return Err(LoadError::at(
+            index,
+            "labels",
+            "missing; every alert needs its labels",
+        ));
+    };
+    let labels = string_map(index, "labels", Some(labels))?;
+    for required in ["alertname", "service", "severity"] {
+        if labels.get(required).is_none_or(|v| v.is_empty()) {
+            return Err(LoadError::at(
+                index,
+                &format!("labels.{required}"),
+                "missing or empty; every alert needs alertname, service and severity",
+            ));
+        }
+    }
+    let severity = labels.get("severity").map(String::as_str).unwrap_or("");
+    if Severity::parse(severity).is_none() {
+        return Err(LoadError::at(
+            index,
+            "labels.severity",
+            format!("unknown severity \"{severity}\"; use critical, warning or info"),
+        ));
+    }
+    let annotations = string_map(index, "annotations", object.get("annotations"))?;
+    let starts_at = match object.get("startsAt") {
+        Some(v) => time_field(index, "startsAt", v)?,
+        None => {
+            return Err(LoadError::at(
+                index,
+                "startsAt",
+                "missing; when did it begin?",
+            ))
+        }
+    };
+    let ends_at = match object.get("endsAt") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(time_field(index, "endsAt", v)?),
+    };
+    if let Some(end) = ends_at {
+        if end < starts_at {
+            return Err(LoadError::at(
+                index,
+                "endsAt",
+                format!("ends at {end} before it starts at {starts_at}"),
+            ));
+        }
+    }
+    Ok(Alert {
+        labels,
+        annotations,
+        source: optional_string(index, "source", object)?.unwrap_or_else(|| "unknown".into()),
+        starts_at,
+        ends_at,
+        deploy: optional_string(index, "deploy", object)?,
+    })
+}
+
+/// Loads alerts from a JSON array in the shape of Alertmanager's API:
+///
+/// ```json
+/// [{"labels": {"alertname": "HighLatency", "service": "retriever", "severity": "warning"},
+///   "annotations": {"summary": "p95 over 2 s"},
+///   "source": "prometheus-a",
+///   "startsAt": "2026-03-02T02:01:00Z", "endsAt": null, "deploy": "rel-7"}]
+/// ```
+///
+/// `labels` (with `alertname`, `service` and a known `severity`) and
+/// `startsAt` are required. An error names the record and the field.
+pub fn load_alerts(json: &str) -> Result<Vec<Alert>, LoadError> {
+    let value: Value =
+        serde_json::from_str(json).map_err(|e| LoadError::whole(format!("not valid JSON: {e}")))?;
+    let items = value
+        .as_array()
+        .ok_or_else(|| LoadError::whole("expected a JSON array of alerts at the top level"))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| alert_from_value(i, v))
+        .collect()
+}
+
+/// Writes alerts as the JSON that [`load_alerts`] reads.
+pub fn alerts_to_json(alerts: &[Alert]) -> String {
+    let items: Vec<Value> = alerts
+        .iter()
+        .map(|a| {
+            let mut o = Map::new();
+            o.insert("labels".into(), serde_json::json!(a.labels));
+            o.insert("annotations".into(), serde_json::json!(a.annotations));
+            o.insert("source".into(), Value::String(a.source.clone()));
+            o.insert("startsAt".into(), Value::String(a.starts_at.to_rfc3339()));
+            o.insert(
+                "endsAt".into(),
+                a.ends_at
+                    .map_or(Value::Null, |t| Value::String(t.to_rfc3339())),
+            );
+            o.insert(
+                "deploy".into(),
+                a.deploy.clone().map_or(Value::Null, Value::String),
+            );
+            Value::Object(o)
+        })
+        .collect();
+    serde_json::to_string_pretty(&Value::Array(items)).unwrap_or_else(|_| "[]".to_string())
+}

@@ -1,0 +1,254 @@
+//! The M32 trace: a storm arrives at the desk and leaves as three incidents,
+//! three tickets are triaged, routed and linked, and the fix closes the loop.
+//!
+//! Every decision in it is made by the functions the learner writes, so the
+//! trace of a finished lab matches the reference snapshot line for line.
+
+use chrono::TimeDelta;
+use labkit::{SimClock, Trace};
+
+use crate::alert::Alert;
+use crate::correlate::{correlate, Correlation, CorrelationConfig};
+use crate::link::Desk;
+use crate::storm::storm;
+use crate::ticket::Ticket;
+
+/// The seed of the reference trace.
+pub const STORY_SEED: u64 = 32;
+
+const ACTOR: &str = "m32";
+
+fn short(alert: &Alert) -> String {
+    let instance = alert.label("instance");
+    if instance.is_empty() {
+        format!("{}@{}", alert.name(), alert.service())
+    } else {
+        format!("{}@{}/{instance}", alert.name(), alert.service())
+    }
+}
+
+fn name_of(c: &Correlation, fp: crate::Fingerprint) -> String {
+    c.alert(fp)
+        .map(|d| short(&d.alert))
+        .unwrap_or_else(|| fp.to_string())
+}
+
+/// The tickets of the story, relative to the deploy time.
+pub fn story_tickets(deploy_at: chrono::DateTime<chrono::Utc>) -> Vec<Ticket> {
+    vec![
+        Ticket::new(
+            "T-1001",
+            deploy_at + TimeDelta::minutes(20),
+            "Wrong answers since this morning: the assistant cites documents that do not say what it claims.",
+        )
+        .about("chat-api")
+        .affecting(240)
+        .blocking(true, true),
+        Ticket::new(
+            "T-1002",
+            deploy_at + TimeDelta::minutes(25),
+            "I was charged twice on this month's invoice.",
+        )
+        .about("billing"),
+        Ticket::new(
+            "T-1003",
+            deploy_at + TimeDelta::minutes(30),
+            "Locked out: my password is rejected at login, the whole team is stuck.",
+        )
+        .about("auth")
+        .affecting(12)
+        .blocking(true, false),
+    ]
+}
+
+/// Runs the M32 story for `seed` and returns its trace.
+pub fn run(seed: u64) -> Trace {
+    let mut trace = Trace::new(format!("M32 · the storm at the desk (seed {seed})"));
+    let storm = storm(seed);
+    let mut clock = SimClock::new();
+    clock.advance_to(storm.deploy.at);
+    trace.at(
+        clock.now(),
+        ACTOR,
+        format!(
+            "deploy {} goes live on {}",
+            storm.deploy.id, storm.deploy.service
+        ),
+    );
+
+    let last = storm
+        .alerts
+        .iter()
+        .map(|a| a.starts_at)
+        .max()
+        .unwrap_or(clock.now());
+    clock.advance_to(last + TimeDelta::minutes(6));
+    let mut per_service: std::collections::BTreeMap<&str, usize> = Default::default();
+    for a in &storm.alerts {
+        *per_service.entry(a.service()).or_default() += 1;
+    }
+    let counts: Vec<String> = per_service
+        .iter()
+        .map(|(s, n)| format!("{s} {n}"))
+        .collect();
+    trace.at(
+        clock.now(),
+        ACTOR,
+        format!(
+            "storm: {} records ({} after the deploy, {} noise): {}",
+            storm.alerts.len(),
+            storm.from_deploy,
+            storm.noise,
+            counts.join(", ")
+        ),
+    );
+
+    let config = CorrelationConfig::default();
+    let c = correlate(&storm.alerts, &config);
+    trace.note(
+        ACTOR,
+        format!(
+            "dedup: {} records -> {} alerts ({} repeats had the same labels)",
+            c.received,
+            c.alerts.len(),
+            c.received - c.alerts.len()
+        ),
+    );
+    for d in &c.alerts {
+        trace.note(
+            ACTOR,
+            format!("  {} {} x{}", d.fingerprint, short(&d.alert), d.records),
+        );
+    }
+    for (i, rule) in config.inhibit_rules.iter().enumerate() {
+        trace.note(ACTOR, format!("inhibit rule {i}: {}", rule.describe()));
+    }
+    for m in &c.muted {
+        trace.note(
+            ACTOR,
+            format!(
+                "  muted {} by {} (rule {})",
+                name_of(&c, m.alert),
+                name_of(&c, m.by),
+                m.rule
+            ),
+        );
+    }
+    for g in &c.groups {
+        let members: Vec<String> = g.members.iter().map(|fp| name_of(&c, *fp)).collect();
+        let incidents: Vec<String> = g.incidents.iter().map(|i| format!("INC-{i}")).collect();
+        trace.note(
+            ACTOR,
+            format!(
+                "group {}: notify [{}], {} muted -> {}",
+                g.key,
+                members.join(", "),
+                g.muted.len(),
+                incidents.join(", ")
+            ),
+        );
+    }
+    for inc in &c.incidents {
+        let cause = inc
+            .cause
+            .as_ref()
+            .map(|k| k.explain(inc.services.len()))
+            .unwrap_or_else(|| "unknown".to_string());
+        trace.at(
+            inc.first_at,
+            ACTOR,
+            format!(
+                "INC-{}: {} alert(s) ({} muted) on {}; probable cause: {cause}",
+                inc.id,
+                inc.alerts.len(),
+                inc.muted,
+                inc.services.join(", ")
+            ),
+        );
+    }
+    trace.note(
+        ACTOR,
+        format!(
+            "reduction: {} records -> {} incidents ({:.1} records per incident, {:.0}% fewer things to look at)",
+            c.received,
+            c.incidents.len(),
+            c.reduction_ratio(),
+            100.0 * c.compression()
+        ),
+    );
+
+    let mut desk = Desk::from_correlation(&c);
+    for ticket in story_tickets(storm.deploy.at) {
+        clock.advance_to(ticket.received_at);
+        trace.at(
+            clock.now(),
+            ACTOR,
+            format!("ticket {}: \"{}\"", ticket.id, ticket.text),
+        );
+        match desk.submit(ticket) {
+            Ok(intake) => {
+                for r in &intake.triage.reasons {
+                    trace.note(ACTOR, format!("  {r}"));
+                }
+                trace.note(
+                    ACTOR,
+                    format!(
+                        "  routed {} to {} ({})",
+                        intake.ticket,
+                        intake.triage.queue,
+                        intake.triage.priority_label()
+                    ),
+                );
+                let verb = if intake.linked { "linked to" } else { "opened" };
+                trace.note(
+                    ACTOR,
+                    format!(
+                        "  {verb} {}: {}",
+                        intake.incident,
+                        intake.reasons.join("; ")
+                    ),
+                );
+            }
+            Err(e) => trace.note(ACTOR, format!("  rejected: {e}")),
+        }
+    }
+
+    let storm_incident = c
+        .incident_caused_by(&storm.deploy.service)
+        .map(|i| format!("INC-{}", i.id));
+    clock.advance_to(storm.deploy.at + TimeDelta::minutes(50));
+    match storm_incident {
+        Some(id) => {
+            let note = format!(
+                "rolled back {}; recall and groundedness back to normal",
+                storm.deploy.id
+            );
+            match desk.resolve(&id, clock.now(), &note) {
+                Ok(updates) => {
+                    trace.at(
+                        clock.now(),
+                        ACTOR,
+                        format!("{id} resolved: {} linked ticket(s) updated", updates.len()),
+                    );
+                    for u in updates {
+                        trace.note(ACTOR, format!("  {}: \"{}\"", u.ticket, u.message));
+                    }
+                }
+                Err(e) => trace.note(ACTOR, format!("resolve failed: {e}")),
+            }
+        }
+        None => trace.note(ACTOR, "no incident blames the deployed service"),
+    }
+    for inc in desk.incidents() {
+        trace.note(
+            ACTOR,
+            format!(
+                "{} {}: tickets [{}]",
+                inc.id,
+                inc.state(),
+                inc.tickets.join(", ")
+            ),
+        );
+    }
+    trace
+}

@@ -1,0 +1,160 @@
+//! Checks of Part B that need more scaffolding: the blamelessness lint, and
+//! a resolved incident to write a postmortem about.
+
+use incident::lint::BlameRule;
+use incident::window::minutes;
+use incident::{
+    ActionItem, ActionKind, FailingExample, Incident, IncidentKind, Postmortem, PostmortemDraft,
+    Severity, Status,
+};
+use labkit::{ensure, ensure_eq, CheckResult, SimClock, SimRng};
+
+const NAMES: [&str; 6] = ["Dana", "Alex", "Priya", "Tomasz", "Mei", "Kofi"];
+const ROLES: [&str; 4] = ["engineer", "on-call", "developer", "operator"];
+
+/// A blaming sentence and the rule that must flag it.
+fn blaming(rng: &mut SimRng) -> (String, BlameRule) {
+    let name = NAMES[rng.below(6) as usize];
+    let role = ROLES[rng.below(4) as usize];
+    match rng.below(8) {
+        0 => (
+            format!("{name} forgot to run the eval set before the deploy."),
+            BlameRule::PersonBlamed,
+        ),
+        1 => (
+            format!("The {role} failed to check the dashboard."),
+            BlameRule::PersonBlamed,
+        ),
+        2 => (
+            format!("It was {name}'s fault that the canary was skipped."),
+            BlameRule::PersonBlamed,
+        ),
+        3 => (
+            "Root cause: human error during the release.".to_string(),
+            BlameRule::BlamingPhrase,
+        ),
+        4 => (
+            format!("After the page, {name} ignored the runbook."),
+            BlameRule::PersonBlamed,
+        ),
+        5 => (
+            format!("A careless config edit by the {role}."),
+            BlameRule::BlamingPhrase,
+        ),
+        6 => (
+            format!("We think {name} should have waited for the bake period."),
+            BlameRule::PersonBlamed,
+        ),
+        _ => (
+            "Operator error let the index go stale.".to_string(),
+            BlameRule::BlamingPhrase,
+        ),
+    }
+}
+
+/// A sentence that blames nobody.
+fn blameless(rng: &mut SimRng) -> String {
+    let name = NAMES[rng.below(6) as usize];
+    match rng.below(8) {
+        0 => "The release shipped without a canary stage.".to_string(),
+        1 => "The deploy pipeline failed to run the eval set.".to_string(),
+        2 => format!("{name} rolled back to the last-good release within three minutes."),
+        3 => "We forgot nothing in the runbook; the play worked.".to_string(),
+        4 => "Fault injection is now part of the monthly drill.".to_string(),
+        5 => format!("The on-call ({name}) acknowledged the page at once."),
+        6 => "This is a blameless postmortem.".to_string(),
+        _ => "The gate missed the regression because the eval set lacked the case.".to_string(),
+    }
+}
+
+pub(crate) fn lint_flags_blame() -> CheckResult {
+    let f = incident::lint_blame("Dana forgot the canary.");
+    ensure_eq!(f.len(), 1, "findings in \"Dana forgot the canary.\"");
+    ensure_eq!(
+        (f[0].line, f[0].rule, f[0].excerpt.as_str()),
+        (1, BlameRule::PersonBlamed, "Dana forgot"),
+        "the finding"
+    );
+    let f = incident::lint_blame("All good here.\nIt was human error.");
+    ensure_eq!(
+        f.len(),
+        1,
+        "findings in a two-line text with \"human error\" on line 2"
+    );
+    ensure_eq!(
+        (f[0].line, f[0].rule, f[0].excerpt.as_str()),
+        (2, BlameRule::BlamingPhrase, "human error"),
+        "the finding"
+    );
+    ensure!(
+        incident::lint_blame("The canary failed to start.").is_empty(),
+        "a system failing to do something is not blame"
+    );
+    ensure!(
+        incident::lint_blame("").is_empty(),
+        "an empty text has no findings"
+    );
+    let mut rng = SimRng::seed(3110);
+    for round in 0..100 {
+        let n = rng.between(1, 12) as usize;
+        let mut lines = Vec::new();
+        let mut want: Vec<(usize, BlameRule)> = Vec::new();
+        for i in 0..n {
+            if rng.chance(0.4) {
+                let (s, rule) = blaming(&mut rng);
+                lines.push(s);
+                want.push((i + 1, rule));
+            } else {
+                lines.push(blameless(&mut rng));
+            }
+        }
+        let text = lines.join("\n");
+        let got: Vec<(usize, BlameRule)> = incident::lint_blame(&text)
+            .into_iter()
+            .map(|f| (f.line, f.rule))
+            .collect();
+        ensure_eq!(got, want, "round {round}, text:\n{text}\n");
+    }
+    Ok(())
+}
+
+/// A resolved incident `id` and its postmortem. Uses the learner's
+/// `Incident::transition` (step B2).
+pub(crate) fn resolved_postmortem(
+    id: &str,
+    example: Option<FailingExample>,
+) -> Result<Postmortem, String> {
+    let t0 = SimClock::course_epoch();
+    let mut inc = Incident::declare(
+        id,
+        IncidentKind::BadRelease,
+        "wrong answers",
+        Severity::Sev1,
+        t0,
+    );
+    for (i, s) in [Status::Acknowledged, Status::Mitigated, Status::Resolved]
+        .into_iter()
+        .enumerate()
+    {
+        inc.transition(s, t0 + minutes(5 * (i as i64 + 1)), "step")
+            .map_err(|e| e.to_string())?;
+    }
+    let draft = PostmortemDraft {
+        summary: "Wrong answers for fifteen minutes.".into(),
+        requests_affected: 100,
+        budget_burned: 0.01,
+        root_causes: vec!["no canary stage".into()],
+        trigger: "a release".into(),
+        resolution: "rollback".into(),
+        detection: "burn-rate page".into(),
+        action_items: vec![ActionItem::new(
+            ActionKind::Prevent,
+            "add a canary",
+            "release-eng",
+            "OPS-1",
+        )],
+        failing_example: example,
+        ..PostmortemDraft::default()
+    };
+    Postmortem::write(&inc, draft).map_err(|e| e.to_string())
+}

@@ -1,0 +1,406 @@
+//! An incident: opened from a page, driven through its lifecycle, recorded
+//! on a timeline.
+//!
+//! The lifecycle is one way and one step at a time:
+//!
+//! ```text
+//! open → acknowledged → mitigated → resolved
+//! ```
+//!
+//! - **open**: a page fired and the incident exists; nobody has said "mine"
+//!   yet.
+//! - **acknowledged**: the on-call has taken it (the pager stops escalating).
+//! - **mitigated**: users are no longer hurt — usually by a quick, safe,
+//!   reversible play from the runbook (roll back), not by the real fix.
+//!   **Mitigate before you diagnose.**
+//! - **resolved**: the SLI held green long enough that the incident is over;
+//!   the postmortem comes next.
+//!
+//! Skipping a step would lose a timestamp the postmortem needs, and going
+//! back hides what happened, so [`Incident::transition`] refuses both (if a
+//! mitigation does not hold, say so on the timeline and open a new incident
+//! rather than rewriting this one's history).
+//!
+//! The three times every incident review asks for are measured from the
+//! moment the incident opened: **time to acknowledge** (TTA), **time to
+//! mitigate** (TTM) and **time to resolve** (TTR).
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::burn::{Alert, Notification};
+use crate::error::IncidentError;
+use crate::severity::Severity;
+
+/// Where an incident is in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Opened, not yet taken by anyone.
+    Open,
+    /// Taken by the on-call.
+    Acknowledged,
+    /// Users no longer hurt.
+    Mitigated,
+    /// Over.
+    Resolved,
+}
+
+impl Status {
+    /// Every status, in lifecycle order.
+    pub const ALL: [Status; 4] = [
+        Status::Open,
+        Status::Acknowledged,
+        Status::Mitigated,
+        Status::Resolved,
+    ];
+
+    /// The one status that may follow this one (`None` after resolved).
+    pub fn next(self) -> Option<Status> {
+        match self {
+            Status::Open => Some(Status::Acknowledged),
+            Status::Acknowledged => Some(Status::Mitigated),
+            Status::Mitigated => Some(Status::Resolved),
+            Status::Resolved => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Open => "open",
+            Status::Acknowledged => "acknowledged",
+            Status::Mitigated => "mitigated",
+            Status::Resolved => "resolved",
+        })
+    }
+}
+
+/// What kind of failure an incident is: it picks the runbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum IncidentKind {
+    /// A new release answers worse than the last one.
+    BadRelease,
+    /// The index answers from outdated documents.
+    StaleIndex,
+}
+
+impl IncidentKind {
+    /// The snake_case name, as runbooks are filed: `bad_release`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncidentKind::BadRelease => "bad_release",
+            IncidentKind::StaleIndex => "stale_index",
+        }
+    }
+}
+
+impl std::fmt::Display for IncidentKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a timeline entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// Something went wrong for users (often known only afterwards).
+    ImpactStarted,
+    /// Monitoring noticed: an alert fired.
+    Detected,
+    /// A human was paged.
+    Paged,
+    /// The on-call took the incident.
+    Acknowledged,
+    /// A mitigation was applied (a runbook play).
+    MitigationApplied,
+    /// The SLI is back within the SLO.
+    SliRecovered,
+    /// The incident is over.
+    Resolved,
+    /// Anything else worth keeping: a finding, a decision, a hand-over.
+    Note,
+}
+
+impl EntryKind {
+    /// The entry that a transition into `status` writes.
+    pub fn for_status(status: Status) -> EntryKind {
+        match status {
+            Status::Open => EntryKind::Detected,
+            Status::Acknowledged => EntryKind::Acknowledged,
+            Status::Mitigated => EntryKind::MitigationApplied,
+            Status::Resolved => EntryKind::Resolved,
+        }
+    }
+
+    /// A short label: `mitigation applied`.
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryKind::ImpactStarted => "impact started",
+            EntryKind::Detected => "detected",
+            EntryKind::Paged => "paged",
+            EntryKind::Acknowledged => "acknowledged",
+            EntryKind::MitigationApplied => "mitigation applied",
+            EntryKind::SliRecovered => "SLI recovered",
+            EntryKind::Resolved => "resolved",
+            EntryKind::Note => "note",
+        }
+    }
+}
+
+/// One timestamped line of an incident's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// When (simulated time).
+    pub at: DateTime<Utc>,
+    /// What kind of event.
+    pub kind: EntryKind,
+    /// What happened, in one line.
+    pub text: String,
+}
+
+impl TimelineEntry {
+    /// An entry.
+    pub fn new(at: DateTime<Utc>, kind: EntryKind, text: &str) -> Self {
+        Self {
+            at,
+            kind,
+            text: text.to_string(),
+        }
+    }
+}
+
+/// An incident. Open one with [`Incident::from_page`] (a burn-rate page) or
+/// [`Incident::declare`] (a human decided), then drive it with
+/// [`Incident::transition`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub(crate) id: String,
+    pub(crate) kind: IncidentKind,
+    pub(crate) title: String,
+    pub(crate) severity: Severity,
+    pub(crate) status: Status,
+    pub(crate) opened_at: DateTime<Utc>,
+    pub(crate) acknowledged_at: Option<DateTime<Utc>>,
+    pub(crate) mitigated_at: Option<DateTime<Utc>>,
+    pub(crate) resolved_at: Option<DateTime<Utc>>,
+    pub(crate) alerts: Vec<String>,
+    pub(crate) tickets: Vec<String>,
+    pub(crate) timeline: Vec<TimelineEntry>,
+}
+
+impl Incident {
+    /// Declares an incident by hand at `at` with the given severity.
+    pub fn declare(
+        id: &str,
+        kind: IncidentKind,
+        title: &str,
+        severity: Severity,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: id.to_string(),
+            kind,
+            title: title.to_string(),
+            severity,
+            status: Status::Open,
+            opened_at: at,
+            acknowledged_at: None,
+            mitigated_at: None,
+            resolved_at: None,
+            alerts: Vec::new(),
+            tickets: Vec::new(),
+            timeline: vec![TimelineEntry::new(
+                at,
+                EntryKind::Detected,
+                &format!("declared {severity}: {title}"),
+            )],
+        }
+    }
+
+    /// Opens an incident from a burn-rate page at `at`: the severity comes
+    /// from [`severity_for`](crate::severity_for), the alert is linked, and
+    /// the timeline starts with "detected" and "paged". A ticket is refused:
+    /// it belongs in a queue, not in an incident.
+    pub fn from_page(
+        id: &str,
+        kind: IncidentKind,
+        alert: &Alert,
+        at: DateTime<Utc>,
+    ) -> Result<Self, IncidentError> {
+        if alert.notification() != Notification::Page {
+            return Err(IncidentError::NotAPage {
+                tier: alert.tier.name.clone(),
+            });
+        }
+        let severity = crate::severity_for(alert);
+        let title = format!("error budget burning fast ({})", alert.tier.name);
+        let mut inc = Self::declare(id, kind, &title, severity, at);
+        inc.timeline.clear();
+        inc.timeline.push(TimelineEntry::new(
+            at,
+            EntryKind::Detected,
+            &alert.to_string(),
+        ));
+        inc.timeline.push(TimelineEntry::new(
+            at,
+            EntryKind::Paged,
+            &format!("on-call paged at {severity}"),
+        ));
+        inc.link_alert(&alert.id());
+        Ok(inc)
+    }
+
+    /// The incident's id, e.g. `INC-1`.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> IncidentKind {
+        self.kind
+    }
+
+    /// A one-line title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The current severity.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// Where it is in the lifecycle.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// When it opened.
+    pub fn opened_at(&self) -> DateTime<Utc> {
+        self.opened_at
+    }
+
+    /// When it was acknowledged, mitigated, resolved (if it was).
+    pub fn acknowledged_at(&self) -> Option<DateTime<Utc>> {
+        self.acknowledged_at
+    }
+
+    /// When it was mitigated.
+    pub fn mitigated_at(&self) -> Option<DateTime<Utc>> {
+        self.mitigated_at
+    }
+
+    /// When it was resolved.
+    pub fn resolved_at(&self) -> Option<DateTime<Utc>> {
+        self.resolved_at
+    }
+
+    /// The timeline, in time order.
+    pub fn timeline(&self) -> &[TimelineEntry] {
+        &self.timeline
+    }
+
+    /// Linked alert ids, sorted.
+    pub fn alerts(&self) -> &[String] {
+        &self.alerts
+    }
+
+    /// Linked ticket ids, sorted.
+    pub fn tickets(&self) -> &[String] {
+        &self.tickets
+    }
+
+    /// Links an alert (idempotent).
+    pub fn link_alert(&mut self, alert_id: &str) {
+        insert_sorted(&mut self.alerts, alert_id);
+    }
+
+    /// Links a user ticket (idempotent): the human story and the machine
+    /// story of one problem, in one place.
+    pub fn link_ticket(&mut self, ticket_id: &str) {
+        insert_sorted(&mut self.tickets, ticket_id);
+    }
+
+    /// Raises the severity if `to` is worse; never lowers it.
+    pub fn escalate(&mut self, to: Severity) -> Severity {
+        self.severity = self.severity.worst(to);
+        self.severity
+    }
+
+    /// Time of the latest timeline entry (or the opening).
+    pub fn last_time(&self) -> DateTime<Utc> {
+        self.timeline
+            .last()
+            .map(|e| e.at)
+            .unwrap_or(self.opened_at)
+            .max(self.opened_at)
+    }
+
+    /// Adds a timeline entry that is not a status change (a note, "SLI
+    /// recovered", "impact started" known after the fact…). Entries stay in
+    /// time order, except `ImpactStarted`, which is usually learned late and
+    /// is placed where it belongs.
+    pub fn record(
+        &mut self,
+        at: DateTime<Utc>,
+        kind: EntryKind,
+        text: &str,
+    ) -> Result<(), IncidentError> {
+        let entry = TimelineEntry::new(at, kind, text);
+        if kind == EntryKind::ImpactStarted {
+            let pos = self.timeline.partition_point(|e| e.at <= at);
+            self.timeline.insert(pos, entry);
+            return Ok(());
+        }
+        let last = self.last_time();
+        if at < last {
+            return Err(IncidentError::TimeWentBackwards { at, last });
+        }
+        self.timeline.push(entry);
+        Ok(())
+    }
+
+    /// When users started being hurt, if the timeline says so.
+    pub fn impact_started(&self) -> Option<DateTime<Utc>> {
+        self.timeline
+            .iter()
+            .find(|e| e.kind == EntryKind::ImpactStarted)
+            .map(|e| e.at)
+    }
+
+    /// When users stopped being hurt: the first "SLI recovered" entry, else
+    /// the mitigation.
+    pub fn impact_ended(&self) -> Option<DateTime<Utc>> {
+        self.timeline
+            .iter()
+            .find(|e| e.kind == EntryKind::SliRecovered)
+            .map(|e| e.at)
+            .or(self.mitigated_at)
+    }
+
+    /// Time to acknowledge, from opening.
+    pub fn time_to_acknowledge(&self) -> Option<TimeDelta> {
+        self.acknowledged_at.map(|t| t - self.opened_at)
+    }
+
+    /// Time to mitigate, from opening.
+    pub fn time_to_mitigate(&self) -> Option<TimeDelta> {
+        self.mitigated_at.map(|t| t - self.opened_at)
+    }
+
+    /// Time to resolve, from opening.
+    pub fn time_to_resolve(&self) -> Option<TimeDelta> {
+        self.resolved_at.map(|t| t - self.opened_at)
+    }
+}
+
+fn insert_sorted(v: &mut Vec<String>, id: &str) {
+    if let Err(pos) = v.binary_search_by(|x| x.as_str().cmp(id)) {
+        v.insert(pos, id.to_string());
+    }
+}

@@ -1,0 +1,179 @@
+//! Incidents: opening from a page, the lifecycle, links, the timeline, the
+//! three times; severities; runbooks.
+#![cfg(feature = "solution")]
+
+use incident::burn::{Alert, BurnPolicy, WindowBurns};
+use incident::window::minutes;
+use incident::{
+    severity_for, EntryKind, Incident, IncidentError, IncidentKind, Play, Purpose, Runbook,
+    Severity, Status, Step,
+};
+use labkit::SimClock;
+
+fn alert(tier: usize) -> Alert {
+    let p = BurnPolicy::sre_workbook();
+    let burns = p
+        .windows()
+        .into_iter()
+        .fold(WindowBurns::new(), |b, w| b.with(w, Some(30.0)));
+    Alert::from_tier(&p, tier, &burns, &[]).expect("every window has data")
+}
+
+#[test]
+fn severity_mapping_is_stated() {
+    let got: Vec<Severity> = (0..4).map(|i| severity_for(&alert(i))).collect();
+    assert_eq!(
+        got,
+        vec![
+            Severity::Sev1,
+            Severity::Sev2,
+            Severity::Sev3,
+            Severity::Sev4
+        ]
+    );
+    assert_eq!(
+        Severity::Sev2.worst(Severity::Sev4),
+        Severity::Sev2,
+        "when unsure, the higher severity"
+    );
+    assert_eq!(Severity::Sev5.to_string(), "SEV-5");
+}
+
+#[test]
+fn a_page_opens_an_incident_and_a_ticket_does_not() {
+    let t0 = SimClock::course_epoch();
+    let inc = Incident::from_page("INC-1", IncidentKind::BadRelease, &alert(0), t0).unwrap();
+    assert_eq!(
+        (inc.status(), inc.severity()),
+        (Status::Open, Severity::Sev1)
+    );
+    assert_eq!(inc.alerts(), ["burn:page-1h"]);
+    let kinds: Vec<EntryKind> = inc.timeline().iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, vec![EntryKind::Detected, EntryKind::Paged]);
+    let inc2 = Incident::from_page("INC-2", IncidentKind::BadRelease, &alert(1), t0).unwrap();
+    assert_eq!(inc2.severity(), Severity::Sev2);
+    let e = Incident::from_page("INC-3", IncidentKind::BadRelease, &alert(2), t0).unwrap_err();
+    assert!(matches!(e, IncidentError::NotAPage { .. }), "{e}");
+}
+
+#[test]
+fn the_lifecycle_runs_forward_one_step_at_a_time() {
+    let t0 = SimClock::course_epoch();
+    let mut inc = Incident::from_page("INC-1", IncidentKind::BadRelease, &alert(0), t0).unwrap();
+    // Every illegal move from every state is refused and changes nothing.
+    let path = [Status::Acknowledged, Status::Mitigated, Status::Resolved];
+    for (i, next) in path.iter().enumerate() {
+        for to in Status::ALL {
+            if to == *next {
+                continue;
+            }
+            let before = inc.clone();
+            let e = inc
+                .transition(to, t0 + minutes(10 * i as i64 + 5), "nope")
+                .unwrap_err();
+            assert!(matches!(e, IncidentError::IllegalTransition { .. }), "{e}");
+            assert_eq!(inc, before);
+        }
+        inc.transition(*next, t0 + minutes(10 * i as i64 + 5), "ok")
+            .unwrap();
+        assert_eq!(inc.status(), *next);
+    }
+    for to in Status::ALL {
+        assert!(
+            inc.transition(to, t0 + minutes(60), "after").is_err(),
+            "resolved is final"
+        );
+    }
+    assert_eq!(inc.time_to_acknowledge(), Some(minutes(5)));
+    assert_eq!(inc.time_to_mitigate(), Some(minutes(15)));
+    assert_eq!(inc.time_to_resolve(), Some(minutes(25)));
+    let times: Vec<_> = inc.timeline().iter().map(|e| e.at).collect();
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "the timeline is in time order"
+    );
+}
+
+#[test]
+fn the_timeline_refuses_the_past_except_for_a_late_impact_start() {
+    let t0 = SimClock::course_epoch();
+    let mut inc = Incident::declare(
+        "INC-9",
+        IncidentKind::StaleIndex,
+        "stale answers",
+        Severity::Sev3,
+        t0,
+    );
+    inc.transition(Status::Acknowledged, t0 + minutes(5), "mine")
+        .unwrap();
+    let e = inc
+        .record(t0 + minutes(1), EntryKind::Note, "late note")
+        .unwrap_err();
+    assert!(matches!(e, IncidentError::TimeWentBackwards { .. }), "{e}");
+    let e = inc
+        .transition(Status::Mitigated, t0 + minutes(4), "early")
+        .unwrap_err();
+    assert!(matches!(e, IncidentError::TimeWentBackwards { .. }), "{e}");
+    inc.record(t0 - minutes(30), EntryKind::ImpactStarted, "sync stopped")
+        .unwrap();
+    assert_eq!(inc.timeline()[0].kind, EntryKind::ImpactStarted);
+    assert_eq!(inc.impact_started(), Some(t0 - minutes(30)));
+    inc.link_ticket("TCK-2");
+    inc.link_ticket("TCK-1");
+    inc.link_ticket("TCK-2");
+    assert_eq!(inc.tickets(), ["TCK-1", "TCK-2"]);
+    assert_eq!(
+        inc.escalate(Severity::Sev4),
+        Severity::Sev3,
+        "escalation never lowers"
+    );
+    assert_eq!(inc.escalate(Severity::Sev2), Severity::Sev2);
+}
+
+#[test]
+fn runbooks_start_with_the_fastest_safe_mitigation() {
+    for kind in [IncidentKind::BadRelease, IncidentKind::StaleIndex] {
+        let rb = Runbook::for_kind(kind);
+        let first = rb.first_play().unwrap();
+        assert_eq!(
+            first,
+            &rb.steps()[0],
+            "{kind}: the written order starts with the first play"
+        );
+    }
+    assert_eq!(
+        Runbook::for_kind(IncidentKind::BadRelease)
+            .first_play()
+            .unwrap()
+            .play,
+        Play::RollbackToLastGood
+    );
+    assert_eq!(
+        Runbook::for_kind(IncidentKind::StaleIndex)
+            .first_play()
+            .unwrap()
+            .play,
+        Play::ReindexChangedDocuments
+    );
+    // A faster but risky play is passed over; ties go to the one written first.
+    let rb = Runbook::new(
+        IncidentKind::BadRelease,
+        vec![
+            Step::new(Play::CaptureState, Purpose::Diagnose, true, 1),
+            Step::new(Play::PatchLiveConfig, Purpose::Mitigate, false, 1),
+            Step::new(Play::RebuildIndex, Purpose::Mitigate, true, 4),
+            Step::new(Play::RollbackToLastGood, Purpose::Mitigate, true, 4),
+        ],
+    )
+    .unwrap();
+    assert_eq!(rb.first_play().unwrap().play, Play::RebuildIndex);
+    let none = Runbook::new(
+        IncidentKind::BadRelease,
+        vec![Step::new(Play::CaptureState, Purpose::Diagnose, true, 1)],
+    );
+    assert_eq!(none.unwrap().first_play(), None);
+    assert!(matches!(
+        Runbook::new(IncidentKind::BadRelease, vec![]),
+        Err(IncidentError::EmptyRunbook)
+    ));
+}

@@ -1,0 +1,349 @@
+//! The burn-rate policy's decisions: below, at and above every tier
+//! boundary, with missing data, with several tiers firing, and scaled to a
+//! 28-day period.
+#![cfg(feature = "solution")]
+
+use incident::burn::{BurnPolicy, BurnTier, Notification, Verdict, WindowBurns};
+use incident::window::{days, hours, minutes};
+use incident::{budget_spent, burn_rate, evaluate, tier_fires, Slo};
+
+fn workbook() -> BurnPolicy {
+    BurnPolicy::sre_workbook()
+}
+
+/// Burns where every window is `base`, except the two windows of `tier`.
+fn burns_for(
+    policy: &BurnPolicy,
+    base: Option<f64>,
+    tier: &BurnTier,
+    long: Option<f64>,
+    short: Option<f64>,
+) -> WindowBurns {
+    let mut b = WindowBurns::new();
+    for w in policy.windows() {
+        b.set(w, base);
+    }
+    b.set(tier.long, long);
+    b.set(tier.short, short);
+    b
+}
+
+fn fired(v: &Verdict) -> Option<(String, Notification)> {
+    v.alert().map(|a| (a.tier.name.clone(), a.notification()))
+}
+
+#[test]
+fn the_default_tiers_are_the_workbook_ones() {
+    let p = workbook();
+    let got: Vec<(String, i64, i64, f64, Notification)> = p
+        .tiers()
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                t.long.num_minutes(),
+                t.short.num_minutes(),
+                t.threshold,
+                t.notification,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("page-1h".to_string(), 60, 5, 14.4, Notification::Page),
+            ("page-6h".to_string(), 360, 30, 6.0, Notification::Page),
+            (
+                "ticket-1d".to_string(),
+                1440,
+                120,
+                3.0,
+                Notification::Ticket
+            ),
+            (
+                "ticket-3d".to_string(),
+                4320,
+                360,
+                1.0,
+                Notification::Ticket
+            ),
+        ]
+    );
+    // Budget shares: 2% in an hour, 5% in six hours, 10% in a day and in three.
+    let shares: Vec<f64> = p.tiers().iter().map(|t| t.budget_share(days(30))).collect();
+    for (got, want) in shares.iter().zip([0.02, 0.05, 0.10, 0.10]) {
+        assert!((got - want).abs() < 1e-12, "{shares:?}");
+    }
+    // The short window is 1/12 of the long one.
+    for t in p.tiers() {
+        assert_eq!(
+            t.long.num_seconds(),
+            12 * t.short.num_seconds(),
+            "{}",
+            t.name
+        );
+    }
+    assert_eq!(
+        p.windows(),
+        vec![
+            minutes(5),
+            minutes(30),
+            hours(1),
+            hours(2),
+            hours(6),
+            days(1),
+            days(3)
+        ]
+    );
+}
+
+#[test]
+fn every_tier_below_at_and_above_its_boundary() {
+    let p = workbook();
+    for tier in p.tiers() {
+        let t = tier.threshold;
+        let below = t * 0.999;
+        let above = t * 1.001;
+        let cases = [
+            (Some(below), Some(below), false, "both below"),
+            (Some(t), Some(t), false, "both exactly at"),
+            (Some(t), Some(above), false, "long at, short above"),
+            (Some(above), Some(t), false, "long above, short at"),
+            (Some(above), Some(below), false, "long above, short below"),
+            (Some(below), Some(above), false, "long below, short above"),
+            (Some(above), Some(above), true, "both above"),
+            (None, Some(above), false, "long missing"),
+            (Some(above), None, false, "short missing"),
+        ];
+        for (long, short, fires, what) in cases {
+            assert_eq!(tier_fires(t, long, short), fires, "{}: {what}", tier.name);
+            // The same through the whole policy, with every other window quiet.
+            let v = evaluate(&p, &burns_for(&p, Some(0.0), tier, long, short));
+            let want = fires.then(|| (tier.name.clone(), tier.notification));
+            assert_eq!(fired(&v), want, "{}: {what}", tier.name);
+            if !fires {
+                assert_eq!(v, Verdict::Quiet, "{}: {what}", tier.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn missing_data_is_never_a_page() {
+    let p = workbook();
+    let none = p
+        .windows()
+        .into_iter()
+        .fold(WindowBurns::new(), |b, w| b.with(w, None));
+    assert_eq!(evaluate(&p, &none), Verdict::NoData);
+    assert_eq!(
+        evaluate(&p, &WindowBurns::new()),
+        Verdict::NoData,
+        "unmeasured windows are no data too"
+    );
+    // NaN (what 0/0 would give) is stored as no data.
+    let nan = p
+        .windows()
+        .into_iter()
+        .fold(WindowBurns::new(), |b, w| b.with(w, Some(f64::NAN)));
+    assert_eq!(evaluate(&p, &nan), Verdict::NoData);
+    // Only 1h, 1d and 3d have data (6h is also the 3d tier's short window):
+    // no tier has both of its windows, so nothing can be judged.
+    let longs = [hours(1), days(1), days(3)]
+        .into_iter()
+        .fold(WindowBurns::new(), |b, w| b.with(w, Some(100.0)));
+    assert_eq!(evaluate(&p, &longs), Verdict::NoData);
+    // One tier judged and quiet, the rest without data: quiet.
+    let t = &p.tiers()[3];
+    let one = WindowBurns::new()
+        .with(t.long, Some(0.5))
+        .with(t.short, Some(0.5));
+    assert_eq!(evaluate(&p, &one), Verdict::Quiet);
+    // A fast burn with no data in the 5m window pages through the 6h tier only.
+    let gap = p
+        .windows()
+        .into_iter()
+        .fold(WindowBurns::new(), |b, w| b.with(w, Some(20.0)))
+        .with(minutes(5), None);
+    assert_eq!(
+        fired(&evaluate(&p, &gap)),
+        Some(("page-6h".to_string(), Notification::Page))
+    );
+}
+
+#[test]
+fn several_tiers_firing_make_one_notification() {
+    let p = workbook();
+    let all = p
+        .windows()
+        .into_iter()
+        .fold(WindowBurns::new(), |b, w| b.with(w, Some(20.0)));
+    let Verdict::Notify(a) = evaluate(&p, &all) else {
+        panic!("a 20x burn must notify")
+    };
+    assert_eq!(a.tier.name, "page-1h");
+    assert_eq!(a.also_firing, vec!["page-6h", "ticket-1d", "ticket-3d"]);
+    // Two tickets firing: the first one, as a ticket.
+    let leak = p
+        .windows()
+        .into_iter()
+        .fold(WindowBurns::new(), |b, w| b.with(w, Some(4.0)));
+    let Verdict::Notify(a) = evaluate(&p, &leak) else {
+        panic!("a 4x burn must ticket")
+    };
+    assert_eq!(
+        (a.tier.name.as_str(), a.notification()),
+        ("ticket-1d", Notification::Ticket)
+    );
+    assert_eq!(a.also_firing, vec!["ticket-3d"]);
+    // Burn 10: the 6h page and both tickets fire, the 1h page does not.
+    let ten = p
+        .windows()
+        .into_iter()
+        .fold(WindowBurns::new(), |b, w| b.with(w, Some(10.0)));
+    let Verdict::Notify(a) = evaluate(&p, &ten) else {
+        panic!("a 10x burn must page")
+    };
+    assert_eq!((a.tier.name.as_str(), a.rank), ("page-6h", 1));
+}
+
+#[test]
+fn the_worked_numbers() {
+    let slo = Slo::course_default();
+    assert!(
+        (burn_rate(0.20, &slo) - 20.0).abs() < 1e-9,
+        "SLI 80% vs SLO 99% is a 20x burn"
+    );
+    assert!(
+        (budget_spent(&slo, 14.4, hours(1)) - 0.02).abs() < 1e-12,
+        "14.4x for 1h spends 2%"
+    );
+    assert!(
+        (budget_spent(&slo, 1.0, days(30)) - 1.0).abs() < 1e-12,
+        "1x for the period spends it all"
+    );
+    // At a 20x burn a 30-day budget lasts 1.5 days.
+    assert!((budget_spent(&slo, 20.0, hours(36)) - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn a_28_day_period_scales_every_threshold() {
+    let slo = Slo::new("availability", 0.999, days(28)).unwrap();
+    let p = BurnPolicy::for_slo(&slo);
+    assert_eq!(p.period(), days(28));
+    let want = [
+        14.4 * 28.0 / 30.0,
+        6.0 * 28.0 / 30.0,
+        3.0 * 28.0 / 30.0,
+        28.0 / 30.0,
+    ];
+    for (t, w) in p.tiers().iter().zip(want) {
+        assert!(
+            (t.threshold - w).abs() < 1e-9,
+            "{}: {} vs {w}",
+            t.name,
+            t.threshold
+        );
+    }
+    // The budget shares stay the same.
+    for (a, b) in p.tiers().iter().zip(workbook().tiers()) {
+        assert!(
+            (a.budget_share(days(28)) - b.budget_share(days(30))).abs() < 1e-12,
+            "{}",
+            a.name
+        );
+        assert_eq!((a.long, a.short), (b.long, b.short));
+    }
+    // 14 sits between the 28-day threshold (13.44) and the 30-day one (14.4).
+    let b = p
+        .windows()
+        .into_iter()
+        .fold(WindowBurns::new(), |b, w| b.with(w, Some(0.0)));
+    let b = b.with(hours(1), Some(14.0)).with(minutes(5), Some(14.0));
+    assert_eq!(
+        fired(&evaluate(&p, &b)),
+        Some(("page-1h".to_string(), Notification::Page))
+    );
+    assert_eq!(evaluate(&workbook(), &b), Verdict::Quiet);
+    // Scaling back gives the original thresholds.
+    let back = p.scaled_to(days(30));
+    for (a, b) in back.tiers().iter().zip(workbook().tiers()) {
+        assert!((a.threshold - b.threshold).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn malformed_policies_and_slos_are_refused() {
+    assert!(BurnPolicy::new(days(30), vec![]).is_err());
+    let bad_windows = BurnTier::new("x", minutes(5), hours(1), 2.0, Notification::Page);
+    assert!(BurnPolicy::new(days(30), vec![bad_windows]).is_err());
+    let bad_threshold = BurnTier::new("x", hours(1), minutes(5), f64::NAN, Notification::Page);
+    assert!(BurnPolicy::new(days(30), vec![bad_threshold]).is_err());
+    assert!(BurnPolicy::new(days(0), workbook().tiers().to_vec()).is_err());
+    for target in [0.0, 1.0, -0.5, 1.5, f64::NAN, f64::INFINITY] {
+        let e = Slo::new("a", target, days(30)).unwrap_err();
+        assert!(e.to_string().contains("strictly between 0 and 1"), "{e}");
+    }
+    assert!(Slo::new("a", 0.99, days(0)).is_err());
+    assert!(Slo::new("a", 0.99, days(30)).is_ok());
+}
+
+#[test]
+fn the_pager_sends_one_notification_per_problem() {
+    use incident::{Pager, PagerEvent};
+    let p = workbook();
+    let all = |x: f64| {
+        p.windows()
+            .into_iter()
+            .fold(WindowBurns::new(), |b, w| b.with(w, Some(x)))
+    };
+    let mut pager = Pager::new();
+    assert_eq!(pager.observe(&evaluate(&p, &all(0.1))), None);
+    assert!(
+        matches!(pager.observe(&evaluate(&p, &all(4.0))), Some(PagerEvent::Fire(a)) if a.notification() == Notification::Ticket)
+    );
+    assert_eq!(
+        pager.observe(&evaluate(&p, &all(4.0))),
+        None,
+        "same problem, no new ticket"
+    );
+    assert!(
+        matches!(pager.observe(&evaluate(&p, &all(20.0))), Some(PagerEvent::Escalate(a)) if a.tier.name == "page-1h")
+    );
+    for _ in 0..60 {
+        assert_eq!(
+            pager.observe(&evaluate(&p, &all(20.0))),
+            None,
+            "a page an hour long is one page"
+        );
+    }
+    assert_eq!(
+        pager.observe(&Verdict::NoData),
+        None,
+        "a gap neither opens nor closes"
+    );
+    assert_eq!(pager.open(), Some(Notification::Page));
+    assert_eq!(
+        pager.observe(&evaluate(&p, &all(0.1))),
+        Some(PagerEvent::Clear)
+    );
+    assert_eq!(pager.open(), None);
+}
+
+#[test]
+fn a_steady_80_percent_sli_pages_at_sev1_through_the_fastest_tier() {
+    let slo = Slo::course_default();
+    let p = BurnPolicy::for_slo(&slo);
+    let burn = burn_rate(0.20, &slo);
+    let b = WindowBurns::steady(&p, Some(burn));
+    assert_eq!(p.windows().len(), b.iter().count());
+    let Verdict::Notify(a) = evaluate(&p, &b) else {
+        panic!("a steady 20x burn must page")
+    };
+    assert_eq!((a.tier.name.as_str(), a.rank), ("page-1h", 0));
+    assert_eq!(incident::severity_for(&a), incident::Severity::Sev1);
+    assert_eq!(
+        evaluate(&p, &WindowBurns::steady(&p, None)),
+        Verdict::NoData
+    );
+}

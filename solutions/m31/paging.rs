@@ -1,0 +1,61 @@
+//! Part A, steps 4–5 · The two-window decision and one notification.
+//! Guide: `labs/m31/README.md`.
+//!
+//! A `BurnPolicy` (in `crates/incident/src/burn.rs`) has `tiers()`, most
+//! urgent first; each `BurnTier` has `long`, `short`, `threshold` and
+//! `notification`. `WindowBurns::get(window)` is the burn over a window, or
+//! `None` when that window had no traffic.
+
+use crate::burn::{Alert, BurnPolicy, Notification, Verdict, WindowBurns};
+
+/// Whether a tier with this `threshold` fires, given the burn over its long
+/// and short windows: both must be known and strictly above the threshold.
+pub fn tier_fires(threshold: f64, long: Option<f64>, short: Option<f64>) -> bool {
+    // BEGIN SOLUTION tier_fires: both windows must have data and both must burn strictly above the threshold
+    match (long, short) {
+        (Some(l), Some(s)) => l > threshold && s > threshold,
+        _ => false,
+    }
+    // END SOLUTION
+}
+
+/// Evaluates `policy` on `burns` and decides what to send:
+///
+/// - every tier whose windows both have data is *judged*; a tier fires per
+///   [`tier_fires`];
+/// - if any tier fires, send **one** notification: the first firing tier
+///   that pages, or else the first firing tier (policy order is urgency
+///   order). Build it with `Alert::from_tier(policy, index, burns, &firing)`
+///   so the other firing tiers are listed in it;
+/// - if none fires, `Verdict::Quiet` when at least one tier was judged, and
+///   `Verdict::NoData` when none could be.
+pub fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> Verdict {
+    // BEGIN SOLUTION evaluate: judge every tier, fold the firing ones into one notification, tell quiet from no data
+    let mut firing = Vec::new();
+    let mut judged = false;
+    for (i, tier) in policy.tiers().iter().enumerate() {
+        let (long, short) = (burns.get(tier.long), burns.get(tier.short));
+        if long.is_some() && short.is_some() {
+            judged = true;
+        }
+        if tier_fires(tier.threshold, long, short) {
+            firing.push(i);
+        }
+    }
+    let tiers = policy.tiers();
+    let chosen = firing
+        .iter()
+        .copied()
+        .find(|i| {
+            tiers
+                .get(*i)
+                .is_some_and(|t| t.notification == Notification::Page)
+        })
+        .or(firing.first().copied());
+    match chosen.and_then(|i| Alert::from_tier(policy, i, burns, &firing)) {
+        Some(alert) => Verdict::Notify(alert),
+        None if judged => Verdict::Quiet,
+        None => Verdict::NoData,
+    }
+    // END SOLUTION
+}

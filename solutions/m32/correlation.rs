@@ -1,0 +1,158 @@
+//! Part A · Correlation: the functions you write. Guide: `labs/m32/README.md`, Part A.
+//!
+//! The crate calls these from `desk::correlate`: your `dedup` first, then your
+//! `inhibits` for each candidate pair, your `group_key` for each alert, and
+//! your `probable_cause` for each incident.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::alert::{Alert, Deduped, Fingerprint, FNV_OFFSET, FNV_PRIME, SEPARATOR};
+use crate::correlate::{matches_all, Cause, GroupKey, InhibitRule};
+use crate::topology::Topology;
+
+/// Step A1 · Fingerprint. The identity of an alert, computed the way
+/// Prometheus does: FNV-1a (64-bit) over every label **name**, a
+/// [`SEPARATOR`] byte, its **value**, another [`SEPARATOR`], for each label in
+/// sorted order (a `BTreeMap` iterates sorted already). Start from
+/// [`FNV_OFFSET`]; for each byte, XOR it into the hash, then multiply by
+/// [`FNV_PRIME`] with wrapping arithmetic. Annotations play no part.
+pub fn fingerprint(labels: &BTreeMap<String, String>) -> Fingerprint {
+    // BEGIN SOLUTION fingerprint: FNV-1a over each sorted label name, 0xff, value, 0xff
+    let mut hash = FNV_OFFSET;
+    for (name, value) in labels {
+        let bytes = name
+            .bytes()
+            .chain(std::iter::once(SEPARATOR))
+            .chain(value.bytes())
+            .chain(std::iter::once(SEPARATOR));
+        for b in bytes {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(FNV_PRIME);
+        }
+    }
+    Fingerprint(hash)
+    // END SOLUTION
+}
+
+/// Step A2 · Deduplicate. Merge the records (in order of arrival) that have
+/// the same fingerprint into one [`Deduped`], in order of each fingerprint's
+/// first arrival. The merged alert keeps the **earliest** `starts_at`, takes
+/// the **latest** record's annotations and `ends_at` (the freshest news), keeps
+/// the first `deploy` that is known, and counts the records in `records`.
+pub fn dedup(records: &[Alert]) -> Vec<Deduped> {
+    // BEGIN SOLUTION dedup: merge records with the same fingerprint, first arrival first
+    let mut out: Vec<Deduped> = Vec::new();
+    let mut seen: BTreeMap<Fingerprint, usize> = BTreeMap::new();
+    for record in records {
+        let fp = fingerprint(&record.labels);
+        match seen.get(&fp) {
+            Some(&i) => {
+                let d = &mut out[i];
+                d.records += 1;
+                d.alert.starts_at = d.alert.starts_at.min(record.starts_at);
+                d.alert.annotations = record.annotations.clone();
+                d.alert.ends_at = record.ends_at;
+                if d.alert.deploy.is_none() {
+                    d.alert.deploy = record.deploy.clone();
+                }
+            }
+            None => {
+                seen.insert(fp, out.len());
+                out.push(Deduped {
+                    alert: record.clone(),
+                    fingerprint: fp,
+                    records: 1,
+                });
+            }
+        }
+    }
+    out
+    // END SOLUTION
+}
+
+/// Step A3 · Group key. One `(name, value)` pair per distinct label name in
+/// `group_by`, sorted by name; a label the alert lacks has the value `""`.
+/// An empty `group_by` gives the empty key, so every alert shares one group.
+pub fn group_key(alert: &Alert, group_by: &[String]) -> GroupKey {
+    // BEGIN SOLUTION group_key: the group_by labels' values, sorted by name, missing = ""
+    let names: BTreeSet<&String> = group_by.iter().collect();
+    GroupKey(
+        names
+            .into_iter()
+            .map(|n| (n.clone(), alert.label(n).to_string()))
+            .collect(),
+    )
+    // END SOLUTION
+}
+
+/// Step A4 · Inhibition. Does `source` mute `target` under `rule`? Yes when
+/// all of these hold: `source` is firing and matches the rule's source side;
+/// `target` matches the target side; every label in `rule.equal` has the same
+/// value on both (missing = `""`, use [`Alert::label`]); and it is not the case
+/// that both alerts match *both* sides. Use [`matches_all`].
+pub fn inhibits(rule: &InhibitRule, source: &Alert, target: &Alert) -> bool {
+    // BEGIN SOLUTION inhibits: firing source, both sides match, equal labels agree, no two-sided pair
+    if !source.is_firing() || !matches_all(&rule.source, source) {
+        return false;
+    }
+    if !matches_all(&rule.target, target) {
+        return false;
+    }
+    if rule
+        .equal
+        .iter()
+        .any(|n| source.label(n) != target.label(n))
+    {
+        return false;
+    }
+    let target_both = matches_all(&rule.source, target);
+    let source_both = matches_all(&rule.target, source);
+    !(target_both && source_both)
+    // END SOLUTION
+}
+
+/// Step A5 · Probable cause. Among the services of an incident's `alerts`,
+/// blame the one that **explains** the most of them — itself plus every
+/// alerting service that depends on it ([`Topology::depends_on`]). On a tie,
+/// the service whose first alert started earliest; then the smaller name.
+/// The [`Cause`] names that service, its earliest alert (smaller fingerprint
+/// on a tie) and when it started, the first known `deploy` among the
+/// service's alerts taken by start time, and the services explained, sorted.
+/// `None` for no alerts.
+pub fn probable_cause(alerts: &[&Alert], topology: &Topology) -> Option<Cause> {
+    // BEGIN SOLUTION probable_cause: pick the service upstream of the most alerting services, earliest on a tie
+    let services: BTreeSet<&str> = alerts.iter().map(|a| a.service()).collect();
+    let explained = |s: &str| -> Vec<String> {
+        services
+            .iter()
+            .filter(|&&t| t == s || topology.depends_on(t, s))
+            .map(|t| t.to_string())
+            .collect()
+    };
+    let first_alert = |s: &str| {
+        alerts
+            .iter()
+            .filter(|a| a.service() == s)
+            .min_by_key(|a| (a.starts_at, a.fingerprint()))
+    };
+    // Most services explained, then the earliest first alert, then the name.
+    let service = *services.iter().min_by_key(|&&s| {
+        (
+            Reverse(explained(s).len()),
+            first_alert(s).map(|a| a.starts_at),
+            s,
+        )
+    })?;
+    let first = first_alert(service)?;
+    let mut own: Vec<&&Alert> = alerts.iter().filter(|a| a.service() == service).collect();
+    own.sort_by_key(|a| (a.starts_at, a.fingerprint()));
+    Some(Cause {
+        service: service.to_string(),
+        alert: first.fingerprint(),
+        first_at: first.starts_at,
+        deploy: own.iter().find_map(|a| a.deploy.clone()),
+        explains: explained(service),
+    })
+    // END SOLUTION
+}

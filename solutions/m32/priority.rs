@@ -1,8 +1,0 @@
-//! Step B1 · Priority. Guide: `labs/m32/README.md`, Part B.
-
-/// ITIL priority from impact and urgency (each 1 = high … 3 = low).
-pub fn priority(impact: u8, urgency: u8) -> u8 {
-    // BEGIN SOLUTION priority: combine impact and urgency with the ITIL matrix
-    impact + urgency - 1
-    // END SOLUTION
-}

@@ -1,0 +1,37 @@
+//! Part A, steps 1–3 · SLI, burn rate, budget spent. Guide: `labs/m31/README.md`.
+//!
+//! `Counts` (in `crates/incident/src/sli.rs`) holds `good` and `bad` event
+//! counts; valid events are `good + bad`. `Slo` (in `slo.rs`) gives you
+//! `target()` and `period()`.
+
+use chrono::TimeDelta;
+
+use crate::sli::Counts;
+use crate::slo::Slo;
+
+impl Counts {
+    /// The SLI: good events over valid events, or `None` when there were no
+    /// valid events (no traffic is "no data", not 0% and not 100%).
+    pub fn sli(&self) -> Option<f64> {
+        todo!("sli: good over valid, None when nothing was valid")
+    }
+
+    /// The error ratio: bad events over valid events, or `None` with no
+    /// valid events.
+    pub fn error_ratio(&self) -> Option<f64> {
+        todo!("sli: bad over valid, None when nothing was valid")
+    }
+}
+
+/// How fast the error budget is being spent: the observed error ratio over
+/// the budget `1 − target`. A burn rate of 1 spends exactly the whole budget
+/// over the SLO period; an SLI of 80% against a 99% SLO burns at 20.
+pub fn burn_rate(error_ratio: f64, slo: &Slo) -> f64 {
+    todo!("burn_rate: divide the observed error ratio by the error budget (1 − target)")
+}
+
+/// The share of the whole period's error budget that burning at `burn` for
+/// `over` spends: 14.4× for one hour of a 30-day SLO spends 0.02 (2%).
+pub fn budget_spent(slo: &Slo, burn: f64, over: TimeDelta) -> f64 {
+    todo!("budget_spent: burn times the fraction of the SLO period that `over` covers")
+}

@@ -1,0 +1,36 @@
+//! Part B, steps 4–5 · The blamelessness lint and the regression case.
+//! Guide: `labs/m31/README.md`.
+//!
+//! `crate::lint` gives you `words(line)`, `Word::is_person()`,
+//! `matches_at(words, i, phrase)`, `excerpt(words, from, to)` and the lists
+//! `BLAME_PHRASES` and `BLAME_VERBS`.
+
+use crate::error::IncidentError;
+use crate::lint::{
+    excerpt, matches_at, words, BlameFinding, BlameRule, BLAME_PHRASES, BLAME_VERBS,
+};
+use crate::postmortem::{Postmortem, RegressionCase};
+
+/// Flags the lines of `text` that blame a person, line numbers from 1, in
+/// order of line and then position:
+///
+/// - a phrase of `BLAME_PHRASES` starting at a word: `BlameRule::BlamingPhrase`,
+///   excerpt = the phrase's words;
+/// - a verb of `BLAME_VERBS` starting at a word right after a word that
+///   `is_person()`: `BlameRule::PersonBlamed`, excerpt = the person and the
+///   verb's words.
+pub fn lint_blame(text: &str) -> Vec<BlameFinding> {
+    todo!("lint_blame: for each line and word, match the blaming phrases, and the blaming verbs after a person")
+}
+
+impl Postmortem {
+    /// The regression eval case this incident leaves behind: id
+    /// `regression-<incident id in lowercase>`, the failing example's
+    /// question as input, its expected answer as `expected`, the bad answer
+    /// users saw as `forbidden`, and the incident id as `origin_incident`.
+    /// A postmortem without a failing example is
+    /// `IncidentError::NoFailingExample`.
+    pub fn to_eval_case(&self) -> Result<RegressionCase, IncidentError> {
+        todo!("to_eval_case: turn the failing example into a case the release gate can run")
+    }
+}

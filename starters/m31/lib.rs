@@ -1,0 +1,12 @@
+//! # `incident` — M31: incident response
+//!
+//! Wiring, not a lab step: this file is the root of the `incident` crate and
+//! makes the files beside it (the ones you edit) part of that crate, so your
+//! editor's rust-analyzer checks them as you type. You never need to change it.
+//!
+//! The crate itself — its concepts, types and the scaffolding around your
+//! functions — is documented in `crates/incident/src/lib.rs`.
+
+#[path = "../../crates/incident/src/lib.rs"]
+mod scaffold;
+pub use scaffold::*;

@@ -1,0 +1,29 @@
+//! Part A, steps 4–5 · The two-window decision and one notification.
+//! Guide: `labs/m31/README.md`.
+//!
+//! A `BurnPolicy` (in `crates/incident/src/burn.rs`) has `tiers()`, most
+//! urgent first; each `BurnTier` has `long`, `short`, `threshold` and
+//! `notification`. `WindowBurns::get(window)` is the burn over a window, or
+//! `None` when that window had no traffic.
+
+use crate::burn::{Alert, BurnPolicy, Notification, Verdict, WindowBurns};
+
+/// Whether a tier with this `threshold` fires, given the burn over its long
+/// and short windows: both must be known and strictly above the threshold.
+pub fn tier_fires(threshold: f64, long: Option<f64>, short: Option<f64>) -> bool {
+    todo!("tier_fires: both windows must have data and both must burn strictly above the threshold")
+}
+
+/// Evaluates `policy` on `burns` and decides what to send:
+///
+/// - every tier whose windows both have data is *judged*; a tier fires per
+///   [`tier_fires`];
+/// - if any tier fires, send **one** notification: the first firing tier
+///   that pages, or else the first firing tier (policy order is urgency
+///   order). Build it with `Alert::from_tier(policy, index, burns, &firing)`
+///   so the other firing tiers are listed in it;
+/// - if none fires, `Verdict::Quiet` when at least one tier was judged, and
+///   `Verdict::NoData` when none could be.
+pub fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> Verdict {
+    todo!("evaluate: judge every tier, fold the firing ones into one notification, tell quiet from no data")
+}

@@ -1,0 +1,59 @@
+//! Part A · Correlation: the functions you write. Guide: `labs/m32/README.md`, Part A.
+//!
+//! The crate calls these from `desk::correlate`: your `dedup` first, then your
+//! `inhibits` for each candidate pair, your `group_key` for each alert, and
+//! your `probable_cause` for each incident.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::alert::{Alert, Deduped, Fingerprint, FNV_OFFSET, FNV_PRIME, SEPARATOR};
+use crate::correlate::{matches_all, Cause, GroupKey, InhibitRule};
+use crate::topology::Topology;
+
+/// Step A1 · Fingerprint. The identity of an alert, computed the way
+/// Prometheus does: FNV-1a (64-bit) over every label **name**, a
+/// [`SEPARATOR`] byte, its **value**, another [`SEPARATOR`], for each label in
+/// sorted order (a `BTreeMap` iterates sorted already). Start from
+/// [`FNV_OFFSET`]; for each byte, XOR it into the hash, then multiply by
+/// [`FNV_PRIME`] with wrapping arithmetic. Annotations play no part.
+pub fn fingerprint(labels: &BTreeMap<String, String>) -> Fingerprint {
+    todo!("fingerprint: FNV-1a over each sorted label name, 0xff, value, 0xff")
+}
+
+/// Step A2 · Deduplicate. Merge the records (in order of arrival) that have
+/// the same fingerprint into one [`Deduped`], in order of each fingerprint's
+/// first arrival. The merged alert keeps the **earliest** `starts_at`, takes
+/// the **latest** record's annotations and `ends_at` (the freshest news), keeps
+/// the first `deploy` that is known, and counts the records in `records`.
+pub fn dedup(records: &[Alert]) -> Vec<Deduped> {
+    todo!("dedup: merge records with the same fingerprint, first arrival first")
+}
+
+/// Step A3 · Group key. One `(name, value)` pair per distinct label name in
+/// `group_by`, sorted by name; a label the alert lacks has the value `""`.
+/// An empty `group_by` gives the empty key, so every alert shares one group.
+pub fn group_key(alert: &Alert, group_by: &[String]) -> GroupKey {
+    todo!("group_key: the group_by labels' values, sorted by name, missing = \"\"")
+}
+
+/// Step A4 · Inhibition. Does `source` mute `target` under `rule`? Yes when
+/// all of these hold: `source` is firing and matches the rule's source side;
+/// `target` matches the target side; every label in `rule.equal` has the same
+/// value on both (missing = `""`, use [`Alert::label`]); and it is not the case
+/// that both alerts match *both* sides. Use [`matches_all`].
+pub fn inhibits(rule: &InhibitRule, source: &Alert, target: &Alert) -> bool {
+    todo!("inhibits: firing source, both sides match, equal labels agree, no two-sided pair")
+}
+
+/// Step A5 · Probable cause. Among the services of an incident's `alerts`,
+/// blame the one that **explains** the most of them — itself plus every
+/// alerting service that depends on it ([`Topology::depends_on`]). On a tie,
+/// the service whose first alert started earliest; then the smaller name.
+/// The [`Cause`] names that service, its earliest alert (smaller fingerprint
+/// on a tie) and when it started, the first known `deploy` among the
+/// service's alerts taken by start time, and the services explained, sorted.
+/// `None` for no alerts.
+pub fn probable_cause(alerts: &[&Alert], topology: &Topology) -> Option<Cause> {
+    todo!("probable_cause: pick the service upstream of the most alerting services, earliest on a tie")
+}

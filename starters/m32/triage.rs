@@ -1,0 +1,56 @@
+//! Part B · Triage and linking: the functions you write. Guide: `labs/m32/README.md`, Part B.
+//!
+//! The crate calls these from `desk::triage` (classify, assess, priority,
+//! route) and from `Desk::submit` (find_incident).
+
+use crate::link::{link_grace, OpenIncident};
+use crate::ticket::{
+    Assessment, Category, Classification, Queue, Ticket, KEYWORDS, MANY_USERS, SOME_USERS,
+};
+
+/// Step B1 · Classify. Lowercase the text; for each category of [`KEYWORDS`],
+/// collect the phrases that occur in it (substring match, table order). The
+/// category with the most phrases found wins, the earlier one in the table on
+/// a tie; with no phrase found at all it is [`Category::Other`] with nothing
+/// matched.
+pub fn classify(text: &str) -> Classification {
+    todo!("classify: count each category's keywords in the lowercased text, most wins, table order on a tie")
+}
+
+/// Step B2 · Impact and urgency. Impact: 1 from [`MANY_USERS`] affected
+/// users up, 2 from [`SOME_USERS`] up, else 3. Urgency: 1 when work is
+/// blocked with no workaround, 2 when blocked but a workaround exists, 3 when
+/// work is not blocked.
+pub fn assess(ticket: &Ticket) -> Assessment {
+    todo!("assess: impact from users affected, urgency from blocked work and workarounds")
+}
+
+/// Step B3 · Priority, by the ITIL matrix: impact and urgency each run from
+/// 1 (high) to 3 (low); priority runs from 1 (Critical) to 5 (Planning).
+pub fn priority(impact: u8, urgency: u8) -> u8 {
+    todo!("priority: combine impact and urgency with the ITIL matrix")
+}
+
+/// Step B4 · Route. A service problem ([`Category::is_service_problem`]) at
+/// priority 1 or 2 pages [`Queue::SreOncall`]; everything else goes to the
+/// category's owner, [`Queue::owner`].
+pub fn route(category: Category, priority: u8) -> Queue {
+    todo!("route: page on-call for urgent service problems, else the category's owner")
+}
+
+/// Step B5 · Link. The index of the incident in `incidents` that the ticket
+/// describes, or `None`. An incident fits when all three hold:
+/// - **time**: the ticket arrived no earlier than [`link_grace`] before the
+///   incident opened, and, if it resolved, no later than `link_grace` after;
+/// - **service**: the ticket names no service, or one of the incident's;
+/// - **symptom**: `category` is among the incident's symptoms.
+///
+/// Of several that fit, take the one opened most recently (the earlier in
+/// the slice on a tie).
+pub fn find_incident(
+    ticket: &Ticket,
+    category: Category,
+    incidents: &[OpenIncident],
+) -> Option<usize> {
+    todo!("find_incident: keep incidents matching time window, service and symptom; latest opened wins")
+}
