@@ -1,8 +1,47 @@
-//! Step B1 · The pre-deploy gate. Guide: `labs/m33/README.md`, Part B.
+//! Steps B1 and B2 · The pre-deploy gate. Guide: `labs/m33/README.md`, Part B.
+//!
+//! Types: `crate::eval::{Score, EvalReport}`, `crate::verdict::{GatePolicy,
+//! GateReason, GateVerdict}`.
 
-/// `true` when `candidate` is no more than 2% (relative) below `live`.
-pub fn within_tolerance(live: f64, candidate: f64) -> bool {
-    // BEGIN SOLUTION within_tolerance: compare the relative drop with the 2% tolerance
-    candidate * 100.0 >= live * 98.0
+use crate::eval::{EvalReport, Score};
+use crate::verdict::{GatePolicy, GateReason, GateVerdict};
+
+/// `true` when `candidate` is at most `max_drop_percent` percent below
+/// `live`, *relative to live*: a drop of exactly the limit passes.
+///
+/// Scores are whole counts (`passed` out of `total`); decide with whole
+/// numbers only, so the boundary is exact (0.882 vs 0.9 is exactly 2%, but
+/// `0.882 >= 0.98 * 0.9` is false in floating point).
+pub fn within_tolerance(live: Score, candidate: Score, max_drop_percent: u32) -> bool {
+    // BEGIN SOLUTION within_tolerance: with whole numbers, is the drop relative to live at most the limit?
+    let keep = u128::from(100u32.saturating_sub(max_drop_percent));
+    let lhs = u128::from(candidate.passed) * u128::from(live.total) * 100;
+    let rhs = keep * u128::from(live.passed) * u128::from(candidate.total);
+    lhs >= rhs
+    // END SOLUTION
+}
+
+/// The gate: compares `candidate` with `live` (both scored on the same eval
+/// set) and lists every reason to block, in this order: the score drop (if
+/// beyond the policy's tolerance), then each failed regression case of the
+/// candidate, in the report's order. No reasons means pass.
+pub fn judge(policy: &GatePolicy, live: &EvalReport, candidate: &EvalReport) -> GateVerdict {
+    // BEGIN SOLUTION judge: list every reason to block, in the documented order
+    let mut reasons = Vec::new();
+    if !within_tolerance(live.score, candidate.score, policy.max_drop_percent) {
+        reasons.push(GateReason::ScoreDrop {
+            live: live.score,
+            candidate: candidate.score,
+            max_drop_percent: policy.max_drop_percent,
+        });
+    }
+    for case in &candidate.failed_regressions {
+        reasons.push(GateReason::RegressionFailed { case: case.clone() });
+    }
+    GateVerdict {
+        live: live.score,
+        candidate: candidate.score,
+        reasons,
+    }
     // END SOLUTION
 }

@@ -1,0 +1,25 @@
+//! Step B4 · Rollback, by the checklist. Guide: `labs/m33/README.md`, Part B.
+//!
+//! The checklist's steps are methods of `ReleaseManager` (in
+//! `crates/release-ops/src/manager.rs`): `rollback_target`, `capture_state`,
+//! `serving_profile`, `freeze_writers`, `flip_pointer`,
+//! `rotate_cache_namespace`, `throttle`, `watch_exit_targets`,
+//! `unfreeze_writers`. Each returns the `ChecklistStep` it carried out.
+
+use crate::error::Result;
+use crate::manager::{ChecklistStep, ReleaseManager, RollbackReport};
+
+impl ReleaseManager {
+    /// Returns live to the last-good release in one call, following the
+    /// rollback checklist, and reports every step in order:
+    ///
+    /// capture state → freeze writers → flip the pointer → rotate the cache
+    /// namespace → throttle on → watch the exit targets → (only when green)
+    /// throttle off → unfreeze writers.
+    ///
+    /// Anything that can fail is looked up *before* the first change, so a
+    /// refused rollback (nothing live, no last-good release) changes nothing.
+    pub fn rollback(&mut self) -> Result<RollbackReport> {
+        todo!("rollback: look up all that can fail, then run the rollback checklist in order")
+    }
+}
