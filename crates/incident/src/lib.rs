@@ -1,40 +1,6 @@
-//! # incident — M31: incident response
-//!
-//! Detect, mitigate, learn: the first arc of the ops loop. Lab guide:
-//! `labs/m31/README.md`; the one idea: `labs/m31/notes.md`.
-//!
-//! **Detect.** An SLI ([`Counts::sli`]) measured over sliding windows
-//! ([`WindowedSli`]) against an [`Slo`] gives an error budget; the
-//! [`burn_rate`] says how fast it is going, and a multiwindow, multi-burn-rate
-//! [`BurnPolicy`] ([`evaluate`]) decides between a page, a ticket and nothing.
-//! A [`Pager`] turns a minute-by-minute stream of verdicts into one
-//! notification per problem.
-//!
-//! **Mitigate.** A page opens an [`Incident`] at a [`Severity`]
-//! ([`severity_for`]); the on-call drives it through its lifecycle
-//! ([`Incident::transition`]: open → acknowledged → mitigated → resolved) and
-//! runs the first play of the kind's [`Runbook`] ([`Runbook::first_play`]),
-//! the fastest safe mitigation. A [`Play`] is data: whoever operates the
-//! service executes it.
-//!
-//! **Learn.** A blameless [`Postmortem`] is rendered from the incident, checked
-//! by the blamelessness lint ([`lint_blame`]), and turned into a
-//! [`RegressionCase`] ([`Postmortem::to_eval_case`]) for the release gate.
-//!
-//! [`story`] runs all of it on one bad hour, as a deterministic trace.
-//!
-//! The functions a learner writes live in `starters/m31/` (default feature
-//! `starter`) or `solutions/m31/` (feature `solution`); this crate includes one
-//! or the other, so its public API is the same in both variants.
-//!
-//! ```
-//! # #[cfg(feature = "solution")] {
-//! use incident::{burn_rate, budget_spent, Slo, window::hours};
-//! let slo = Slo::course_default(); // 99% over 30 days
-//! assert!((burn_rate(0.20, &slo) - 20.0).abs() < 1e-9);
-//! assert!((budget_spent(&slo, 14.4, hours(1)) - 0.02).abs() < 1e-12);
-//! # }
-//! ```
+//! The scaffolding of the `incident` crate: everything around the functions a
+//! learner writes. The crate's own documentation is on its root,
+//! `starters/m31/lib.rs`, which includes this file as a module.
 
 pub mod burn;
 pub mod error;
@@ -53,7 +19,13 @@ pub mod window;
 pub(crate) mod budget;
 #[cfg(not(feature = "solution"))]
 #[path = "../../../starters/m31/budget.rs"]
-#[allow(unused_variables, unused_imports, dead_code, unreachable_code, unused_mut)]
+#[allow(
+    unused_variables,
+    unused_imports,
+    dead_code,
+    unreachable_code,
+    unused_mut
+)]
 pub(crate) mod budget;
 
 #[cfg(feature = "solution")]
@@ -61,7 +33,13 @@ pub(crate) mod budget;
 pub(crate) mod paging;
 #[cfg(not(feature = "solution"))]
 #[path = "../../../starters/m31/paging.rs"]
-#[allow(unused_variables, unused_imports, dead_code, unreachable_code, unused_mut)]
+#[allow(
+    unused_variables,
+    unused_imports,
+    dead_code,
+    unreachable_code,
+    unused_mut
+)]
 pub(crate) mod paging;
 
 #[cfg(feature = "solution")]
@@ -69,7 +47,13 @@ pub(crate) mod paging;
 pub(crate) mod respond;
 #[cfg(not(feature = "solution"))]
 #[path = "../../../starters/m31/respond.rs"]
-#[allow(unused_variables, unused_imports, dead_code, unreachable_code, unused_mut)]
+#[allow(
+    unused_variables,
+    unused_imports,
+    dead_code,
+    unreachable_code,
+    unused_mut
+)]
 pub(crate) mod respond;
 
 #[cfg(feature = "solution")]
@@ -77,7 +61,13 @@ pub(crate) mod respond;
 pub(crate) mod learn;
 #[cfg(not(feature = "solution"))]
 #[path = "../../../starters/m31/learn.rs"]
-#[allow(unused_variables, unused_imports, dead_code, unreachable_code, unused_mut)]
+#[allow(
+    unused_variables,
+    unused_imports,
+    dead_code,
+    unreachable_code,
+    unused_mut
+)]
 pub(crate) mod learn;
 
 pub use budget::{budget_spent, burn_rate};

@@ -1,46 +1,6 @@
-//! # release-ops — M33 Part B: shipping releases safely
-//!
-//! Passing CI means a release is *probably* fine. This crate is the rest of
-//! the way to *safe for everyone*, all of it offline and deterministic:
-//!
-//! | module | idea |
-//! |---|---|
-//! | [`artifact`] | content-addressed artifacts: a `sha256:` digest names exactly one content |
-//! | [`registry`] | manifests: commit → image → model, with the build-time eval score; old releases stay |
-//! | [`model`] | the releases `v1` (good), `v2` (a refunds regression), `v3` (the fix), as simulated models |
-//! | [`eval`] | eval sets, scores as whole counts, regression cases |
-//! | [`verdict`] + [`within_tolerance`], [`judge`] | the pre-deploy gate: at most 2% relative drop, every regression case passes |
-//! | [`manager`] | [`ReleaseManager`]: live, last-good, canary → promote or rollback, the rollback checklist |
-//! | [`slots`] | blue/green: two slots, a health-checked idle slot, one atomic flip, a bake period |
-//! | [`traffic`] + [`walk_ramp`] | the progressive canary 1% → 10% → 50% → 100% and its blast radius |
-//! | [`secrets`] | secret rotation through pending / current / previous with a grace window |
-//! | [`story`] | the Part B trace that the lab snapshot-tests |
-//!
-//! Lab guide: `labs/m33/README.md`, Part B. The functions a learner writes
-//! live in `starters/m33/release/` (reference: `solutions/m33/release/`):
-//! [`within_tolerance`] and [`judge`] (gate), [`ReleaseManager::canary`],
-//! [`ReleaseManager::rollback`], [`slots::BlueGreen::cut_over`] and
-//! [`slots::BlueGreen::observe`], [`secrets::SecretStore::accepts`], and the
-//! optional [`walk_ramp`].
-//!
-//! ## The capstone's use
-//!
-//! ```
-//! # #[cfg(feature = "solution")]
-//! # fn main() {
-//! use release_ops::{eval::{incident_regression_case, EvalSet}, Decision, ReleaseManager};
-//! let mut m = ReleaseManager::course(EvalSet::generate(7, 300), "idx-3f9a").unwrap();
-//! m.deploy("v2").unwrap();                 // shipped without a canary
-//! let rb = m.rollback().unwrap();          // one call, by the checklist
-//! assert_eq!((rb.to.as_str(), m.live()), ("v1", Some("v1")));
-//! m.eval_set_mut().add_regression(incident_regression_case("reg-001")).unwrap();
-//! assert_eq!(m.canary("v2").unwrap().decision, Decision::Rollback);
-//! assert_eq!(m.ship("v3").unwrap().decision, Decision::Promote);
-//! assert_eq!(m.live(), Some("v3"));
-//! # }
-//! # #[cfg(not(feature = "solution"))]
-//! # fn main() {}
-//! ```
+//! The scaffolding of the `release_ops` crate: everything around the functions a
+//! learner writes. The crate's own documentation is on its root,
+//! `starters/m33/release/lib.rs`, which includes this file as a module.
 
 pub mod artifact;
 pub mod error;
@@ -59,7 +19,13 @@ pub mod verdict;
 pub(crate) mod gate;
 #[cfg(not(feature = "solution"))]
 #[path = "../../../starters/m33/release/gate.rs"]
-#[allow(unused_variables, unused_imports, dead_code, unreachable_code, unused_mut)]
+#[allow(
+    unused_variables,
+    unused_imports,
+    dead_code,
+    unreachable_code,
+    unused_mut
+)]
 pub(crate) mod gate;
 
 #[cfg(feature = "solution")]
@@ -67,7 +33,13 @@ pub(crate) mod gate;
 pub(crate) mod canary;
 #[cfg(not(feature = "solution"))]
 #[path = "../../../starters/m33/release/canary.rs"]
-#[allow(unused_variables, unused_imports, dead_code, unreachable_code, unused_mut)]
+#[allow(
+    unused_variables,
+    unused_imports,
+    dead_code,
+    unreachable_code,
+    unused_mut
+)]
 pub(crate) mod canary;
 
 #[cfg(feature = "solution")]
@@ -75,7 +47,13 @@ pub(crate) mod canary;
 pub(crate) mod rollback;
 #[cfg(not(feature = "solution"))]
 #[path = "../../../starters/m33/release/rollback.rs"]
-#[allow(unused_variables, unused_imports, dead_code, unreachable_code, unused_mut)]
+#[allow(
+    unused_variables,
+    unused_imports,
+    dead_code,
+    unreachable_code,
+    unused_mut
+)]
 pub(crate) mod rollback;
 
 #[cfg(feature = "solution")]
@@ -83,7 +61,13 @@ pub(crate) mod rollback;
 pub(crate) mod bluegreen;
 #[cfg(not(feature = "solution"))]
 #[path = "../../../starters/m33/release/bluegreen.rs"]
-#[allow(unused_variables, unused_imports, dead_code, unreachable_code, unused_mut)]
+#[allow(
+    unused_variables,
+    unused_imports,
+    dead_code,
+    unreachable_code,
+    unused_mut
+)]
 pub(crate) mod bluegreen;
 
 #[cfg(feature = "solution")]
@@ -91,7 +75,13 @@ pub(crate) mod bluegreen;
 pub(crate) mod rotation;
 #[cfg(not(feature = "solution"))]
 #[path = "../../../starters/m33/release/rotation.rs"]
-#[allow(unused_variables, unused_imports, dead_code, unreachable_code, unused_mut)]
+#[allow(
+    unused_variables,
+    unused_imports,
+    dead_code,
+    unreachable_code,
+    unused_mut
+)]
 pub(crate) mod rotation;
 
 #[cfg(feature = "solution")]
@@ -99,7 +89,13 @@ pub(crate) mod rotation;
 pub(crate) mod ramp;
 #[cfg(not(feature = "solution"))]
 #[path = "../../../starters/m33/release/ramp.rs"]
-#[allow(unused_variables, unused_imports, dead_code, unreachable_code, unused_mut)]
+#[allow(
+    unused_variables,
+    unused_imports,
+    dead_code,
+    unreachable_code,
+    unused_mut
+)]
 pub(crate) mod ramp;
 
 pub use artifact::{ArtifactStore, Digest};

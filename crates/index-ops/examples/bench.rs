@@ -1,0 +1,181 @@
+//! The M33 Part A benchmark: `cargo run --release -p index-ops --features solution --example bench`.
+//!
+//! 100,000 documents of about 1 KB, 1% of them changed: an incremental sync
+//! against a full rebuild and against the floor (hashing every source once,
+//! which any sync must do); redaction, backup and restore throughput; search
+//! latency. Inputs are seeded; only the timings vary between runs.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use index_ops::{corpus, redact, Index, Scope};
+use labkit::{SimClock, SimRng};
+
+const DOCS: usize = 100_000;
+const DOC_LEN: usize = 1_000;
+const CHANGED_PERCENT: usize = 1;
+
+fn mb_per_s(bytes: usize, d: Duration) -> f64 {
+    bytes as f64 / 1e6 / d.as_secs_f64()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn main() {
+    let mut rng = SimRng::seed(2026);
+    let mut clock = SimClock::new();
+    let docs = corpus::corpus(&mut rng, DOCS, DOC_LEN, 2);
+    let mut sources: Vec<_> = docs.into_iter().map(|d| d.source).collect();
+    let total_bytes: usize = sources.iter().map(|s| s.text.len()).sum();
+    println!(
+        "corpus: {} documents, {:.1} MB of text (mean {} bytes), seed 2026",
+        sources.len(),
+        total_bytes as f64 / 1e6,
+        total_bytes / sources.len()
+    );
+    println!();
+    println!("{:<38} {:>12} {:>14}", "operation", "time", "embed calls");
+
+    // Full rebuild.
+    let t = Instant::now();
+    let mut index = match Index::rebuild("docs_vA", &sources, clock.now()) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("rebuild refused: {e}");
+            return;
+        }
+    };
+    let rebuild = t.elapsed();
+    println!(
+        "{:<38} {:>9.1} ms {:>14}",
+        "full rebuild (100,000 docs)",
+        ms(rebuild),
+        index.embed_calls()
+    );
+
+    // Change 1%.
+    let n_changed = DOCS * CHANGED_PERCENT / 100;
+    let mut ids: Vec<usize> = (0..sources.len()).collect();
+    rng.shuffle(&mut ids);
+    for &i in &ids[..n_changed] {
+        sources[i]
+            .text
+            .push_str(" please review the updated policy.");
+    }
+
+    // Floor: hash every source once.
+    let t = Instant::now();
+    let mut acc = 0u8;
+    for s in &sources {
+        acc ^= s.fingerprint()[0];
+    }
+    black_box(acc);
+    let floor = t.elapsed();
+    println!(
+        "{:<38} {:>9.1} ms {:>14}",
+        "hashing floor (fingerprint every doc)",
+        ms(floor),
+        0
+    );
+
+    // Incremental sync.
+    clock.advance(chrono::TimeDelta::minutes(5));
+    let before = index.embed_calls();
+    let t = Instant::now();
+    let report = match index.sync(&Scope::All, &sources, clock.now()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("sync refused: {e}");
+            return;
+        }
+    };
+    let incremental = t.elapsed();
+    println!(
+        "{:<38} {:>9.1} ms {:>14}",
+        format!("incremental sync ({}% changed)", CHANGED_PERCENT),
+        ms(incremental),
+        index.embed_calls() - before
+    );
+    println!("  sync report: {report}");
+    println!(
+        "  incremental / floor = {:.2}x (target <= 1.5x); rebuild / incremental = {:.1}x",
+        incremental.as_secs_f64() / floor.as_secs_f64(),
+        rebuild.as_secs_f64() / incremental.as_secs_f64()
+    );
+    let t = Instant::now();
+    let again = index
+        .sync(&Scope::All, &sources, clock.now())
+        .map(|r| r.is_noop());
+    let noop = t.elapsed();
+    println!(
+        "{:<38} {:>9.1} ms {:>14}",
+        "second identical sync",
+        ms(noop),
+        0
+    );
+    println!(
+        "  identical sync / floor = {:.2}x (bookkeeping per document on top of hashing)",
+        noop.as_secs_f64() / floor.as_secs_f64()
+    );
+    black_box(again.ok());
+    println!();
+
+    // Redaction throughput.
+    let t = Instant::now();
+    let mut findings = 0;
+    for s in &sources {
+        findings += redact(&s.text).findings.len();
+    }
+    let red = t.elapsed();
+    println!(
+        "redaction: {:.1} MB in {:.1} ms = {:.0} MB/s ({findings} findings; target >= 50 MB/s)",
+        total_bytes as f64 / 1e6,
+        ms(red),
+        mb_per_s(total_bytes, red)
+    );
+
+    // Backup / restore.
+    let t = Instant::now();
+    let bytes = index.backup();
+    let b = t.elapsed();
+    let t = Instant::now();
+    let restored = Index::restore(&bytes);
+    let r = t.elapsed();
+    let equal = restored.as_ref().map(|x| *x == index).unwrap_or(false);
+    println!(
+        "backup: {:.1} MB in {:.1} ms = {:.0} MB/s; restore (verify + parse + PII re-scan): {:.1} ms = {:.0} MB/s; equal: {equal}",
+        bytes.len() as f64 / 1e6,
+        ms(b),
+        mb_per_s(bytes.len(), b),
+        ms(r),
+        mb_per_s(bytes.len(), r)
+    );
+
+    // Search latency.
+    let queries: Vec<String> = (0..50)
+        .map(|_| {
+            (0..4)
+                .map(|_| corpus::WORDS[rng.below(corpus::WORDS.len() as u64) as usize])
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let mut lat: Vec<Duration> = queries
+        .iter()
+        .map(|q| {
+            let t = Instant::now();
+            black_box(index.search(q, 10));
+            t.elapsed()
+        })
+        .collect();
+    lat.sort();
+    println!(
+        "search (k=10 over {} docs, {} queries): p50 {:.2} ms, p95 {:.2} ms",
+        index.len(),
+        lat.len(),
+        ms(lat[lat.len() / 2]),
+        ms(lat[lat.len() * 95 / 100])
+    );
+}

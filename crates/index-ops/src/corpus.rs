@@ -1,0 +1,380 @@
+//! Made-up documents and made-up personal data, from a seed.
+//!
+//! The story, the lab checks, the tests and the benchmark all need documents
+//! with personal data planted at known places. Every value here is generated
+//! (valid in shape and checksum, so the detectors must catch it) and every
+//! document is a sentence soup of plain lower-case words, which contain no
+//! personal data, so the planted values are the *only* findings: a test knows
+//! exactly what redaction must remove and where.
+
+use labkit::SimRng;
+
+use crate::detect::mod97;
+use crate::document::SourceDoc;
+use crate::redaction::PiiKind;
+
+/// Plain words for filler text: lower-case letters only, so nothing in them
+/// can look like personal data.
+pub const WORDS: &[&str] = &[
+    "account",
+    "agent",
+    "alert",
+    "answer",
+    "archive",
+    "billing",
+    "cache",
+    "change",
+    "customer",
+    "deploy",
+    "document",
+    "error",
+    "escalate",
+    "export",
+    "gateway",
+    "guide",
+    "handbook",
+    "incident",
+    "index",
+    "invoice",
+    "latency",
+    "login",
+    "manager",
+    "model",
+    "network",
+    "notice",
+    "policy",
+    "portal",
+    "printer",
+    "quota",
+    "refund",
+    "release",
+    "request",
+    "reset",
+    "retention",
+    "review",
+    "rollback",
+    "router",
+    "schedule",
+    "search",
+    "server",
+    "service",
+    "session",
+    "shift",
+    "support",
+    "team",
+    "ticket",
+    "token",
+    "update",
+    "upgrade",
+    "user",
+    "vendor",
+    "version",
+    "vpn",
+    "window",
+    "workflow",
+    "the",
+    "a",
+    "to",
+    "for",
+    "with",
+    "after",
+    "before",
+    "when",
+    "is",
+    "was",
+    "and",
+    "or",
+    "not",
+    "our",
+    "please",
+    "check",
+    "open",
+    "close",
+    "weekly",
+    "monthly",
+];
+
+/// A generated value, planted in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planted {
+    /// What kind of value it is.
+    pub kind: PiiKind,
+    /// Text that goes right before the value and is *not* personal data
+    /// itself (`Bearer `, `password=`), possibly empty.
+    pub lead: String,
+    /// The raw value: what must never be stored.
+    pub value: String,
+}
+
+/// A generated document and where its values were planted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlantedDoc {
+    /// The document.
+    pub source: SourceDoc,
+    /// The values, each with its byte span in `source.text`, in order.
+    pub planted: Vec<(Planted, std::ops::Range<usize>)>,
+}
+
+fn digits(rng: &mut SimRng, n: usize) -> String {
+    (0..n)
+        .map(|_| char::from(b'0' + rng.below(10) as u8))
+        .collect()
+}
+
+/// The Luhn check digit that completes `body` (computed here independently
+/// of the learner's `luhn_valid`).
+pub fn luhn_check_digit(body: &str) -> u8 {
+    let sum: u32 = body
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 0 {
+                let x = d * 2;
+                x / 10 + x % 10
+            } else {
+                d
+            }
+        })
+        .sum();
+    ((10 - sum % 10) % 10) as u8
+}
+
+/// A Luhn-valid card number: Visa (16 digits) or Amex (15), compact or
+/// grouped with spaces or dashes.
+pub fn card(rng: &mut SimRng) -> String {
+    let (prefix, len) = if rng.chance(0.7) {
+        ("4".to_string(), 16)
+    } else {
+        (format!("3{}", if rng.chance(0.5) { 4 } else { 7 }), 15)
+    };
+    let body = format!("{prefix}{}", digits(rng, len - prefix.len() - 1));
+    let number = format!("{body}{}", luhn_check_digit(&body));
+    let sep = match rng.below(3) {
+        0 => return number,
+        1 => ' ',
+        _ => '-',
+    };
+    let groups: &[usize] = if len == 16 { &[4, 4, 4, 4] } else { &[4, 6, 5] };
+    let mut out = String::new();
+    let mut at = 0;
+    for (i, g) in groups.iter().enumerate() {
+        if i > 0 {
+            out.push(sep);
+        }
+        out.push_str(&number[at..at + g]);
+        at += g;
+    }
+    out
+}
+
+/// An SSN that passes every validity rule, with one separator.
+pub fn ssn(rng: &mut SimRng) -> String {
+    loop {
+        let area = rng.between(1, 899);
+        let group = rng.between(1, 99);
+        let serial = rng.between(1, 9999);
+        let s = format!("{area:03}{group:02}{serial:04}");
+        if area == 666 || s.bytes().all(|b| b == s.as_bytes()[0]) {
+            continue;
+        }
+        let sep = if rng.chance(0.8) { '-' } else { ' ' };
+        return format!("{}{sep}{}{sep}{}", &s[..3], &s[3..5], &s[5..]);
+    }
+}
+
+fn nanp(rng: &mut SimRng) -> (String, String, String) {
+    (
+        format!("{}{}", rng.between(2, 9), digits(rng, 2)),
+        format!("{}{}", rng.between(2, 9), digits(rng, 2)),
+        digits(rng, 4),
+    )
+}
+
+/// A phone number in one of the US or international forms.
+pub fn phone(rng: &mut SimRng) -> String {
+    let (a, e, l) = nanp(rng);
+    match rng.below(6) {
+        0 => format!("({a}) {e}-{l}"),
+        1 => format!("{a}-{e}-{l}"),
+        2 => format!("{a}.{e}.{l}"),
+        3 => format!("+1 {a} {e} {l}"),
+        4 => {
+            let cc = *rng
+                .pick(&["44", "49", "33", "31", "39", "61"])
+                .unwrap_or(&"44");
+            format!(
+                "+{cc} {} {} {}",
+                digits(rng, 2),
+                digits(rng, 4),
+                digits(rng, 4)
+            )
+        }
+        _ => format!("+{}{}", rng.between(2, 9), digits(rng, 10)),
+    }
+}
+
+/// An e-mail address.
+pub fn email(rng: &mut SimRng) -> String {
+    let tld = *rng.pick(&["com", "org", "io", "net"]).unwrap_or(&"com");
+    let n = rng.between(3, 8) as usize;
+    let user = rng.word(n);
+    let n = rng.between(4, 9) as usize;
+    let host = rng.word(n);
+    // The domain's last label must be letters: a host label may hold digits.
+    match rng.below(3) {
+        0 => format!("{user}@{host}.{tld}"),
+        1 => format!("{user}.{}@mail.{host}.{tld}", rng.word(4)),
+        _ => format!("{}+{}@{host}.{tld}", user.to_uppercase(), rng.word(3)),
+    }
+}
+
+/// An IPv4 address.
+pub fn ipv4(rng: &mut SimRng) -> String {
+    format!(
+        "{}.{}.{}.{}",
+        rng.between(1, 223),
+        rng.below(256),
+        rng.below(256),
+        rng.between(1, 254)
+    )
+}
+
+/// An IPv6 address, full or compressed.
+pub fn ipv6(rng: &mut SimRng) -> String {
+    let group = |rng: &mut SimRng| format!("{:x}", rng.between(0x100, 0xffff));
+    if rng.chance(0.5) {
+        (0..8).map(|_| group(rng)).collect::<Vec<_>>().join(":")
+    } else {
+        format!("2001:db8::{}:{}", group(rng), group(rng))
+    }
+}
+
+/// A German IBAN with correct check digits, compact or grouped by four.
+pub fn iban(rng: &mut SimRng) -> String {
+    let bban = digits(rng, 18);
+    let probe = format!("DE00{bban}");
+    let check = 98 - mod97(probe.as_bytes()).unwrap_or(0);
+    let compact = format!("DE{check:02}{bban}");
+    if rng.chance(0.5) {
+        compact
+    } else {
+        compact
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+fn alnum(rng: &mut SimRng, n: usize) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    (0..n)
+        .map(|_| char::from(A[rng.below(A.len() as u64) as usize]))
+        .collect()
+}
+
+/// A secret with the text that introduces it.
+pub fn secret(rng: &mut SimRng) -> (String, String) {
+    match rng.below(5) {
+        0 => (String::new(), format!("sk-{}", alnum(rng, 32))),
+        1 => (String::new(), format!("ghp_{}", alnum(rng, 36))),
+        2 => (
+            String::new(),
+            format!("AKIA{}", alnum(rng, 16).to_uppercase()),
+        ),
+        3 => ("Authorization: Bearer ".to_string(), alnum(rng, 40)),
+        _ => ("api_key=".to_string(), alnum(rng, 24)),
+    }
+}
+
+/// A value of `kind`.
+pub fn plant(rng: &mut SimRng, kind: PiiKind) -> Planted {
+    let (lead, value) = match kind {
+        PiiKind::Email => (String::new(), email(rng)),
+        PiiKind::Phone => (String::new(), phone(rng)),
+        PiiKind::Ssn => (String::new(), ssn(rng)),
+        PiiKind::Card => (String::new(), card(rng)),
+        PiiKind::Ipv4 => (String::new(), ipv4(rng)),
+        PiiKind::Ipv6 => (String::new(), ipv6(rng)),
+        PiiKind::Iban => (String::new(), iban(rng)),
+        PiiKind::Secret => secret(rng),
+    };
+    Planted { kind, lead, value }
+}
+
+/// Filler text of about `len` bytes (at least one word): plain words and
+/// sentence breaks.
+pub fn filler(rng: &mut SimRng, len: usize, out: &mut String) {
+    let start = out.len();
+    loop {
+        let w = WORDS[rng.below(WORDS.len() as u64) as usize];
+        out.push_str(w);
+        out.push_str(if rng.chance(0.08) { ". " } else { " " });
+        if out.len() - start >= len {
+            break;
+        }
+    }
+}
+
+/// A document of about `len` bytes with `n_pii` values of random kinds
+/// planted among plain words.
+pub fn document(
+    rng: &mut SimRng,
+    id: &str,
+    collection: &str,
+    len: usize,
+    n_pii: usize,
+) -> PlantedDoc {
+    let mut text = String::with_capacity(len + 64);
+    let mut planted = Vec::new();
+    let chunk = len / (n_pii + 1);
+    filler(rng, chunk, &mut text);
+    for _ in 0..n_pii {
+        let kind = PiiKind::ALL[rng.below(PiiKind::ALL.len() as u64) as usize];
+        let p = plant(rng, kind);
+        text.push_str(&p.lead);
+        let start = text.len();
+        text.push_str(&p.value);
+        let span = start..text.len();
+        text.push(' ');
+        planted.push((p, span));
+        filler(rng, chunk, &mut text);
+    }
+    PlantedDoc {
+        source: SourceDoc::new(id, collection, text),
+        planted,
+    }
+}
+
+/// `n` documents of about `len` bytes across the collections `kb` and
+/// `tickets`, ids `kb/000001`-style, each with up to `max_pii` planted
+/// values.
+pub fn corpus(rng: &mut SimRng, n: usize, len: usize, max_pii: usize) -> Vec<PlantedDoc> {
+    (0..n)
+        .map(|i| {
+            let collection = if i % 3 == 0 { "tickets" } else { "kb" };
+            let n_pii = rng.below(max_pii as u64 + 1) as usize;
+            document(
+                rng,
+                &format!("{collection}/d{i:06}"),
+                collection,
+                len,
+                n_pii,
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_digit_completes_known_numbers() {
+        assert_eq!(luhn_check_digit("411111111111111"), 1);
+        assert_eq!(luhn_check_digit("7992739871"), 3);
+    }
+}

@@ -1,0 +1,30 @@
+//! Step A1 · Validity rules: tell a real card number or SSN from a
+//! look-alike. Guide: `labs/m33/README.md`, Part A, step A1.
+//!
+//! The detectors (`crates/index-ops/src/detect.rs`) find things *shaped* like
+//! a card or an SSN; these two functions decide whether the shape is real.
+//! Without them an order number or a date would be redacted (noise), and with
+//! wrong ones a real number would be stored raw (a leak).
+
+/// `true` when `digits` (ASCII digits only, separators already removed) pass
+/// the Luhn checksum: from the rightmost digit leftwards, double every second
+/// digit, subtract 9 from any result above 9, add everything up; the number
+/// is valid when the total is a multiple of 10. Empty input, or any byte that
+/// is not a digit, is not valid.
+///
+/// `luhn_valid("4111111111111111")` is `true`; change any one digit and it
+/// becomes `false`.
+pub fn luhn_valid(digits: &str) -> bool {
+    todo!("luhn_valid: from the right, double every second digit (minus 9 above 9); valid when the sum is a multiple of 10")
+}
+
+/// `true` when `ssn` is a US Social Security number that could have been
+/// issued, written `AAA-GG-SSSS` or `AAA GG SSSS` (exactly 11 bytes):
+///
+/// - one separator, used in both places: `123-45 6789` is not an SSN;
+/// - area `AAA` is not `000`, not `666`, and not `900`–`999`;
+/// - group `GG` is not `00`; serial `SSSS` is not `0000`;
+/// - not all nine digits the same (`111-11-1111` is a placeholder).
+pub fn ssn_valid(ssn: &str) -> bool {
+    todo!("ssn_valid: check the shape (3-2-4 digits, one separator used twice), then the area, group, serial and same-digit rules")
+}

@@ -1,0 +1,28 @@
+//! Step A5 · Verify a backup before trusting it. Guide:
+//! `labs/m33/README.md`, Part A, step A5.
+
+use crate::backup::{BackupError, CHECKSUM_AT, HEADER_LEN, LENGTH_AT, MAGIC, VERSION, VERSION_AT};
+
+/// Checks a backup's header and returns its payload, or the error that names
+/// what is wrong. The layout is in the docs of `crates/index-ops/src/backup.rs`.
+///
+/// Ask the questions in this order, each only once the previous one passed:
+/// 1. Do the bytes start like [`MAGIC`]? Compare as many magic bytes as
+///    there are (an empty input passes this test): otherwise
+///    [`BackupError::BadMagic`].
+/// 2. Is the whole header there ([`HEADER_LEN`] bytes)? Otherwise
+///    [`BackupError::Truncated`].
+/// 3. Is the version (little-endian `u16` at [`VERSION_AT`]) [`VERSION`]?
+///    Otherwise [`BackupError::UnsupportedVersion`].
+/// 4. Does the rest have exactly the payload length the header declares
+///    (little-endian `u64` at [`LENGTH_AT`])? Fewer bytes:
+///    [`BackupError::Truncated`]; more: [`BackupError::TrailingBytes`].
+/// 5. Does the payload's SHA-256 (`labkit::digest::sha256`) equal the 32
+///    bytes at [`CHECKSUM_AT`]? Otherwise [`BackupError::ChecksumMismatch`]
+///    (hex strings: `labkit::digest::to_hex`).
+///
+/// Never index past the end of `bytes`: a truncated backup must give an
+/// error, not a panic.
+pub fn verify_backup(bytes: &[u8]) -> Result<&[u8], BackupError> {
+    todo!("verify_backup: check magic, header length, version, payload length, then the checksum; return the payload")
+}
