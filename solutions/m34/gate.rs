@@ -1,9 +1,204 @@
-//! Step B1 · The gate's exit code. Guide: `labs/m34/README.md`, Part B.
+//! Part B · The eval gate. Guide: `labs/m34/README.md`, Part B.
+//!
+//! The gate reads the [`ShiftReport`] (in `crates/capstone/src/report.rs`),
+//! never the trace. Build each verdict with `Assertion::pass`,
+//! `Assertion::fail` or `Assertion::holds` (in `assertion.rs`), and when a
+//! stage's fields are empty, say why with `report.why_missing(stage)`.
 
-/// The process exit code for a list of assertion results: 0 only when all hold.
-pub fn gate_exit_code(results: &[bool]) -> i32 {
-    // BEGIN SOLUTION gate_exit_code: exit 0 only when every assertion held
-    if results.iter().all(|ok| *ok) {
+use desk::Queue;
+use incident::{Notification, Severity, Status};
+use release_ops::Decision;
+
+use crate::assertion::{Assertion, CheckId};
+use crate::report::{pct, ShiftReport, Stage};
+use crate::shift::MIN_REDUCTION;
+
+/// Step B1 · The first three assertions, in this order:
+///
+/// 1. `StormReduced`: at least [`MIN_REDUCTION`] records per incident
+///    (`reduction_ratio`), and some incident names the deploy as its
+///    probable cause (`deploy_incident`).
+/// 2. `PageSev1`: a page fired (`page`), it is a `Notification::Page`, and
+///    it opened at `Severity::Sev1`.
+/// 3. `TicketRouted`: the ticket went to `Queue::SreOncall` at priority 1
+///    or 2, and it is linked to the incident the page opened
+///    (`ticket.incident` is `incident.id`).
+pub fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion> {
+    // BEGIN SOLUTION assert_intake_and_detect: storm reduced (ratio and the deploy's incident), page at SEV-1, ticket routed to on-call and linked to the paged incident
+    let storm = match &r.deploy_incident {
+        Some(inc) if r.reduction_ratio >= MIN_REDUCTION => Assertion::pass(
+            CheckId::StormReduced,
+            format!(
+                "{} records -> {} incidents ({:.1} per incident, at least {MIN_REDUCTION}); the deploy's is {inc}",
+                r.alerts_in, r.incidents_out, r.reduction_ratio
+            ),
+        ),
+        Some(_) => Assertion::fail(
+            CheckId::StormReduced,
+            format!(
+                "{} records -> {} incidents: {:.1} per incident, at least {MIN_REDUCTION} needed",
+                r.alerts_in, r.incidents_out, r.reduction_ratio
+            ),
+        ),
+        None => Assertion::fail(
+            CheckId::StormReduced,
+            format!("no incident names deploy {} as its probable cause", r.deploy_id),
+        ),
+    };
+    let page = match &r.page {
+        Some(p) if p.notification == Notification::Page && p.severity == Severity::Sev1 => {
+            Assertion::pass(
+                CheckId::PageSev1,
+                format!(
+                    "{} paged at {} (burn {:.1}× over its long window)",
+                    p.tier, p.severity, p.long_burn
+                ),
+            )
+        }
+        Some(p) => Assertion::fail(
+            CheckId::PageSev1,
+            format!(
+                "{} sent a {} at {}, not a SEV-1 page",
+                p.tier, p.notification, p.severity
+            ),
+        ),
+        None => Assertion::fail(CheckId::PageSev1, r.why_missing(Stage::Detect)),
+    };
+    let paged = r.incident.as_ref().map(|i| i.id.as_str());
+    let ticket = match &r.ticket {
+        None => Assertion::fail(CheckId::TicketRouted, r.why_missing(Stage::Intake)),
+        Some(t) if t.queue != Queue::SreOncall || t.priority > 2 => Assertion::fail(
+            CheckId::TicketRouted,
+            format!(
+                "{} went to {} at {}: an urgent service problem goes to sre-oncall",
+                t.id, t.queue, t.priority_label
+            ),
+        ),
+        Some(t) if Some(t.incident.as_str()) != paged => Assertion::fail(
+            CheckId::TicketRouted,
+            format!(
+                "{} is linked to {}, but the page opened {}: two stories of one problem",
+                t.id,
+                t.incident,
+                paged.unwrap_or("no incident")
+            ),
+        ),
+        Some(t) => Assertion::pass(
+            CheckId::TicketRouted,
+            format!(
+                "{} {} {} -> {}, linked to {}",
+                t.id, t.category, t.priority_label, t.queue, t.incident
+            ),
+        ),
+    };
+    vec![storm, page, ticket]
+    // END SOLUTION
+}
+
+/// Step B2 · The last four assertions, in this order:
+///
+/// 4. `IncidentResolved`: the incident's status is `Status::Resolved`.
+/// 5. `SliRecovered`: `sli_after` is at least `slo_target`.
+/// 6. `RegressionCatchesBadRelease`: there is a regression case, the bad
+///    release's canary failed it (its id is in `failed_regressions`), and
+///    last-good answers it right (`last_good_passes_case`).
+/// 7. `FixPromoted`: the fix's canary decided `Decision::Promote`, and live
+///    at the end is that candidate, verified.
+pub fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
+    // BEGIN SOLUTION assert_recovery: resolved, SLI back within the SLO, the case fails the bad release and passes last-good, the fix promoted and live
+    let resolved = match &r.incident {
+        Some(i) if i.status == Status::Resolved => Assertion::pass(
+            CheckId::IncidentResolved,
+            format!(
+                "{} resolved {} min after it opened",
+                i.id,
+                i.ttr.map(|d| d.num_minutes()).unwrap_or_default()
+            ),
+        ),
+        Some(i) => Assertion::fail(
+            CheckId::IncidentResolved,
+            format!(
+                "{} is still {}: {}",
+                i.id,
+                i.status,
+                r.why_missing(Stage::Mitigate)
+            ),
+        ),
+        None => Assertion::fail(CheckId::IncidentResolved, r.why_missing(Stage::Detect)),
+    };
+    let sli = match r.sli_after {
+        Some(s) => Assertion::holds(
+            CheckId::SliRecovered,
+            s >= r.slo_target,
+            format!(
+                "SLI 5m {} after, {} before, SLO {}",
+                pct(s),
+                r.sli_before.map(pct).unwrap_or_else(|| "?".into()),
+                pct(r.slo_target)
+            ),
+        ),
+        None => Assertion::fail(CheckId::SliRecovered, r.why_missing(Stage::Mitigate)),
+    };
+    let regression = match (&r.regression_case, &r.bad_release_canary) {
+        (Some(case), Some(c)) => {
+            let caught = c.failed_regressions.contains(&case.id);
+            let good = r.last_good_passes_case == Some(true);
+            let why = match (caught, good) {
+                (true, true) => format!(
+                    "{} fails {} and passes last-good: the gate now blocks this bug",
+                    case.id, c.candidate
+                ),
+                (false, _) => format!(
+                    "{} answers {} right: a case the bad release passes proves nothing",
+                    c.candidate, case.id
+                ),
+                (true, false) => format!(
+                    "last-good fails {} too: the case blocks every release, not the bug",
+                    case.id
+                ),
+            };
+            Assertion::holds(CheckId::RegressionCatchesBadRelease, caught && good, why)
+        }
+        _ => Assertion::fail(
+            CheckId::RegressionCatchesBadRelease,
+            r.why_missing(Stage::Learn),
+        ),
+    };
+    let fix = match &r.fix_canary {
+        Some(c)
+            if c.decision == Decision::Promote
+                && r.live_at_end.as_deref() == Some(c.candidate.as_str())
+                && r.live_verified_at_end =>
+        {
+            Assertion::pass(
+                CheckId::FixPromoted,
+                format!(
+                    "{} {} vs live {} {}: promoted, live is {}",
+                    c.candidate, c.candidate_score, c.live, c.live_score, c.candidate
+                ),
+            )
+        }
+        Some(c) => Assertion::fail(
+            CheckId::FixPromoted,
+            format!(
+                "{} was not promoted ({}: {}); live stays {}",
+                c.candidate,
+                c.decision,
+                c.reasons.join("; "),
+                r.live_at_end.as_deref().unwrap_or("none")
+            ),
+        ),
+        None => Assertion::fail(CheckId::FixPromoted, r.why_missing(Stage::Ship)),
+    };
+    vec![resolved, sli, regression, fix]
+    // END SOLUTION
+}
+
+/// Step B3 · The exit code CI reads: 0 when every assertion passed, 1 when
+/// any failed. A gate with no assertions proved nothing: 1 as well.
+pub fn gate_exit_code(assertions: &[Assertion]) -> u8 {
+    // BEGIN SOLUTION gate_exit_code: zero only when there is something to judge and all of it passed
+    if !assertions.is_empty() && assertions.iter().all(|a| a.passed) {
         0
     } else {
         1

@@ -238,6 +238,11 @@ fn cmd_lab(rest: &[String]) -> Result<ExitCode> {
         let run = runs.pop().context("no result for the module")?;
         lab::save_progress(&root, &run);
         print!("{}", report::lab_report(&run, style));
+        if module.name == "m34" && !opts.reference_parts && !run.complete() {
+            println!(
+                "Tip: the capstone runs on your M31–M33; add --reference-parts to run it on the reference ones."
+            );
+        }
         Ok(run)
     };
     if a.has("--watch") {
