@@ -312,19 +312,7 @@ fn outage(
             report.live_after.as_deref().unwrap_or("none")
         ),
     );
-    report.incident = Some(IncidentOutcome {
-        id: inc.id().to_string(),
-        kind: inc.kind(),
-        severity: inc.severity(),
-        status: inc.status(),
-        opened_at: inc.opened_at(),
-        tta: inc.time_to_acknowledge(),
-        ttm: inc.time_to_mitigate(),
-        ttr: inc.time_to_resolve(),
-        tickets: inc.tickets().to_vec(),
-        alerts: inc.alerts().len(),
-        timeline: inc.timeline().len(),
-    });
+    report.incident = Some(IncidentOutcome::of(&inc));
     Ok(())
 }
 

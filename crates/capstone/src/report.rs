@@ -126,6 +126,25 @@ pub struct IncidentOutcome {
     pub timeline: usize,
 }
 
+impl IncidentOutcome {
+    /// What an incident looks like at the end of a shift.
+    pub fn of(inc: &incident::Incident) -> Self {
+        Self {
+            id: inc.id().to_string(),
+            kind: inc.kind(),
+            severity: inc.severity(),
+            status: inc.status(),
+            opened_at: inc.opened_at(),
+            tta: inc.time_to_acknowledge(),
+            ttm: inc.time_to_mitigate(),
+            ttr: inc.time_to_resolve(),
+            tickets: inc.tickets().to_vec(),
+            alerts: inc.alerts().len(),
+            timeline: inc.timeline().len(),
+        }
+    }
+}
+
 /// The blameless postmortem, reduced to what the gate and the demo need.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostmortemOutcome {

@@ -255,19 +255,7 @@ impl Run {
             self.report.live_verified_at_end = ops.releases.live_verified();
         }
         if let Some(inc) = &self.incident {
-            self.report.incident = Some(IncidentOutcome {
-                id: inc.id().to_string(),
-                kind: inc.kind(),
-                severity: inc.severity(),
-                status: inc.status(),
-                opened_at: inc.opened_at(),
-                tta: inc.time_to_acknowledge(),
-                ttm: inc.time_to_mitigate(),
-                ttr: inc.time_to_resolve(),
-                tickets: inc.tickets().to_vec(),
-                alerts: inc.alerts().len(),
-                timeline: inc.timeline().len(),
-            });
+            self.report.incident = Some(IncidentOutcome::of(inc));
         }
     }
 
