@@ -21,10 +21,15 @@ pub enum Variant {
 impl Variant {
     /// Each variant has its own target directory, so swapping back and forth
     /// never rebuilds what the other one already built.
+    /// The base is `CARGO_TARGET_DIR` when it is set, as cargo itself does.
     pub fn target_dir(self, root: &Path) -> PathBuf {
+        let base = std::env::var_os("CARGO_TARGET_DIR")
+            .filter(|v| !v.is_empty())
+            .map(|v| root.join(PathBuf::from(v)))
+            .unwrap_or_else(|| root.join("target"));
         match self {
-            Variant::Starter => root.join("target"),
-            Variant::Solution => root.join("target").join("solution"),
+            Variant::Starter => base,
+            Variant::Solution => base.join("solution"),
         }
     }
     pub fn name(self) -> &'static str {

@@ -16,7 +16,8 @@ use anyhow::{bail, Context, Result};
 use crate::catalog;
 use crate::modules::Module;
 
-const COPY: &[&str] = &[
+/// What a working copy of the workspace needs.
+pub const COPY: &[&str] = &[
     "Cargo.toml",
     "Cargo.lock",
     ".cargo",
@@ -29,7 +30,8 @@ const COPY: &[&str] = &[
 ];
 const RUNS: usize = 7;
 
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+/// Copies a file or a folder (without any `target` folder inside it).
+pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     if from.is_dir() {
         std::fs::create_dir_all(to)?;
         for e in std::fs::read_dir(from)? {

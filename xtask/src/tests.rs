@@ -283,3 +283,87 @@ fn layout_problems_are_named() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The grader end to end, on a scratch copy of the workspace where one
+/// module does not compile: that module is graded as failed with the
+/// compiler's first error, and every other module is still graded.
+#[test]
+fn the_grader_grades_the_other_modules_when_one_does_not_compile() {
+    let root = crate::root();
+    let scratch = root.join("target").join("grade-test");
+    let ws = scratch.join("ws");
+    let _ = std::fs::remove_dir_all(&ws);
+    for item in crate::loopbench::COPY {
+        let from = root.join(item);
+        if from.exists() {
+            crate::loopbench::copy_tree(&from, &ws.join(item)).unwrap();
+        }
+    }
+    let broken = ws.join("starters/m32/triage.rs");
+    let mut text = std::fs::read_to_string(&broken).unwrap();
+    text.push_str("\npub fn broken_on_purpose() -> u8 {\n    \"not a number\"\n}\n");
+    std::fs::write(&broken, text).unwrap();
+
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(&ws)
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "xtask",
+            "--",
+            "check",
+            "--json",
+            "results.json",
+        ])
+        .env("CARGO_TARGET_DIR", scratch.join("target"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("m32") && stdout.contains("did not compile"),
+        "{stdout}"
+    );
+
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.join("results.json")).unwrap()).unwrap();
+    assert_eq!(results["version"], 2);
+    assert_eq!(results["status"], "error");
+    let modules = results["modules"].as_array().unwrap();
+    assert_eq!(modules.len(), 4);
+    for m in modules {
+        let name = m["name"].as_str().unwrap();
+        if name == "m32" {
+            assert_eq!(m["status"], "error");
+            let msg = m["message"].as_str().unwrap();
+            assert!(msg.starts_with("starters/m32/triage.rs:"), "{msg}");
+            assert!(msg.contains("mismatched types"), "{msg}");
+        } else {
+            // Graded: an untouched starter fails, it does not error.
+            assert_eq!(m["status"], "fail", "{name}");
+            assert!(m["total"].as_u64().unwrap() > 0, "{name} has checks");
+        }
+    }
+    let tests = results["tests"].as_array().unwrap();
+    for t in tests {
+        let outcome = t["outcome"].as_str().unwrap();
+        if t["module"] == "m32" {
+            assert_eq!(outcome, "did_not_compile");
+            assert_eq!(t["status"], "error");
+        } else {
+            assert_eq!(outcome, "not_started", "{}", t["id"]);
+        }
+    }
+    assert_eq!(
+        results["integrity"]["modified"].as_array().unwrap().len(),
+        0
+    );
+    let _ = std::fs::remove_dir_all(&ws);
+}
