@@ -43,6 +43,12 @@ The shift (M34)
   demo                    the on-call shift narrated for a person (reference code)
   drill                   the shift as a numbered trace (--markdown to post it)
       --mine              run it on your own code instead of the reference
+  report                  the shift in pictures: one HTML file, target/report/shift.html
+      --mine              draw your own run beside the reference
+The book
+  book                    the course book (guides, pictures, API docs) in target/book/html
+      --serve             serve it on 127.0.0.1 and open it
+      --open              open it in your browser
 Graders
   check                   grade every module: a score table; exit 0 only if all pass
       --json FILE         also write results in Exercism's results.json v2 form (+ points)
@@ -141,6 +147,16 @@ pub fn dispatch(args: &[String]) -> Result<ExitCode> {
         "bench" => cmd_bench(rest),
         "demo" => cmd_shift(rest, "demo"),
         "drill" => cmd_shift(rest, "drill"),
+        "book" => {
+            let a = parse(rest, &["--serve", "--open"], &[], "book")?;
+            no_positionals(&a, "book")?;
+            crate::book::book(&root(), a.has("--serve"), a.has("--open"))
+        }
+        "report" => {
+            let a = parse(rest, &["--mine"], &[], "report")?;
+            no_positionals(&a, "report")?;
+            crate::book::report(&root(), a.has("--mine"))
+        }
         "ci" => {
             let a = parse(rest, &[], &[], "ci")?;
             no_positionals(&a, "ci")?;
@@ -151,7 +167,7 @@ pub fn dispatch(args: &[String]) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         other => Err(usage(format!(
-            "unknown command `{other}`; valid commands: lab, check, demo, drill, verify, starters, catalog, bench, ci, help"
+            "unknown command `{other}`; valid commands: lab, check, demo, drill, report, book, verify, starters, catalog, bench, ci, help"
         ))),
     }
 }
@@ -371,17 +387,14 @@ fn cmd_bench(rest: &[String]) -> Result<ExitCode> {
         }
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&root)
-            .args([
-                "run",
-                "--quiet",
-                "--release",
-                "-p",
-                u.package,
-                "--example",
-                "bench",
-            ])
+            .args(["run", "--quiet", "--release", "-p", u.package, "--example"])
+            .arg(format!("bench-{}", u.package))
             .arg("--features")
-            .arg(format!("{}/solution", u.package))
+            .arg(if u.package == "capstone" {
+                "capstone/solution,capstone/reference-parts".to_string()
+            } else {
+                format!("{}/solution", u.package)
+            })
             .arg("--target-dir")
             .arg(Variant::Solution.target_dir(&root))
             .status()

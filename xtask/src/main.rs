@@ -7,6 +7,7 @@
 //! committed check list and integrity manifest, [`verify`] proves the course
 //! itself is sound.
 
+mod book;
 mod cargo;
 mod catalog;
 mod cli;

@@ -1,5 +1,5 @@
 //! How long the whole shift takes: every stage, every module, one outage.
-//! `cargo run --release -p capstone --features solution,reference-parts --example bench`
+//! `cargo run --release -p capstone --features solution,reference-parts --example bench-capstone`
 
 use std::time::Instant;
 

@@ -1,6 +1,6 @@
 //! How correlation cost grows with the size of the storm.
 //!
-//! `cargo run --release -p desk --features solution --example bench`
+//! `cargo run --release -p desk --features solution --example bench-desk`
 //!
 //! Inputs are deterministic (back-to-back course storms, seed 32); only the
 //! timings come from the wall clock. If the cost grew quadratically, doubling

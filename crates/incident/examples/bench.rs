@@ -8,7 +8,7 @@
 //! stream is generated before the clock starts; only the SLI and the policy
 //! are timed.
 //!
-//! Run: `cargo run --release -p incident --features solution --example bench`
+//! Run: `cargo run --release -p incident --features solution --example bench-incident`
 
 use std::time::Instant;
 

@@ -2,10 +2,10 @@
 //! the postmortem, the regression case.
 //!
 //! ```text
-//! cargo run -q -p incident --example story                 # the trace as text
-//! cargo run -q -p incident --example story -- --markdown   # as a Markdown table, for posting
-//! cargo run -q -p incident --example story -- --postmortem # the rendered postmortem
-//! cargo run -q -p incident --example story -- 7            # another seed
+//! cargo run -q -p incident --example story-incident                 # the trace as text
+//! cargo run -q -p incident --example story-incident -- --markdown   # as a Markdown table, for posting
+//! cargo run -q -p incident --example story-incident -- --postmortem # the rendered postmortem
+//! cargo run -q -p incident --example story-incident -- 7            # another seed
 //! ```
 
 fn main() {

@@ -1,4 +1,4 @@
-//! The M33 Part A benchmark: `cargo run --release -p index-ops --features solution --example bench`.
+//! The M33 Part A benchmark: `cargo run --release -p index-ops --features solution --example bench-index-ops`.
 //!
 //! 100,000 documents of about 1 KB, 1% of them changed: an incremental sync
 //! against a full rebuild and against the floor (hashing every source once,

@@ -2,9 +2,9 @@
 //! `--features solution`):
 //!
 //! ```sh
-//! cargo run -q -p index-ops --example story                 # plain text
-//! cargo run -q -p index-ops --example story -- --markdown   # for a forum post
-//! cargo run -q -p index-ops --example story -- --seed 7     # other planted values
+//! cargo run -q -p index-ops --example story-index-ops                 # plain text
+//! cargo run -q -p index-ops --example story-index-ops -- --markdown   # for a forum post
+//! cargo run -q -p index-ops --example story-index-ops -- --seed 7     # other planted values
 //! ```
 
 fn main() {

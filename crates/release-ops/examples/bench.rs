@@ -1,7 +1,7 @@
 //! Benchmark of Part B (not a test): a canary over a 10,000-case eval set,
 //! and progressive ramps over one million simulated requests.
 //!
-//! `cargo run --release -p release-ops --features solution --example bench`
+//! `cargo run --release -p release-ops --features solution --example bench-release-ops`
 
 use std::time::Instant;
 

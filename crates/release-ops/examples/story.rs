@@ -1,6 +1,6 @@
 //! Prints the Part B trace on your code, for the "show" part of the class.
 //!
-//! `cargo run -q -p release-ops --example story [-- [ramp] [--markdown] [--seed N]]`
+//! `cargo run -q -p release-ops --example story-release-ops [-- [ramp] [--markdown] [--seed N]]`
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -125,7 +125,7 @@ pub const CHECKS: &[Check] = &[
         step: "trace",
         title: "your bad-hour trace matches the reference trace",
         points: 3,
-        hint: "Read the diff from the top: the first line that differs comes from the step whose output differs. Print your whole trace with `cargo run -q -p incident --example story`.",
+        hint: "Read the diff from the top: the first line that differs comes from the step whose output differs. Print your whole trace with `cargo run -q -p incident --example story-incident`.",
         edit: None,
         run: trace_matches_snapshot,
     },
