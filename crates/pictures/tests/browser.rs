@@ -250,23 +250,13 @@ fn the_book_and_the_report_open_in_a_browser() {
 #[cfg(feature = "reference")]
 #[test]
 fn the_book_and_the_report_open_in_a_browser() {
-    let require = std::env::var_os("PICTURES_REQUIRE_BROWSER").is_some()
-        || std::env::var("CI").is_ok_and(|v| v == "true");
-    let Some(chromium) = book::find_program(
-        "CHROMIUM",
-        &["chromium", "chromium-browser", "google-chrome"],
-    ) else {
-        assert!(
-            !require,
-            "PICTURES_REQUIRE_BROWSER is set but chromium is not installed"
-        );
-        eprintln!("skipped: chromium is not installed (apt-get install chromium); CI installs it");
+    let Some(chromium) = chromium_or_skip() else {
         return;
     };
     let Some(mdbook) = book::find_program("MDBOOK", &["mdbook"]) else {
         assert!(
-            !require,
-            "PICTURES_REQUIRE_BROWSER is set but mdbook is not installed"
+            !browser_required(),
+            "mdbook is not installed, and this run requires it (CI or PICTURES_REQUIRE_BROWSER)"
         );
         eprintln!("skipped: mdbook is not installed (cargo install mdbook --locked --version 0.5.4); CI installs it");
         return;
@@ -364,17 +354,7 @@ fn a_broken_image_and_a_broken_link_are_caught() {
 /// must report exactly those (so a green book run means something).
 #[test]
 fn the_browser_probe_sees_a_broken_image_and_a_broken_link() {
-    let require = std::env::var_os("PICTURES_REQUIRE_BROWSER").is_some()
-        || std::env::var("CI").is_ok_and(|v| v == "true");
-    let Some(chromium) = book::find_program(
-        "CHROMIUM",
-        &["chromium", "chromium-browser", "google-chrome"],
-    ) else {
-        assert!(
-            !require,
-            "chromium is not installed, and this run requires it (CI or PICTURES_REQUIRE_BROWSER)"
-        );
-        eprintln!("skipped: chromium is not installed (apt-get install chromium); CI installs it");
+    let Some(chromium) = chromium_or_skip() else {
         return;
     };
     let work = root().join("target/pictures-browser-probe-test");
@@ -413,4 +393,28 @@ fn the_browser_probe_sees_a_broken_image_and_a_broken_link() {
         bad.iter().any(|b| b.contains("no anchor #nope")),
         "{bad:#?}"
     );
+}
+
+/// The browser to test with. Without one the test skips itself, except
+/// where a run requires it (CI, or `PICTURES_REQUIRE_BROWSER`): there a
+/// missing browser is a failure, never a silent skip.
+fn chromium_or_skip() -> Option<std::path::PathBuf> {
+    let found = book::find_program(
+        "CHROMIUM",
+        &["chromium", "chromium-browser", "google-chrome"],
+    );
+    if found.is_none() {
+        assert!(
+            !browser_required(),
+            "chromium is not installed, and this run requires it (CI or PICTURES_REQUIRE_BROWSER)"
+        );
+        eprintln!("skipped: chromium is not installed (apt-get install chromium); CI installs it");
+    }
+    found
+}
+
+/// CI (or `PICTURES_REQUIRE_BROWSER`) must run the browser tests, not skip them.
+fn browser_required() -> bool {
+    std::env::var_os("PICTURES_REQUIRE_BROWSER").is_some()
+        || std::env::var("CI").is_ok_and(|v| v == "true")
 }
