@@ -8,43 +8,18 @@
 //! code rather than a promise.
 //!
 //! The operations a learner writes are methods of [`Index`] too:
-//! [`Index::sync`] (its core, `apply_sync`, is in `starters/m33/index/sync.rs`)
-//! and [`Index::sweep_expired`] (`starters/m33/index/sweep.rs`).
+//! [`Index::sync`] (its core, `plan_sync`, is in `starters/m33/index/sync.rs`;
+//! the rest is in [`crate::plan`]) and [`Index::sweep_expired`]
+//! (`starters/m33/index/sweep.rs`).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::detect::first_pii;
 use crate::document::{Scope, SourceDoc, StoredDoc};
-use crate::embed::{cosine, embed};
+use crate::embed::{cosine, embed, embed_cached, WordHashes};
 use crate::redact;
-
-/// FNV-1a, a fast hash for short keys such as document ids. The sources of
-/// a sync are the operator's own input, so the flooding attacks SipHash
-/// defends against do not apply.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
 
 /// A retrieval index.
 ///
@@ -57,6 +32,8 @@ pub struct Index {
     pub(crate) docs: BTreeMap<String, StoredDoc>,
     pub(crate) retention: BTreeMap<String, TimeDelta>,
     pub(crate) embed_calls: u64,
+    /// Word hashes already computed by this index's writes.
+    pub(crate) word_hashes: WordHashes,
 }
 
 impl PartialEq for Index {
@@ -195,6 +172,7 @@ impl Index {
             docs: BTreeMap::new(),
             retention: BTreeMap::new(),
             embed_calls: 0,
+            word_hashes: WordHashes::default(),
         }
     }
 
@@ -275,7 +253,7 @@ impl Index {
         now: DateTime<Utc>,
     ) -> StoredDoc {
         let redaction = redact(&src.text);
-        let vector = embed(&redaction.text);
+        let vector = embed_cached(&redaction.text, &mut self.word_hashes);
         self.embed_calls += 1;
         StoredDoc {
             id: src.id.clone(),
@@ -287,60 +265,6 @@ impl Index {
             expires_at: src.expires_at,
             vector,
         }
-    }
-
-    /// Brings the documents in `scope` up to date with `sources`: adds new
-    /// ids, re-embeds documents whose fingerprint changed, leaves the rest
-    /// alone, and deletes in-scope ids the sources no longer have. Running the
-    /// same sync twice changes nothing the second time.
-    ///
-    /// The sources are checked first (unique, non-empty, clean ids; every
-    /// document inside the scope); a refused sync changes nothing.
-    pub fn sync(
-        &mut self,
-        scope: &Scope,
-        sources: &[SourceDoc],
-        now: DateTime<Utc>,
-    ) -> Result<SyncReport, SyncError> {
-        // Checking must cost little next to hashing every source, which
-        // the sync does anyway: a fast hash for the duplicate check, the
-        // detectors without building a redacted copy, and each collection
-        // name checked once.
-        let mut seen: HashSet<&str, BuildHasherDefault<Fnv>> =
-            HashSet::with_capacity_and_hasher(sources.len(), BuildHasherDefault::default());
-        let mut collections = BTreeSet::new();
-        let mut last_collection: Option<&str> = None;
-        for src in sources {
-            if src.id.is_empty() {
-                return Err(SyncError::EmptyId);
-            }
-            if !seen.insert(src.id.as_str()) {
-                return Err(SyncError::DuplicateId(src.id.clone()));
-            }
-            if last_collection != Some(src.collection.as_str()) {
-                if !scope.contains(&src.collection) {
-                    return Err(SyncError::OutOfScope {
-                        id: src.id.clone(),
-                        collection: src.collection.clone(),
-                        scope: scope.to_string(),
-                    });
-                }
-                collections.insert(src.collection.as_str());
-                last_collection = Some(src.collection.as_str());
-            }
-            if let Some(kind) = first_pii(&src.id) {
-                return Err(SyncError::PiiInName { kind, field: "id" });
-            }
-        }
-        for name in collections {
-            if let Some(kind) = first_pii(name) {
-                return Err(SyncError::PiiInName {
-                    kind,
-                    field: "collection",
-                });
-            }
-        }
-        Ok(self.apply_sync(scope, sources, now).sorted())
     }
 
     /// A full rebuild: a new index made from `sources`, every document

@@ -9,6 +9,7 @@ pub mod detect;
 pub mod document;
 pub mod embed;
 pub mod index;
+pub mod plan;
 pub mod redaction;
 pub mod story;
 
@@ -101,6 +102,7 @@ pub use backup::BackupError;
 pub use document::{Scope, SourceDoc, StoredDoc};
 pub use embed::{embed, Embedding, DIM};
 pub use index::{Expired, Hit, Index, SweepReport, SyncError, SyncReport};
+pub use plan::{Incoming, SyncPlan};
 pub use redact::redact;
 pub use redaction::{Finding, PiiKind, Redaction};
 pub use validity::{luhn_valid, ssn_valid};

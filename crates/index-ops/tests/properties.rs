@@ -297,6 +297,48 @@ fn scoped_sync_leaves_other_collections_alone() {
 }
 
 #[test]
+fn a_plan_is_a_dry_run_of_the_sync_that_follows() {
+    for seed in 0..30u64 {
+        let (mut sources, _) = seeded(seed, 60, 120, 1);
+        let mut clock = SimClock::new();
+        let mut index = Index::new("docs_vA");
+        index.sync(&Scope::All, &sources, clock.now()).unwrap();
+        let mut rng = SimRng::seed(7000 + seed);
+        // Change some, drop some, add some, and shuffle the order: the
+        // sync sorts what it is given.
+        for _ in 0..rng.below(10) {
+            let i = rng.below(sources.len() as u64) as usize;
+            sources[i].text.push('?');
+        }
+        for _ in 0..rng.below(5) {
+            let i = rng.below(sources.len() as u64) as usize;
+            sources.swap_remove(i);
+        }
+        for k in 0..rng.below(5) {
+            sources.push(SourceDoc::new(
+                format!("kb/new{seed}-{k}"),
+                "kb",
+                "fresh text",
+            ));
+        }
+        rng.shuffle(&mut sources);
+        clock.advance(TimeDelta::minutes(1));
+        let before = index.clone();
+        let calls = index.embed_calls();
+        let planned = index.plan(&Scope::All, &sources).unwrap();
+        assert_eq!(index, before, "seed {seed}: planning changed the index");
+        assert_eq!(index.embed_calls(), calls, "seed {seed}: planning embedded");
+        let done = index.sync(&Scope::All, &sources, clock.now()).unwrap();
+        assert_eq!(planned, done, "seed {seed}");
+        assert_eq!(
+            index.embed_calls() - calls,
+            (done.added.len() + done.updated.len()) as u64
+        );
+        assert_eq!(index.len(), sources.len());
+    }
+}
+
+#[test]
 fn refused_syncs_change_nothing() {
     let t = SimClock::new().now();
     let mut index = Index::new("docs_vA");
@@ -327,6 +369,19 @@ fn refused_syncs_change_nothing() {
         }
     ));
     assert!(!err.to_string().contains("ana@"));
+    // Beside clean documents and a deletion that would happen: still nothing.
+    let mixed = [
+        SourceDoc::new("kb/9", "kb", "fine"),
+        SourceDoc::new("kb/10 ana@example.org", "kb", "x"),
+    ];
+    assert!(matches!(
+        index.sync(&Scope::All, &mixed, t),
+        Err(SyncError::PiiInName { field: "id", .. })
+    ));
+    assert!(matches!(
+        index.plan(&Scope::All, &mixed),
+        Err(SyncError::PiiInName { field: "id", .. })
+    ));
     assert_eq!(
         index.sync(&Scope::All, &[SourceDoc::new("", "kb", "x")], t),
         Err(SyncError::EmptyId)

@@ -1,34 +1,35 @@
 //! Step A3 · Sync: re-embed only what changed. Guide: `labs/m33/README.md`,
 //! Part A, step A3.
 
-use std::collections::HashSet;
+use std::cmp::Ordering;
 
-use chrono::{DateTime, Utc};
-
-use crate::document::{Scope, SourceDoc};
-use crate::index::{Index, SyncReport};
+use crate::document::Scope;
+use crate::index::Index;
+use crate::plan::{Incoming, SyncPlan};
 
 impl Index {
-    /// Brings the documents in `scope` up to date with `sources` (already
-    /// checked by [`Index::sync`]: unique ids, all inside `scope`).
+    /// Plans a sync: which sources to add, which to update, how many are
+    /// unchanged, and which stored documents to delete. It only decides
+    /// (`&self`: it cannot change the index); [`Index::sync`] does the work
+    /// afterwards (see [`crate::plan`]), so a plan must list exactly the
+    /// documents that need it.
     ///
-    /// For each source, compare its [`fingerprint`](SourceDoc::fingerprint)
-    /// with the stored document of the same id (`self.docs`):
-    /// - no stored document: **added**, written with [`Index::write`];
-    /// - a different fingerprint: **updated**, written again;
-    /// - the same fingerprint: **unchanged**, and *no work at all*: no
-    ///   redaction, no embedding.
+    /// `incoming` holds the checked sources in **id order** (ids unique,
+    /// every source inside `scope`), each with its source fingerprint. Compare
+    /// it with the stored document of the same id (`self.docs`, a map in id
+    /// order too):
+    /// - no stored document: **add**;
+    /// - a stored one with a different fingerprint: **update**;
+    /// - the same fingerprint: **unchanged**, and no work planned at all.
     ///
     /// Then every stored document whose collection is in `scope` but whose id
-    /// is not among the sources is **deleted**. Documents outside the scope
-    /// are never touched. `Index::write` is the only way to store a document:
-    /// it redacts and embeds, and counts the embedding.
-    pub(crate) fn apply_sync(
-        &mut self,
-        scope: &Scope,
-        sources: &[SourceDoc],
-        now: DateTime<Utc>,
-    ) -> SyncReport {
-        todo!("apply_sync: diff by id and fingerprint; write only added or changed documents; delete in-scope ids the sources no longer have")
+    /// is not among the sources is to be **deleted**. Documents outside the
+    /// scope are never touched.
+    ///
+    /// Looking each id up in `self.docs` is correct. Because both lists are
+    /// sorted, one walk along the two at once (a merge) finds every
+    /// difference with no lookups at all, which is what the reference does.
+    pub(crate) fn plan_sync<'a>(&self, scope: &Scope, incoming: &[Incoming<'a>]) -> SyncPlan<'a> {
+        todo!("plan_sync: diff by id and fingerprint; plan to write only added or changed documents and to delete in-scope ids the sources no longer have")
     }
 }

@@ -67,8 +67,8 @@ pub const CHECKS: &[Check] = &[
         step: "sync",
         title: "sync re-embeds exactly the added and changed documents, and respects its scope",
         points: 3,
-        hint: "Compare each source's fingerprint with the stored one before doing any work; only Index::write embeds. Deletion is limited to documents inside the scope.",
-        edit: Some(Edit { file: SYNC, function: "apply_sync" }),
+        hint: "A plan lists only the work that is needed: compare each incoming fingerprint with the stored document of the same id, and plan nothing for a match. Deletion is limited to documents inside the scope.",
+        edit: Some(Edit { file: SYNC, function: "plan_sync" }),
         run: sync_counts,
     },
     Check {
@@ -77,8 +77,8 @@ pub const CHECKS: &[Check] = &[
         step: "sync",
         title: "no raw personal value reaches the stored text, a backup or a search result",
         points: 2,
-        hint: "Redact on write: every document goes through Index::write, which redacts before it embeds or stores.",
-        edit: Some(Edit { file: SYNC, function: "apply_sync" }),
+        hint: "Redact on write: the sync stores every planned document through Index::write, which calls your redact before it embeds or stores. A raw value that survives is one your redact step did not find.",
+        edit: Some(Edit { file: SYNC, function: "plan_sync" }),
         run: no_raw_pii,
     },
     Check {
