@@ -113,6 +113,7 @@ pub fn build(root: &Path, req: &Request<'_>) -> Result<Built> {
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root)
         .args(["build", "--quiet", "--keep-going", "--message-format=json"])
+        .args(["--profile", "lab"])
         .arg("--target-dir")
         .arg(req.variant.target_dir(root));
     for p in &req.packages {
