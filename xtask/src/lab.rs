@@ -91,11 +91,7 @@ pub struct Options {
 
 /// Features a module's build needs beyond its variant.
 fn features(module: &Module, opts: &Options) -> Vec<String> {
-    let mut f: Vec<String> = module
-        .starter_features
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut f: Vec<String> = module.lab_features.iter().map(|s| s.to_string()).collect();
     if opts.reference_parts && module.name == "m34" {
         f.push("capstone/reference-parts".into());
     }

@@ -28,6 +28,17 @@ pub fn problems(root: &Path) -> Vec<String> {
             if !root.join(&shim).exists() {
                 out.push(format!("{shim} is missing (the crate root shim)"));
             }
+            // A crate with a port (learner steps as a table) is built with
+            // it in lab builds, and only then: the two go together.
+            let port = root.join(format!("crates/{}/src/port.rs", u.package));
+            let feature = format!("{}/external-steps", u.package);
+            let listed = m.lab_features.contains(&feature.as_str());
+            if port.exists() != listed {
+                out.push(format!(
+                    "crates/{}: a src/port.rs and the lab feature `{feature}` in xtask/src/modules.rs go together",
+                    u.package
+                ));
+            }
             let lib = format!("crates/{}/src/lib.rs", u.package);
             let text = std::fs::read_to_string(root.join(&lib)).unwrap_or_default();
             for (i, line) in text.lines().enumerate() {

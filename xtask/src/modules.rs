@@ -11,8 +11,11 @@ pub struct Module {
     pub title: &'static str,
     /// The packages and check binaries, in lab-guide order.
     pub units: &'static [Unit],
-    /// Extra cargo features for the learner's build of this module.
-    pub starter_features: &'static [&'static str],
+    /// Extra cargo features for this module's lab builds (`lab`, `check`,
+    /// `verify`), in either variant: `<package>/external-steps` where the
+    /// crate has a port, so that an edit recompiles only the check binary
+    /// (see `crates/labkit/src/steps.rs`).
+    pub lab_features: &'static [&'static str],
 }
 
 /// A package and the binary that runs its checks.
@@ -49,7 +52,7 @@ pub const MODULES: &[Module] = &[
             bin: "checks-m31",
             starters: "starters/m31",
         }],
-        starter_features: &[],
+        lab_features: &[],
     },
     Module {
         name: "m32",
@@ -59,7 +62,7 @@ pub const MODULES: &[Module] = &[
             bin: "checks-m32",
             starters: "starters/m32",
         }],
-        starter_features: &[],
+        lab_features: &["desk/external-steps"],
     },
     Module {
         name: "m33",
@@ -76,7 +79,7 @@ pub const MODULES: &[Module] = &[
                 starters: "starters/m33/release",
             },
         ],
-        starter_features: &[],
+        lab_features: &[],
     },
     Module {
         name: "m34",
@@ -86,7 +89,7 @@ pub const MODULES: &[Module] = &[
             bin: "checks-m34",
             starters: "starters/m34",
         }],
-        starter_features: &[],
+        lab_features: &[],
     },
 ];
 

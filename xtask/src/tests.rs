@@ -57,7 +57,7 @@ static FIXTURE: Module = Module {
         bin: "fixture_checks",
         starters: "starters/m99",
     }],
-    starter_features: &[],
+    lab_features: &[],
 };
 
 /// Thread ids and the like vary between runs; golden files must not.

@@ -3,9 +3,12 @@
 //! `starters/m32/lib.rs`, which includes this file as a module.
 
 pub mod alert;
+#[doc(hidden)]
+pub mod checks;
 pub mod correlate;
 pub mod error;
 pub mod link;
+pub mod port;
 pub mod storm;
 pub mod story;
 pub mod ticket;
@@ -14,7 +17,7 @@ pub mod topology;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m32/correlation.rs"]
 pub(crate) mod correlation;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m32/correlation.rs"]
 #[allow(
     unused_variables,
@@ -28,7 +31,7 @@ pub(crate) mod correlation;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m32/triage.rs"]
 pub(crate) mod triage;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m32/triage.rs"]
 #[allow(
     unused_variables,
@@ -38,6 +41,11 @@ pub(crate) mod triage;
     unused_mut
 )]
 pub(crate) mod triage;
+
+// A lab build compiles the learner's files into the check binary instead,
+// and the crate reaches them through the port (see `labkit::steps`).
+#[cfg(all(feature = "external-steps", not(feature = "solution")))]
+use port::{correlation, triage};
 
 pub use alert::{load_alerts, Alert, Deduped, Fingerprint, Severity};
 pub use correlate::{

@@ -16,6 +16,8 @@
 //!   check binary and the course tool (`cargo xtask lab`). Each check runs in
 //!   its own process with a time limit, so a `todo!()`, a panic, an endless
 //!   loop or a stack overflow in learner code is reported, never fatal.
+//! - [`steps`]: the learner's functions as a table, so that after an edit a
+//!   lab build recompiles only the learner's code (see [`learner_steps!`]).
 //!
 //! Lab guides live in `labs/`; the module crates link to them from their docs.
 
@@ -24,6 +26,7 @@ pub mod clock;
 pub mod diff;
 pub mod digest;
 pub mod rng;
+pub mod steps;
 pub mod trace;
 
 pub use check::{Check, CheckResult, Edit};

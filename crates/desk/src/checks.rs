@@ -1,14 +1,19 @@
 //! The lab checks of M32. Each check tries fixed cases first and then seeded
 //! random ones, with the expected answer worked out here by an independent
 //! oracle (never by the reference solution).
+//!
+//! They live in the library, compiled once, and reach the learner's code
+//! through the crate's own functions; the check binary
+//! (`src/bin/checks-m32`) only installs the learner's steps and runs them
+//! (see `labkit::steps`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, TimeDelta, Utc};
-use desk::{
+use crate::{
     Alert, Category, CorrelationConfig, InhibitRule, Matcher, OpenIncident, Queue, Severity,
     Ticket, Topology,
 };
+use chrono::{DateTime, TimeDelta, Utc};
 use labkit::{ensure, ensure_eq, Check, CheckResult, Edit, SimClock, SimRng};
 
 const PART_A: &str = "starters/m32/correlation.rs";
@@ -211,12 +216,12 @@ fn fnv_oracle(labels: &BTreeMap<String, String>) -> u64 {
 fn fingerprint_matches_prometheus() -> CheckResult {
     // Values published with Prometheus's own tests of its label hashing.
     ensure_eq!(
-        desk::fingerprint(&labels(&[])).0,
+        crate::fingerprint(&labels(&[])).0,
         14_695_981_039_346_656_037u64,
         "the empty label set"
     );
     ensure_eq!(
-        desk::fingerprint(&labels(&[
+        crate::fingerprint(&labels(&[
             ("first_name", "electro"),
             ("occupation", "robot"),
             ("manufacturer", "westinghouse")
@@ -225,8 +230,8 @@ fn fingerprint_matches_prometheus() -> CheckResult {
         5_911_716_720_268_894_962u64,
         "{{first_name=\"electro\", occupation=\"robot\", manufacturer=\"westinghouse\"}}"
     );
-    let a = desk::fingerprint(&labels(&[("a", "bb"), ("b", "c")]));
-    let b = desk::fingerprint(&labels(&[("a", "b"), ("bb", "c")]));
+    let a = crate::fingerprint(&labels(&[("a", "bb"), ("b", "c")]));
+    let b = crate::fingerprint(&labels(&[("a", "b"), ("bb", "c")]));
     ensure!(a != b, "{{a=\"bb\", b=\"c\"}} and {{a=\"b\", bb=\"c\"}} must differ (the separator byte keeps names and values apart)");
     let mut rng = SimRng::seed(3201);
     for case in 0..300 {
@@ -238,7 +243,7 @@ fn fingerprint_matches_prometheus() -> CheckResult {
             l.insert(rng.word(len), rng.word(vlen));
         }
         ensure_eq!(
-            desk::fingerprint(&l).0,
+            crate::fingerprint(&l).0,
             fnv_oracle(&l),
             "random case {case}: labels {l:?}"
         );
@@ -300,7 +305,7 @@ fn dedup_folds_repeats() -> CheckResult {
                 }
             }
         }
-        let got = desk::dedup(&records);
+        let got = crate::dedup(&records);
         ensure_eq!(
             got.len(),
             order.len(),
@@ -354,7 +359,7 @@ fn group_keys() -> CheckResult {
     let a = Alert::new("Slow", "api", Severity::Warning, t0()).with_label("cluster", "eu");
     let key = |a: &Alert, by: &[&str]| {
         let by: Vec<String> = by.iter().map(|s| s.to_string()).collect();
-        desk::group_key(a, &by).0
+        crate::group_key(a, &by).0
     };
     let pairs = |p: &[(&str, &str)]| -> Vec<(String, String)> {
         p.iter()
@@ -400,7 +405,7 @@ fn group_keys() -> CheckResult {
             want.push((n, v));
         }
         ensure_eq!(
-            desk::group_key(&a, &by).0,
+            crate::group_key(&a, &by).0,
             want,
             "case {case}: {} grouped by {by:?}",
             a.describe()
@@ -431,23 +436,23 @@ fn inhibition_rules() -> CheckResult {
         &["service"],
     );
     ensure!(
-        desk::inhibits(&rule, &crit("api"), &warn("api")),
+        crate::inhibits(&rule, &crit("api"), &warn("api")),
         "a firing critical mutes a warning of the same service"
     );
     ensure!(
-        !desk::inhibits(&rule, &crit("api"), &warn("db")),
+        !crate::inhibits(&rule, &crit("api"), &warn("db")),
         "equal labels differ (service api vs db): no muting"
     );
     ensure!(
-        !desk::inhibits(&rule, &warn("api"), &warn("api")),
+        !crate::inhibits(&rule, &warn("api"), &warn("api")),
         "the source must match the source side"
     );
     ensure!(
-        !desk::inhibits(&rule, &crit("api"), &crit("api")),
+        !crate::inhibits(&rule, &crit("api"), &crit("api")),
         "the target must match the target side"
     );
     ensure!(
-        !desk::inhibits(
+        !crate::inhibits(
             &rule,
             &crit("api").resolved_at(t0() + mins(5)),
             &warn("api")
@@ -460,11 +465,11 @@ fn inhibition_rules() -> CheckResult {
         &["team"],
     );
     ensure!(
-        desk::inhibits(&by_team, &crit("api"), &warn("db")),
+        crate::inhibits(&by_team, &crit("api"), &warn("db")),
         "`team` missing on both alerts: both are empty, so they agree"
     );
     ensure!(
-        !desk::inhibits(
+        !crate::inhibits(
             &by_team,
             &crit("api").with_label("team", "search"),
             &warn("db")
@@ -478,7 +483,7 @@ fn inhibition_rules() -> CheckResult {
         &[],
     );
     ensure!(
-        !desk::inhibits(&broad, &crit("api"), &warn("api")),
+        !crate::inhibits(&broad, &crit("api"), &warn("api")),
         "both alerts match both sides: they must not mute each other"
     );
     let one_sided = InhibitRule::new(
@@ -487,7 +492,7 @@ fn inhibition_rules() -> CheckResult {
         &[],
     );
     ensure!(
-        desk::inhibits(
+        crate::inhibits(
             &one_sided,
             &Alert::new("Note", "api", Severity::Info, t0()),
             &crit("api")
@@ -510,7 +515,7 @@ fn inhibition_rules() -> CheckResult {
         let s = random_alert(&mut rng);
         let t = random_alert(&mut rng);
         ensure_eq!(
-            desk::inhibits(&rule, &s, &t),
+            crate::inhibits(&rule, &s, &t),
             inhibits_oracle(&rule, &s, &t),
             "case {case}: rule {} / source {} (resolved: {}) / target {}",
             rule.describe(),
@@ -560,7 +565,7 @@ fn probable_cause_by_topology() -> CheckResult {
         at("model-server", 4),
     ];
     let refs: Vec<&Alert> = alerts.iter().collect();
-    let c = desk::probable_cause(&refs, &topo).ok_or("no cause for four alerting services")?;
+    let c = crate::probable_cause(&refs, &topo).ok_or("no cause for four alerting services")?;
     ensure_eq!(
         c.service,
         "retriever",
@@ -577,7 +582,7 @@ fn probable_cause_by_topology() -> CheckResult {
         "the deploy of the blamed service"
     );
     ensure!(
-        desk::probable_cause(&[], &topo).is_none(),
+        crate::probable_cause(&[], &topo).is_none(),
         "no alerts, no cause"
     );
 
@@ -605,7 +610,7 @@ fn probable_cause_by_topology() -> CheckResult {
             .collect();
         let refs: Vec<&Alert> = alerts.iter().collect();
         let want = cause_oracle(&refs, &topo);
-        let got = desk::probable_cause(&refs, &topo);
+        let got = crate::probable_cause(&refs, &topo);
         match (got, want) {
             (Some(g), Some((s, first, explains))) => {
                 ensure_eq!(g.service, s, "case {case}: blamed service");
@@ -650,8 +655,8 @@ fn probable_cause_by_topology() -> CheckResult {
 fn storm_becomes_three_incidents() -> CheckResult {
     let config = CorrelationConfig::default();
     for seed in 0..8u64 {
-        let s = desk::storm::storm(seed);
-        let c = desk::correlate(&s.alerts, &config);
+        let s = crate::storm::storm(seed);
+        let c = crate::correlate(&s.alerts, &config);
         ensure_eq!(c.received, 43, "seed {seed}: records received");
         ensure_eq!(
             c.alerts.len(),
@@ -698,7 +703,7 @@ fn storm_becomes_three_incidents() -> CheckResult {
 fn classify_oracle(text: &str) -> (Category, Vec<&'static str>) {
     let lower = text.to_lowercase();
     let mut best: (Category, Vec<&'static str>) = (Category::Other, vec![]);
-    for (cat, words) in desk::ticket::KEYWORDS {
+    for (cat, words) in crate::ticket::KEYWORDS {
         let hits: Vec<&'static str> = words
             .iter()
             .filter(|w| lower.contains(**w))
@@ -724,10 +729,10 @@ fn classify_by_keywords() -> CheckResult {
         ("slow and wrong", Category::Latency),
     ];
     for (text, want) in fixed {
-        ensure_eq!(desk::classify(text).category, want, "\"{text}\"");
+        ensure_eq!(crate::classify(text).category, want, "\"{text}\"");
     }
     ensure!(
-        desk::classify("nothing to see").matched.is_empty(),
+        crate::classify("nothing to see").matched.is_empty(),
         "Other matches no phrase"
     );
     let filler = [
@@ -746,8 +751,8 @@ fn classify_by_keywords() -> CheckResult {
         let mut words: Vec<String> = Vec::new();
         for _ in 0..rng.between(1, 8) {
             if rng.chance(0.4) {
-                let (_, list) =
-                    desk::ticket::KEYWORDS[rng.below(desk::ticket::KEYWORDS.len() as u64) as usize];
+                let (_, list) = crate::ticket::KEYWORDS
+                    [rng.below(crate::ticket::KEYWORDS.len() as u64) as usize];
                 let w = list[rng.below(list.len() as u64) as usize];
                 words.push(if rng.chance(0.3) {
                     w.to_uppercase()
@@ -760,7 +765,7 @@ fn classify_by_keywords() -> CheckResult {
         }
         let text = words.join(" ");
         let (cat, matched) = classify_oracle(&text);
-        let got = desk::classify(&text);
+        let got = crate::classify(&text);
         ensure_eq!(got.category, cat, "case {case}: \"{text}\"");
         ensure_eq!(
             got.matched,
@@ -779,28 +784,28 @@ fn assess_impact_urgency() -> CheckResult {
     };
     for (users, impact) in [(1, 3), (9, 3), (10, 2), (99, 2), (100, 1), (5000, 1)] {
         ensure_eq!(
-            desk::assess(&t(users, false, false)).impact,
+            crate::assess(&t(users, false, false)).impact,
             impact,
             "impact with {users} users affected"
         );
     }
     ensure_eq!(
-        desk::assess(&t(1, true, false)).urgency,
+        crate::assess(&t(1, true, false)).urgency,
         1,
         "urgency: blocked, no workaround"
     );
     ensure_eq!(
-        desk::assess(&t(1, true, true)).urgency,
+        crate::assess(&t(1, true, true)).urgency,
         2,
         "urgency: blocked, workaround exists"
     );
     ensure_eq!(
-        desk::assess(&t(1, false, true)).urgency,
+        crate::assess(&t(1, false, true)).urgency,
         3,
         "urgency: not blocked"
     );
     ensure_eq!(
-        desk::assess(&t(1, false, false)).urgency,
+        crate::assess(&t(1, false, false)).urgency,
         3,
         "urgency: not blocked"
     );
@@ -808,7 +813,7 @@ fn assess_impact_urgency() -> CheckResult {
     for case in 0..300 {
         let users = rng.below(300) as u32;
         let (b, w) = (rng.chance(0.5), rng.chance(0.5));
-        let got = desk::assess(&t(users, b, w));
+        let got = crate::assess(&t(users, b, w));
         let impact = if users >= 100 {
             1
         } else if users >= 10 {
@@ -838,7 +843,7 @@ fn priority_matrix() -> CheckResult {
     for impact in 1..=3u8 {
         for urgency in 1..=3u8 {
             ensure_eq!(
-                desk::priority(impact, urgency),
+                crate::priority(impact, urgency),
                 MATRIX[usize::from(impact - 1)][usize::from(urgency - 1)],
                 "impact {impact}, urgency {urgency}"
             );
@@ -849,17 +854,17 @@ fn priority_matrix() -> CheckResult {
 
 fn routing() -> CheckResult {
     ensure_eq!(
-        desk::route(Category::Outage, 1),
+        crate::route(Category::Outage, 1),
         Queue::SreOncall,
         "a P1 outage pages on-call"
     );
     ensure_eq!(
-        desk::route(Category::Quality, 3),
+        crate::route(Category::Quality, 3),
         Queue::AiQuality,
         "a P3 quality problem is a ticket for its owner"
     );
     ensure_eq!(
-        desk::route(Category::Access, 1),
+        crate::route(Category::Access, 1),
         Queue::Identity,
         "a P1 access problem goes to identity, not on-call"
     );
@@ -880,7 +885,7 @@ fn routing() -> CheckResult {
                     Category::Other => Queue::ServiceDesk,
                 }
             };
-            ensure_eq!(desk::route(cat, p), want, "{cat} at P{p}");
+            ensure_eq!(crate::route(cat, p), want, "{cat} at P{p}");
         }
     }
     Ok(())
@@ -947,47 +952,47 @@ fn linking() -> CheckResult {
         }
     };
     ensure_eq!(
-        desk::find_incident(&ticket(110, Some("chat-api")), q, &incs),
+        crate::find_incident(&ticket(110, Some("chat-api")), q, &incs),
         Some(0),
         "same service, in time, same symptom"
     );
     ensure_eq!(
-        desk::find_incident(&ticket(110, Some("auth")), q, &incs),
+        crate::find_incident(&ticket(110, Some("auth")), q, &incs),
         None,
         "a service the incident does not have"
     );
     ensure_eq!(
-        desk::find_incident(&ticket(110, None), q, &incs),
+        crate::find_incident(&ticket(110, None), q, &incs),
         Some(0),
         "a ticket naming no service fits any service"
     );
     ensure_eq!(
-        desk::find_incident(&ticket(110, Some("chat-api")), Category::Outage, &incs),
+        crate::find_incident(&ticket(110, Some("chat-api")), Category::Outage, &incs),
         None,
         "a symptom the incident does not show"
     );
     ensure_eq!(
-        desk::find_incident(&ticket(71, Some("chat-api")), q, &incs),
+        crate::find_incident(&ticket(71, Some("chat-api")), q, &incs),
         Some(0),
         "29 minutes before opening: within the grace"
     );
     ensure_eq!(
-        desk::find_incident(&ticket(69, Some("chat-api")), q, &incs),
+        crate::find_incident(&ticket(69, Some("chat-api")), q, &incs),
         Some(2),
         "31 minutes before INC-1 but 29 after INC-3 resolved"
     );
     ensure_eq!(
-        desk::find_incident(&ticket(80, Some("retriever")), q, &incs),
+        crate::find_incident(&ticket(80, Some("retriever")), q, &incs),
         Some(0),
         "only INC-1 has the retriever"
     );
     ensure_eq!(
-        desk::find_incident(&ticket(200, Some("chat-api")), q, &incs),
+        crate::find_incident(&ticket(200, Some("chat-api")), q, &incs),
         Some(0),
         "INC-3 resolved long ago"
     );
     ensure_eq!(
-        desk::find_incident(&ticket(20, None), q, &[]),
+        crate::find_incident(&ticket(20, None), q, &[]),
         None,
         "no incidents at all"
     );
@@ -1023,7 +1028,7 @@ fn linking() -> CheckResult {
         let t = ticket(rng.below(300) as i64, service);
         let cat = Category::ALL[rng.below(6) as usize];
         ensure_eq!(
-            desk::find_incident(&t, cat, &incs),
+            crate::find_incident(&t, cat, &incs),
             link_oracle(&t, cat, &incs),
             "case {case}: ticket at {} about {service:?}, {cat}; incidents {:?}",
             labkit::clock::stamp(t.received_at),
@@ -1043,9 +1048,9 @@ fn linking() -> CheckResult {
 }
 
 fn trace_matches() -> CheckResult {
-    let trace = desk::story::run(desk::story::STORY_SEED);
+    let trace = crate::story::run(crate::story::STORY_SEED);
     labkit::check::compare_with_snapshot(
         &trace.to_text(),
-        include_str!("../../../tests/snapshots/trace__m32_story.snap"),
+        include_str!("../tests/snapshots/trace__m32_story.snap"),
     )
 }

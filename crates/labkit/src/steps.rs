@@ -1,0 +1,103 @@
+//! The learner's steps as a table of functions: how a lab build recompiles
+//! only the learner's code after an edit.
+//!
+//! A module crate calls the functions a learner writes from deep inside its
+//! scaffolding (a pipeline calls `fingerprint`, a sync calls `plan_sync`).
+//! If the learner's files were modules of that crate, every edit would
+//! recompile the whole crate and relink everything on top of it. So a lab
+//! build (`cargo xtask lab`, `check`, `verify`) turns on the crate's
+//! `external-steps` feature, and then:
+//!
+//! - the crate compiles **without** the learner's files. In their place it
+//!   has small forwarding modules with the same functions, each of which
+//!   calls through a table of function pointers, [`learner_steps!`]'s
+//!   `Steps`;
+//! - the module's check binary compiles the learner's files itself, fills
+//!   the table with them (`install`) and runs the checks, which live in the
+//!   crate and were compiled once.
+//!
+//! After an edit, cargo recompiles one small binary and relinks it; the
+//! scaffolding, the checks and their oracles are not touched. Outside a lab
+//! build (the default, tests, rust-analyzer, the capstone) nothing changes:
+//! the learner's files are ordinary modules of the crate. With the
+//! `solution` feature on as well, the crate includes the reference files as
+//! usual and the table is not used, so `--all-features` builds behave like
+//! the solution variant.
+//!
+//! The macro writes each function's signature once; the compiler checks the
+//! forwarding modules, the table and the binary's `install` call against it.
+
+/// Declares a module crate's learner steps: the `Steps` table of function
+/// pointers, `install`, and (in a lab build) the forwarding modules.
+///
+/// ```ignore
+/// labkit::learner_steps! {
+///     /// Part A: correlation.
+///     mod correlation {
+///         fn fingerprint(labels: &BTreeMap<String, String>) -> Fingerprint;
+///     }
+/// }
+/// ```
+///
+/// Signatures name every type (the forwarding modules import the caller's
+/// module with `use super::*`), return a type explicitly (`-> ()` for none),
+/// and may have lifetime parameters (`fn plan<'a>(…) -> Plan<'a>;`).
+#[macro_export]
+macro_rules! learner_steps {
+    ($(
+        $(#[$mattr:meta])*
+        mod $module:ident {
+            $(
+                $(#[$fattr:meta])*
+                fn $name:ident $(<$($lt:lifetime),+>)? ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty;
+            )*
+        }
+    )*) => {
+        /// The learner's functions, one pointer each; filled by the check
+        /// binary with the functions it compiled from the learner's files.
+        pub struct Steps {
+            $($(
+                $(#[$fattr])*
+                pub $name: for<$($($lt),+)?> fn($($ty),*) -> $ret,
+            )*)*
+        }
+
+        static INSTALLED: ::std::sync::OnceLock<Steps> = ::std::sync::OnceLock::new();
+
+        /// Makes `steps` the functions the crate calls (once; later calls
+        /// are ignored).
+        pub fn install(steps: Steps) {
+            let _ = INSTALLED.set(steps);
+        }
+
+        /// `true` once a table is installed.
+        pub fn installed() -> bool {
+            INSTALLED.get().is_some()
+        }
+
+        #[allow(dead_code)]
+        fn steps() -> &'static Steps {
+            match INSTALLED.get() {
+                Some(steps) => steps,
+                None => panic!(
+                    "this is a lab build (feature `external-steps`): the learner's functions are compiled into the check binary, which must call install() before anything else"
+                ),
+            }
+        }
+
+        $(
+            $(#[$mattr])*
+            #[cfg(all(feature = "external-steps", not(feature = "solution")))]
+            pub(crate) mod $module {
+                #[allow(unused_imports)]
+                use super::*;
+                $(
+                    $(#[$fattr])*
+                    pub fn $name $(<$($lt),+>)? ( $($arg : $ty),* ) -> $ret {
+                        (super::steps().$name)($($arg),*)
+                    }
+                )*
+            }
+        )*
+    };
+}
