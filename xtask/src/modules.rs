@@ -89,7 +89,7 @@ pub const MODULES: &[Module] = &[
             bin: "checks-m34",
             starters: "starters/m34",
         }],
-        lab_features: &[],
+        lab_features: &["capstone/external-steps"],
     },
 ];
 

@@ -4,20 +4,28 @@
 
 pub mod assertion;
 pub mod cases;
+#[doc(hidden)]
+pub mod checks;
 pub mod cli;
 pub mod error;
 pub mod extension;
 pub mod narrate;
 pub mod ops;
+pub mod port;
 pub mod report;
 pub mod scenario;
 pub mod service;
 pub mod shift;
 
+// A lab build compiles the learner's files into the check binary instead,
+// and the crate reaches them through the port (see `labkit::steps`).
+#[cfg(all(feature = "external-steps", not(feature = "solution")))]
+use port::{gate, learn, mitigate, stale};
+
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m34/mitigate.rs"]
 pub(crate) mod mitigate;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m34/mitigate.rs"]
 #[allow(
     unused_variables,
@@ -32,7 +40,7 @@ pub use mitigate::execute_play;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m34/learn.rs"]
 pub(crate) mod learn;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m34/learn.rs"]
 #[allow(
     unused_variables,
@@ -47,7 +55,7 @@ pub use learn::to_release_case;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m34/gate.rs"]
 pub(crate) mod gate;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m34/gate.rs"]
 #[allow(
     unused_variables,
@@ -62,7 +70,7 @@ pub use gate::{assert_intake_and_detect, assert_recovery, gate_exit_code};
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m34/stale.rs"]
 pub(crate) mod stale;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m34/stale.rs"]
 #[allow(
     unused_variables,

@@ -1,13 +1,17 @@
 //! The lab checks of M34, in guide order. Part A: run the shift (the play,
 //! the regression case, the trace). Part B: the gate (its assertions, its
 //! exit code, the break-on-purpose scenarios). X: the stale-index outage.
+//!
+//! They live in the library, compiled once; the check binary
+//! (`src/bin/checks-m34`) installs the learner's steps and runs them (see
+//! `labkit::steps`).
 
-use capstone::assertion::{Assertion, CheckId};
-use capstone::cases::question_key;
-use capstone::extension::{self, StaleReport};
-use capstone::ops::{index_hash, knowledge_base, Mitigation, Operations, Reindex};
-use capstone::report::{CanaryOutcome, IncidentOutcome, PageOutcome, ShiftReport, TicketOutcome};
-use capstone::{shift, Scenario, ShiftError};
+use crate::assertion::{Assertion, CheckId};
+use crate::cases::question_key;
+use crate::extension::{self, StaleReport};
+use crate::ops::{index_hash, knowledge_base, Mitigation, Operations, Reindex};
+use crate::report::{CanaryOutcome, IncidentOutcome, PageOutcome, ShiftReport, TicketOutcome};
+use crate::{shift, Scenario, ShiftError};
 use chrono::TimeDelta;
 use desk::{Category, Queue};
 use incident::{IncidentKind, Notification, Play, RegressionCase, Severity, Status};
@@ -160,7 +164,7 @@ fn rollback_play() -> CheckResult {
         Play::CaptureState,
         Play::InspectSyncJob,
     ] {
-        let got = capstone::execute_play(play, &mut ops, t0());
+        let got = crate::execute_play(play, &mut ops, t0());
         ensure!(
             matches!(got, Err(ShiftError::PlayNotAutomated(p)) if p == play),
             "play {play} is for a person: expected ShiftError::PlayNotAutomated, got {got:?}"
@@ -176,7 +180,7 @@ fn rollback_play() -> CheckResult {
         let mut m = course().map_err(|e| e.to_string())?;
         m.deploy(bad).map_err(|e| e.to_string())?;
         let mut ops = ops_with(m);
-        let got = capstone::execute_play(Play::RollbackToLastGood, &mut ops, t0())
+        let got = crate::execute_play(Play::RollbackToLastGood, &mut ops, t0())
             .map_err(|e| format!("rollback of {bad} refused: {e}"))?;
         let Mitigation::Rollback(r) = got else {
             return Err(format!("expected Mitigation::Rollback, got {got:?}"));
@@ -197,7 +201,7 @@ fn rollback_play() -> CheckResult {
     let mut m = ReleaseManager::new(Registry::course(), EvalSet::generate(2, 40), "idx-test");
     m.install_first("v2").map_err(|e| e.to_string())?;
     let mut ops = ops_with(m);
-    let got = capstone::execute_play(Play::RollbackToLastGood, &mut ops, t0());
+    let got = crate::execute_play(Play::RollbackToLastGood, &mut ops, t0());
     ensure!(
         matches!(
             got,
@@ -228,7 +232,7 @@ fn rollback_not_green() -> CheckResult {
     mgr.install_first("v0").map_err(|e| e.to_string())?;
     mgr.deploy("v2").map_err(|e| e.to_string())?;
     let mut ops = ops_with(mgr);
-    let got = capstone::execute_play(Play::RollbackToLastGood, &mut ops, t0());
+    let got = crate::execute_play(Play::RollbackToLastGood, &mut ops, t0());
     ensure!(
         matches!(&got, Err(ShiftError::NotGreen { to }) if to == "v0"),
         "a rollback to v0 that never met the exit targets must be ShiftError::NotGreen {{ to: \"v0\" }}, got {got:?}"
@@ -268,7 +272,7 @@ fn release_case() -> CheckResult {
             forbidden: format!("{expected} (approx.)"),
             origin_incident: format!("INC-{i}"),
         };
-        let got = capstone::to_release_case(&rc).map_err(|e| format!("case {i}: {e}"))?;
+        let got = crate::to_release_case(&rc).map_err(|e| format!("case {i}: {e}"))?;
         ensure_eq!(got.id, rc.id, "id");
         ensure_eq!(got.question, q, "question");
         ensure_eq!(got.expected, expected, "expected answer");
@@ -294,7 +298,7 @@ fn release_case() -> CheckResult {
         forbidden: "$2".into(),
         origin_incident: "INC-x".into(),
     };
-    let got = capstone::to_release_case(&empty);
+    let got = crate::to_release_case(&empty);
     ensure!(
         matches!(&got, Err(ShiftError::EmptyCase(id)) if id == "regression-inc-x"),
         "an empty question: expected ShiftError::EmptyCase, got {got:?}"
@@ -303,7 +307,7 @@ fn release_case() -> CheckResult {
         input: "What is the weather in Lisbon?".into(),
         ..empty
     };
-    let got = capstone::to_release_case(&odd);
+    let got = crate::to_release_case(&odd);
     ensure!(
         matches!(got, Err(ShiftError::UnknownTopic(_))),
         "a question of no topic: expected ShiftError::UnknownTopic, got {got:?}"
@@ -315,7 +319,7 @@ fn shift_trace() -> CheckResult {
     let s = shift::run(shift::SEED, Scenario::Clean);
     labkit::check::compare_with_snapshot(
         &s.trace.to_text(),
-        include_str!("../../../tests/snapshots/trace__shift.snap"),
+        include_str!("../tests/snapshots/trace__shift.snap"),
     )
 }
 
@@ -572,7 +576,7 @@ fn intake_and_detect() -> CheckResult {
             CheckId::PageSev1,
             CheckId::TicketRouted,
         ],
-        capstone::assert_intake_and_detect,
+        crate::assert_intake_and_detect,
     )
 }
 
@@ -584,25 +588,21 @@ fn recovery() -> CheckResult {
             CheckId::RegressionCatchesBadRelease,
             CheckId::FixPromoted,
         ],
-        capstone::assert_recovery,
+        crate::assert_recovery,
     )
 }
 
 fn exit_code() -> CheckResult {
     let a = |ok: bool| Assertion::holds(CheckId::PageSev1, ok, "x");
-    ensure_eq!(capstone::gate_exit_code(&[a(true), a(true)]), 0, "all pass");
-    ensure_eq!(
-        capstone::gate_exit_code(&[a(true), a(false)]),
-        1,
-        "one fails"
-    );
-    ensure_eq!(capstone::gate_exit_code(&[]), 1, "nothing judged");
+    ensure_eq!(crate::gate_exit_code(&[a(true), a(true)]), 0, "all pass");
+    ensure_eq!(crate::gate_exit_code(&[a(true), a(false)]), 1, "one fails");
+    ensure_eq!(crate::gate_exit_code(&[]), 1, "nothing judged");
     let mut rng = SimRng::seed(345);
     for _ in 0..200 {
         let n = 1 + rng.below(9) as usize;
         let v: Vec<Assertion> = (0..n).map(|_| a(!rng.chance(0.15))).collect();
         let expected = if v.iter().any(|x| !x.passed) { 1 } else { 0 };
-        ensure_eq!(capstone::gate_exit_code(&v), expected, "{n} assertions");
+        ensure_eq!(crate::gate_exit_code(&v), expected, "{n} assertions");
     }
     Ok(())
 }
@@ -707,7 +707,7 @@ fn stale_check() -> CheckResult {
             .collect();
         changed.sort();
         let good = stale_report(changed.clone());
-        let a = capstone::stale_index_fixed(&good);
+        let a = crate::stale_index_fixed(&good);
         ensure_eq!(a.check, CheckId::StaleIndexReindexed, "the check id");
         ensure!(
             a.passed,
@@ -756,7 +756,7 @@ fn stale_check() -> CheckResult {
                 "the release changed too"
             }
         };
-        let a = capstone::stale_index_fixed(&bad);
+        let a = crate::stale_index_fixed(&bad);
         ensure!(!a.passed, "with {what}, the check must fail");
         ensure!(!a.why.trim().is_empty(), "the failure gives no reason");
     }
@@ -786,7 +786,7 @@ fn reindex() -> CheckResult {
             index,
             sources,
         };
-        let x = capstone::reindex_stale(&mut ops, t0() + TimeDelta::hours(1))
+        let x = crate::reindex_stale(&mut ops, t0() + TimeDelta::hours(1))
             .map_err(|e| e.to_string())?;
         ensure_eq!(x.sync.updated, changed, "updated ids");
         ensure_eq!(x.sync.unchanged, pages - changed.len(), "unchanged count");
@@ -817,7 +817,7 @@ fn reindex() -> CheckResult {
             Some("v1"),
             "a re-index must not touch the release"
         );
-        let again = capstone::reindex_stale(&mut ops, t0() + TimeDelta::hours(2))
+        let again = crate::reindex_stale(&mut ops, t0() + TimeDelta::hours(2))
             .map_err(|e| e.to_string())?;
         ensure_eq!(
             again.embedded,
@@ -850,6 +850,6 @@ fn extension_green() -> CheckResult {
     );
     labkit::check::compare_with_snapshot(
         &stale.trace.to_text(),
-        include_str!("../../../tests/snapshots/trace__stale_index.snap"),
+        include_str!("../tests/snapshots/trace__stale_index.snap"),
     )
 }
