@@ -101,3 +101,36 @@ macro_rules! learner_steps {
         )*
     };
 }
+
+/// Includes a module crate's learner files in its check binary: for each,
+/// the reference file with the `solution` feature and the learner's file
+/// without it, as the crate's `lib.rs` does.
+///
+/// ```ignore
+/// labkit::learner_modules! {
+///     correlation: "../../../../../solutions/m32/correlation.rs",
+///                  "../../../../../starters/m32/correlation.rs";
+/// }
+/// ```
+///
+/// Paths are relative to the file that invokes the macro. The starter half
+/// allows what an unfinished starter has plenty of (unused variables,
+/// unreachable code after a `todo!()`).
+#[macro_export]
+macro_rules! learner_modules {
+    ($($name:ident: $solution:literal, $starter:literal;)*) => {$(
+        #[cfg(feature = "solution")]
+        #[path = $solution]
+        mod $name;
+        #[cfg(not(feature = "solution"))]
+        #[path = $starter]
+        #[allow(
+            unused_variables,
+            unused_imports,
+            dead_code,
+            unreachable_code,
+            unused_mut
+        )]
+        mod $name;
+    )*};
+}

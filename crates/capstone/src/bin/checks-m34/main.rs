@@ -9,61 +9,16 @@
 #[allow(unused_imports)]
 use capstone::*;
 
-#[cfg(feature = "solution")]
-#[path = "../../../../../solutions/m34/mitigate.rs"]
-mod mitigate;
-#[cfg(not(feature = "solution"))]
-#[path = "../../../../../starters/m34/mitigate.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-mod mitigate;
-
-#[cfg(feature = "solution")]
-#[path = "../../../../../solutions/m34/learn.rs"]
-mod learn;
-#[cfg(not(feature = "solution"))]
-#[path = "../../../../../starters/m34/learn.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-mod learn;
-
-#[cfg(feature = "solution")]
-#[path = "../../../../../solutions/m34/gate.rs"]
-mod gate;
-#[cfg(not(feature = "solution"))]
-#[path = "../../../../../starters/m34/gate.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-mod gate;
-
-#[cfg(feature = "solution")]
-#[path = "../../../../../solutions/m34/stale.rs"]
-mod stale;
-#[cfg(not(feature = "solution"))]
-#[path = "../../../../../starters/m34/stale.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-mod stale;
+labkit::learner_modules! {
+    mitigate: "../../../../../solutions/m34/mitigate.rs",
+        "../../../../../starters/m34/mitigate.rs";
+    learn: "../../../../../solutions/m34/learn.rs",
+        "../../../../../starters/m34/learn.rs";
+    gate: "../../../../../solutions/m34/gate.rs",
+        "../../../../../starters/m34/gate.rs";
+    stale: "../../../../../solutions/m34/stale.rs",
+        "../../../../../starters/m34/stale.rs";
+}
 
 fn main() -> std::process::ExitCode {
     capstone::port::install(capstone::port::Steps {

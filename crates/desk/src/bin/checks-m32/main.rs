@@ -9,33 +9,12 @@
 #[allow(unused_imports)]
 use desk::*;
 
-#[cfg(feature = "solution")]
-#[path = "../../../../../solutions/m32/correlation.rs"]
-mod correlation;
-#[cfg(not(feature = "solution"))]
-#[path = "../../../../../starters/m32/correlation.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-mod correlation;
-
-#[cfg(feature = "solution")]
-#[path = "../../../../../solutions/m32/triage.rs"]
-mod triage;
-#[cfg(not(feature = "solution"))]
-#[path = "../../../../../starters/m32/triage.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-mod triage;
+labkit::learner_modules! {
+    correlation: "../../../../../solutions/m32/correlation.rs",
+        "../../../../../starters/m32/correlation.rs";
+    triage: "../../../../../solutions/m32/triage.rs",
+        "../../../../../starters/m32/triage.rs";
+}
 
 fn main() -> std::process::ExitCode {
     desk::port::install(desk::port::Steps {
