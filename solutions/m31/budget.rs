@@ -1,38 +1,37 @@
 //! Part A, steps 1–3 · SLI, burn rate, budget spent. Guide: `labs/m31/README.md`.
 //!
-//! `Counts` (in `crates/incident/src/sli.rs`) holds `good` and `bad` event
-//! counts; valid events are `good + bad`. `Slo` (in `slo.rs`) gives you
-//! `target()` and `period()`.
+//! `Counts` (in `crates/incident/src/sli.rs`) holds good and bad event
+//! counts: `good()`, `bad()`, and `valid()` (their sum). `Slo` (in `slo.rs`)
+//! gives you `target()` and `period()`.
 
 use chrono::TimeDelta;
 
 use crate::sli::Counts;
 use crate::slo::Slo;
 
-impl Counts {
-    /// The SLI: good events over valid events, or `None` when there were no
-    /// valid events (no traffic is "no data", not 0% and not 100%).
-    pub fn sli(&self) -> Option<f64> {
-        // BEGIN SOLUTION sli: good over valid, None when nothing was valid
-        let valid = self.valid();
-        if valid == 0 {
-            return None;
-        }
-        Some(self.good as f64 / valid as f64)
-        // END SOLUTION
+/// The SLI of `counts`: good events over valid events, or `None` when there
+/// were no valid events (no traffic is "no data", not 0% and not 100%).
+/// The crate calls it as `counts.sli()`.
+pub fn sli(counts: &Counts) -> Option<f64> {
+    // BEGIN SOLUTION sli: good over valid, None when nothing was valid
+    let valid = counts.valid();
+    if valid == 0 {
+        return None;
     }
+    Some(counts.good() as f64 / valid as f64)
+    // END SOLUTION
+}
 
-    /// The error ratio: bad events over valid events, or `None` with no
-    /// valid events.
-    pub fn error_ratio(&self) -> Option<f64> {
-        // BEGIN SOLUTION sli: bad over valid, None when nothing was valid
-        let valid = self.valid();
-        if valid == 0 {
-            return None;
-        }
-        Some(self.bad as f64 / valid as f64)
-        // END SOLUTION
+/// The error ratio of `counts`: bad events over valid events, or `None` with
+/// no valid events. The crate calls it as `counts.error_ratio()`.
+pub fn error_ratio(counts: &Counts) -> Option<f64> {
+    // BEGIN SOLUTION sli: bad over valid, None when nothing was valid
+    let valid = counts.valid();
+    if valid == 0 {
+        return None;
     }
+    Some(counts.bad() as f64 / valid as f64)
+    // END SOLUTION
 }
 
 /// How fast the error budget is being spent: the observed error ratio over

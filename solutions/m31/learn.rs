@@ -50,27 +50,28 @@ pub fn lint_blame(text: &str) -> Vec<BlameFinding> {
     // END SOLUTION
 }
 
-impl Postmortem {
-    /// The regression eval case this incident leaves behind: id
-    /// `regression-<incident id in lowercase>`, the failing example's
-    /// question as input, its expected answer as `expected`, the bad answer
-    /// users saw as `forbidden`, and the incident id as `origin_incident`.
-    /// A postmortem without a failing example is
-    /// `IncidentError::NoFailingExample`.
-    pub fn to_eval_case(&self) -> Result<RegressionCase, IncidentError> {
-        // BEGIN SOLUTION to_eval_case: turn the failing example into a case the release gate can run
-        let Some(ex) = self.failing_example() else {
-            return Err(IncidentError::NoFailingExample {
-                incident: self.incident_id.clone(),
-            });
-        };
-        Ok(RegressionCase {
-            id: format!("regression-{}", self.incident_id.to_lowercase()),
-            input: ex.question.clone(),
-            expected: ex.expected.clone(),
-            forbidden: ex.bad_answer.clone(),
-            origin_incident: self.incident_id.clone(),
-        })
-        // END SOLUTION
-    }
+/// The regression eval case the incident of `postmortem` leaves behind: id
+/// `regression-<incident id in lowercase>`, the failing example's question
+/// as input, its expected answer as `expected`, the bad answer users saw as
+/// `forbidden`, and the incident id as `origin_incident`. A postmortem
+/// without a failing example is `IncidentError::NoFailingExample`.
+///
+/// `postmortem.incident_id()` and `postmortem.failing_example()` give you
+/// what you need; the crate calls this as `postmortem.to_eval_case()`.
+pub fn to_eval_case(postmortem: &Postmortem) -> Result<RegressionCase, IncidentError> {
+    // BEGIN SOLUTION to_eval_case: turn the failing example into a case the release gate can run
+    let incident = postmortem.incident_id();
+    let Some(ex) = postmortem.failing_example() else {
+        return Err(IncidentError::NoFailingExample {
+            incident: incident.to_string(),
+        });
+    };
+    Ok(RegressionCase {
+        id: format!("regression-{}", incident.to_lowercase()),
+        input: ex.question.clone(),
+        expected: ex.expected.clone(),
+        forbidden: ex.bad_answer.clone(),
+        origin_incident: incident.to_string(),
+    })
+    // END SOLUTION
 }

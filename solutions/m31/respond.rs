@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::burn::{Alert, Notification};
 use crate::error::IncidentError;
-use crate::incident::{EntryKind, Incident, Status, TimelineEntry};
+use crate::incident::{EntryKind, Incident, Status};
 use crate::runbook::{Purpose, Runbook, Step};
 use crate::severity::Severity;
 
@@ -24,64 +24,62 @@ pub fn severity_for(alert: &Alert) -> Severity {
     // END SOLUTION
 }
 
-impl Incident {
-    /// Moves the incident to `to` at `at`, with a note for the timeline.
-    ///
-    /// Only the next status in the lifecycle is allowed
-    /// (`self.status.next()`); anything else is
-    /// `IncidentError::IllegalTransition`. `at` may not be earlier than the
-    /// latest timeline entry (`self.last_time()`):
-    /// `IncidentError::TimeWentBackwards`. A refused transition changes
-    /// nothing. An accepted one sets the status, stamps `acknowledged_at`,
-    /// `mitigated_at` or `resolved_at`, and appends a timeline entry of kind
-    /// `EntryKind::for_status(to)` with `note` as its text.
-    pub fn transition(
-        &mut self,
-        to: Status,
-        at: DateTime<Utc>,
-        note: &str,
-    ) -> Result<(), IncidentError> {
-        // BEGIN SOLUTION transition: refuse anything but the next status or a time before the last entry; then stamp, move, record
-        if self.status.next() != Some(to) {
-            return Err(IncidentError::IllegalTransition {
-                from: self.status,
-                to,
-            });
-        }
-        let last = self.last_time();
-        if at < last {
-            return Err(IncidentError::TimeWentBackwards { at, last });
-        }
-        match to {
-            Status::Acknowledged => self.acknowledged_at = Some(at),
-            Status::Mitigated => self.mitigated_at = Some(at),
-            Status::Resolved => self.resolved_at = Some(at),
-            Status::Open => {}
-        }
-        self.status = to;
-        self.timeline
-            .push(TimelineEntry::new(at, EntryKind::for_status(to), note));
-        Ok(())
-        // END SOLUTION
+/// Moves `incident` to `to` at `at`, with a note for the timeline. The crate
+/// calls it as `incident.transition(to, at, note)`.
+///
+/// Only the next status in the lifecycle is allowed
+/// (`incident.status().next()`); anything else is
+/// `IncidentError::IllegalTransition`. `at` may not be earlier than the
+/// latest timeline entry (`incident.last_time()`):
+/// `IncidentError::TimeWentBackwards`. A refused transition changes nothing.
+/// An accepted one records a timeline entry of kind
+/// `EntryKind::for_status(to)` with `note` as its text
+/// (`incident.record(…)`), stamps the time it reached `to`
+/// (`set_acknowledged_at`, `set_mitigated_at` or `set_resolved_at`) and sets
+/// the status (`set_status`). Those setters check nothing: the lifecycle's
+/// rules are this function's job.
+pub fn transition(
+    incident: &mut Incident,
+    to: Status,
+    at: DateTime<Utc>,
+    note: &str,
+) -> Result<(), IncidentError> {
+    // BEGIN SOLUTION transition: refuse anything but the next status or a time before the last entry; then record, stamp, move
+    let from = incident.status();
+    if from.next() != Some(to) {
+        return Err(IncidentError::IllegalTransition { from, to });
     }
+    let last = incident.last_time();
+    if at < last {
+        return Err(IncidentError::TimeWentBackwards { at, last });
+    }
+    incident.record(at, EntryKind::for_status(to), note)?;
+    match to {
+        Status::Acknowledged => incident.set_acknowledged_at(at),
+        Status::Mitigated => incident.set_mitigated_at(at),
+        Status::Resolved => incident.set_resolved_at(at),
+        Status::Open => {}
+    }
+    incident.set_status(to);
+    Ok(())
+    // END SOLUTION
 }
 
-impl Runbook {
-    /// The play to run first: the fastest *safe* step whose purpose is to
-    /// mitigate (`Purpose::Mitigate`); among equally fast ones, the one
-    /// listed first. `None` if the runbook has no safe mitigation.
-    pub fn first_play(&self) -> Option<&Step> {
-        // BEGIN SOLUTION first_play: the fastest safe mitigation, ties to the earliest listed
-        let mut best: Option<&Step> = None;
-        for step in &self.steps {
-            if step.purpose != Purpose::Mitigate || !step.safe {
-                continue;
-            }
-            if best.is_none_or(|b| step.minutes < b.minutes) {
-                best = Some(step);
-            }
+/// The play to run first in `runbook`: the fastest *safe* step
+/// (`runbook.steps()`) whose purpose is to mitigate (`Purpose::Mitigate`);
+/// among equally fast ones, the one listed first. `None` if the runbook has
+/// no safe mitigation. The crate calls it as `runbook.first_play()`.
+pub fn first_play(runbook: &Runbook) -> Option<&Step> {
+    // BEGIN SOLUTION first_play: the fastest safe mitigation, ties to the earliest listed
+    let mut best: Option<&Step> = None;
+    for step in runbook.steps() {
+        if step.purpose != Purpose::Mitigate || !step.safe {
+            continue;
         }
-        best
-        // END SOLUTION
+        if best.is_none_or(|b| step.minutes < b.minutes) {
+            best = Some(step);
+        }
     }
+    best
+    // END SOLUTION
 }

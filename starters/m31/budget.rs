@@ -1,26 +1,25 @@
 //! Part A, steps 1–3 · SLI, burn rate, budget spent. Guide: `labs/m31/README.md`.
 //!
-//! `Counts` (in `crates/incident/src/sli.rs`) holds `good` and `bad` event
-//! counts; valid events are `good + bad`. `Slo` (in `slo.rs`) gives you
-//! `target()` and `period()`.
+//! `Counts` (in `crates/incident/src/sli.rs`) holds good and bad event
+//! counts: `good()`, `bad()`, and `valid()` (their sum). `Slo` (in `slo.rs`)
+//! gives you `target()` and `period()`.
 
 use chrono::TimeDelta;
 
 use crate::sli::Counts;
 use crate::slo::Slo;
 
-impl Counts {
-    /// The SLI: good events over valid events, or `None` when there were no
-    /// valid events (no traffic is "no data", not 0% and not 100%).
-    pub fn sli(&self) -> Option<f64> {
-        todo!("sli: good over valid, None when nothing was valid")
-    }
+/// The SLI of `counts`: good events over valid events, or `None` when there
+/// were no valid events (no traffic is "no data", not 0% and not 100%).
+/// The crate calls it as `counts.sli()`.
+pub fn sli(counts: &Counts) -> Option<f64> {
+    todo!("sli: good over valid, None when nothing was valid")
+}
 
-    /// The error ratio: bad events over valid events, or `None` with no
-    /// valid events.
-    pub fn error_ratio(&self) -> Option<f64> {
-        todo!("sli: bad over valid, None when nothing was valid")
-    }
+/// The error ratio of `counts`: bad events over valid events, or `None` with
+/// no valid events. The crate calls it as `counts.error_ratio()`.
+pub fn error_ratio(counts: &Counts) -> Option<f64> {
+    todo!("sli: bad over valid, None when nothing was valid")
 }
 
 /// How fast the error budget is being spent: the observed error ratio over

@@ -23,14 +23,14 @@ pub fn lint_blame(text: &str) -> Vec<BlameFinding> {
     todo!("lint_blame: for each line and word, match the blaming phrases, and the blaming verbs after a person")
 }
 
-impl Postmortem {
-    /// The regression eval case this incident leaves behind: id
-    /// `regression-<incident id in lowercase>`, the failing example's
-    /// question as input, its expected answer as `expected`, the bad answer
-    /// users saw as `forbidden`, and the incident id as `origin_incident`.
-    /// A postmortem without a failing example is
-    /// `IncidentError::NoFailingExample`.
-    pub fn to_eval_case(&self) -> Result<RegressionCase, IncidentError> {
-        todo!("to_eval_case: turn the failing example into a case the release gate can run")
-    }
+/// The regression eval case the incident of `postmortem` leaves behind: id
+/// `regression-<incident id in lowercase>`, the failing example's question
+/// as input, its expected answer as `expected`, the bad answer users saw as
+/// `forbidden`, and the incident id as `origin_incident`. A postmortem
+/// without a failing example is `IncidentError::NoFailingExample`.
+///
+/// `postmortem.incident_id()` and `postmortem.failing_example()` give you
+/// what you need; the crate calls this as `postmortem.to_eval_case()`.
+pub fn to_eval_case(postmortem: &Postmortem) -> Result<RegressionCase, IncidentError> {
+    todo!("to_eval_case: turn the failing example into a case the release gate can run")
 }

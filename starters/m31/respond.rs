@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::burn::{Alert, Notification};
 use crate::error::IncidentError;
-use crate::incident::{EntryKind, Incident, Status, TimelineEntry};
+use crate::incident::{EntryKind, Incident, Status};
 use crate::runbook::{Purpose, Runbook, Step};
 use crate::severity::Severity;
 
@@ -17,32 +17,33 @@ pub fn severity_for(alert: &Alert) -> Severity {
     todo!("severity_for: map (page or ticket, rank) to SEV-1..SEV-4")
 }
 
-impl Incident {
-    /// Moves the incident to `to` at `at`, with a note for the timeline.
-    ///
-    /// Only the next status in the lifecycle is allowed
-    /// (`self.status.next()`); anything else is
-    /// `IncidentError::IllegalTransition`. `at` may not be earlier than the
-    /// latest timeline entry (`self.last_time()`):
-    /// `IncidentError::TimeWentBackwards`. A refused transition changes
-    /// nothing. An accepted one sets the status, stamps `acknowledged_at`,
-    /// `mitigated_at` or `resolved_at`, and appends a timeline entry of kind
-    /// `EntryKind::for_status(to)` with `note` as its text.
-    pub fn transition(
-        &mut self,
-        to: Status,
-        at: DateTime<Utc>,
-        note: &str,
-    ) -> Result<(), IncidentError> {
-        todo!("transition: refuse anything but the next status or a time before the last entry; then stamp, move, record")
-    }
+/// Moves `incident` to `to` at `at`, with a note for the timeline. The crate
+/// calls it as `incident.transition(to, at, note)`.
+///
+/// Only the next status in the lifecycle is allowed
+/// (`incident.status().next()`); anything else is
+/// `IncidentError::IllegalTransition`. `at` may not be earlier than the
+/// latest timeline entry (`incident.last_time()`):
+/// `IncidentError::TimeWentBackwards`. A refused transition changes nothing.
+/// An accepted one records a timeline entry of kind
+/// `EntryKind::for_status(to)` with `note` as its text
+/// (`incident.record(…)`), stamps the time it reached `to`
+/// (`set_acknowledged_at`, `set_mitigated_at` or `set_resolved_at`) and sets
+/// the status (`set_status`). Those setters check nothing: the lifecycle's
+/// rules are this function's job.
+pub fn transition(
+    incident: &mut Incident,
+    to: Status,
+    at: DateTime<Utc>,
+    note: &str,
+) -> Result<(), IncidentError> {
+    todo!("transition: refuse anything but the next status or a time before the last entry; then record, stamp, move")
 }
 
-impl Runbook {
-    /// The play to run first: the fastest *safe* step whose purpose is to
-    /// mitigate (`Purpose::Mitigate`); among equally fast ones, the one
-    /// listed first. `None` if the runbook has no safe mitigation.
-    pub fn first_play(&self) -> Option<&Step> {
-        todo!("first_play: the fastest safe mitigation, ties to the earliest listed")
-    }
+/// The play to run first in `runbook`: the fastest *safe* step
+/// (`runbook.steps()`) whose purpose is to mitigate (`Purpose::Mitigate`);
+/// among equally fast ones, the one listed first. `None` if the runbook has
+/// no safe mitigation. The crate calls it as `runbook.first_play()`.
+pub fn first_play(runbook: &Runbook) -> Option<&Step> {
+    todo!("first_play: the fastest safe mitigation, ties to the earliest listed")
 }

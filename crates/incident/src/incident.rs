@@ -315,6 +315,50 @@ impl Incident {
         &self.tickets
     }
 
+    /// Moves the incident to `to` at `at`, with a note for the timeline.
+    ///
+    /// Only the next status in the lifecycle is allowed ([`Status::next`]);
+    /// anything else is [`IncidentError::IllegalTransition`]. `at` may not be
+    /// earlier than the latest timeline entry:
+    /// [`IncidentError::TimeWentBackwards`]. A refused transition changes
+    /// nothing. An accepted one sets the status, stamps the time it reached
+    /// `to`, and appends a timeline entry of kind [`EntryKind::for_status`]
+    /// with `note` as its text. Written by the learner (`transition` in
+    /// `starters/m31/respond.rs`).
+    pub fn transition(
+        &mut self,
+        to: Status,
+        at: DateTime<Utc>,
+        note: &str,
+    ) -> Result<(), IncidentError> {
+        super::respond::transition(self, to, at, note)
+    }
+
+    /// Sets the status, checking nothing. A building block of
+    /// [`Incident::transition`], which enforces the lifecycle: call that
+    /// instead.
+    pub fn set_status(&mut self, to: Status) {
+        self.status = to;
+    }
+
+    /// Stamps when the incident was acknowledged, checking nothing (a
+    /// building block of [`Incident::transition`]).
+    pub fn set_acknowledged_at(&mut self, at: DateTime<Utc>) {
+        self.acknowledged_at = Some(at);
+    }
+
+    /// Stamps when the incident was mitigated, checking nothing (a building
+    /// block of [`Incident::transition`]).
+    pub fn set_mitigated_at(&mut self, at: DateTime<Utc>) {
+        self.mitigated_at = Some(at);
+    }
+
+    /// Stamps when the incident was resolved, checking nothing (a building
+    /// block of [`Incident::transition`]).
+    pub fn set_resolved_at(&mut self, at: DateTime<Utc>) {
+        self.resolved_at = Some(at);
+    }
+
     /// Links an alert (idempotent).
     pub fn link_alert(&mut self, alert_id: &str) {
         insert_sorted(&mut self.alerts, alert_id);
@@ -341,10 +385,12 @@ impl Incident {
             .max(self.opened_at)
     }
 
-    /// Adds a timeline entry that is not a status change (a note, "SLI
-    /// recovered", "impact started" known after the fact…). Entries stay in
-    /// time order, except `ImpactStarted`, which is usually learned late and
-    /// is placed where it belongs.
+    /// Adds a timeline entry: a note, "SLI recovered", "impact started" known
+    /// after the fact… (a status change writes its own through
+    /// [`Incident::transition`]). Entries stay in time order, except
+    /// `ImpactStarted`, which is usually learned late and is placed where it
+    /// belongs; any other entry earlier than the latest is
+    /// [`IncidentError::TimeWentBackwards`].
     pub fn record(
         &mut self,
         at: DateTime<Utc>,

@@ -3,9 +3,12 @@
 //! `starters/m31/lib.rs`, which includes this file as a module.
 
 pub mod burn;
+#[doc(hidden)]
+pub mod checks;
 pub mod error;
 pub mod incident;
 pub mod lint;
+pub mod port;
 pub mod postmortem;
 pub mod runbook;
 pub mod severity;
@@ -17,7 +20,7 @@ pub mod window;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m31/budget.rs"]
 pub(crate) mod budget;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m31/budget.rs"]
 #[allow(
     unused_variables,
@@ -31,7 +34,7 @@ pub(crate) mod budget;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m31/paging.rs"]
 pub(crate) mod paging;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m31/paging.rs"]
 #[allow(
     unused_variables,
@@ -45,7 +48,7 @@ pub(crate) mod paging;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m31/respond.rs"]
 pub(crate) mod respond;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m31/respond.rs"]
 #[allow(
     unused_variables,
@@ -59,7 +62,7 @@ pub(crate) mod respond;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m31/learn.rs"]
 pub(crate) mod learn;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m31/learn.rs"]
 #[allow(
     unused_variables,
@@ -69,6 +72,11 @@ pub(crate) mod learn;
     unused_mut
 )]
 pub(crate) mod learn;
+
+// A lab build compiles the learner's files into the check binary instead,
+// and the crate reaches them through the port (see `labkit::steps`).
+#[cfg(all(feature = "external-steps", not(feature = "solution")))]
+use port::{budget, learn, paging, respond};
 
 pub use budget::{budget_spent, burn_rate};
 pub use burn::{

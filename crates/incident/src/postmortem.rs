@@ -251,6 +251,17 @@ impl Postmortem {
         self.draft.failing_example.as_ref()
     }
 
+    /// The regression eval case this incident leaves behind: id
+    /// `regression-<incident id in lowercase>`, the failing example's
+    /// question as input, its expected answer as `expected`, the bad answer
+    /// users saw as `forbidden`, and the incident id as `origin_incident`.
+    /// A postmortem without a failing example is
+    /// [`IncidentError::NoFailingExample`]. Written by the learner
+    /// (`to_eval_case` in `starters/m31/learn.rs`).
+    pub fn to_eval_case(&self) -> Result<RegressionCase, IncidentError> {
+        super::learn::to_eval_case(self)
+    }
+
     /// The postmortem as Markdown, in the SRE book's sections.
     pub fn render_markdown(&self) -> String {
         let d = &self.draft;

@@ -196,6 +196,14 @@ impl Runbook {
     pub fn steps(&self) -> &[Step] {
         &self.steps
     }
+
+    /// The play to run first: the fastest *safe* step whose purpose is to
+    /// mitigate; among equally fast ones, the one listed first. `None` if the
+    /// runbook has no safe mitigation. Written by the learner (`first_play`
+    /// in `starters/m31/respond.rs`).
+    pub fn first_play(&self) -> Option<&Step> {
+        super::respond::first_play(self)
+    }
 }
 
 impl std::fmt::Display for Runbook {

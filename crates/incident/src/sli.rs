@@ -55,6 +55,20 @@ impl Counts {
         self.good.saturating_add(self.bad)
     }
 
+    /// The SLI: good events over valid events, or `None` when there were no
+    /// valid events (no traffic is "no data", not 0% and not 100%).
+    /// Written by the learner (`sli` in `starters/m31/budget.rs`).
+    pub fn sli(&self) -> Option<f64> {
+        super::budget::sli(self)
+    }
+
+    /// The error ratio: bad events over valid events, or `None` with no
+    /// valid events. Written by the learner (`error_ratio` in
+    /// `starters/m31/budget.rs`).
+    pub fn error_ratio(&self) -> Option<f64> {
+        super::budget::error_ratio(self)
+    }
+
     /// Adds another count to this one.
     pub fn add(&mut self, other: Counts) {
         self.good = self.good.saturating_add(other.good);

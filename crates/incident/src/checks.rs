@@ -1,17 +1,24 @@
 //! The lab checks of M31, in guide order. Each check mixes fixed cases (the
 //! worked numbers of the notes) with seeded random ones, and computes the
 //! expected answers itself, so that no constant can pass.
+//!
+//! They live in the library, compiled once, and reach the learner's code
+//! through the crate's own functions and methods; the check binary
+//! (`src/bin/checks-m31`) only installs the learner's steps and runs them
+//! (see `labkit::steps`).
 
-use chrono::TimeDelta;
-use incident::burn::{Alert, BurnPolicy, BurnTier, Notification, Verdict, WindowBurns};
-use incident::window::{days, hours, minutes, span};
-use incident::{
+use crate::burn::{Alert, BurnPolicy, BurnTier, Notification, Verdict, WindowBurns};
+use crate::window::{days, hours, minutes, span};
+use crate::{
     Counts, EntryKind, FailingExample, Incident, IncidentError, IncidentKind, Play, Purpose,
     Runbook, Severity, Slo, Status, Step,
 };
+use chrono::TimeDelta;
 use labkit::{ensure, ensure_eq, Check, CheckResult, Edit, SimClock, SimRng};
 
-use crate::part_b::{lint_flags_blame, resolved_postmortem};
+mod part_b;
+
+use part_b::{lint_flags_blame, resolved_postmortem};
 
 const BUDGET: &str = "starters/m31/budget.rs";
 const PAGING: &str = "starters/m31/paging.rs";
@@ -26,7 +33,7 @@ pub const CHECKS: &[Check] = &[
         title: "the SLI is good over valid events, and no traffic is no data",
         points: 2,
         hint: "Valid events are the good ones plus the bad ones. A window with no valid events has no ratio at all: return None rather than dividing by zero.",
-        edit: Some(Edit { file: BUDGET, function: "Counts::sli" }),
+        edit: Some(Edit { file: BUDGET, function: "sli" }),
         run: sli_and_error_ratio,
     },
     Check {
@@ -86,7 +93,7 @@ pub const CHECKS: &[Check] = &[
         title: "the lifecycle moves one step at a time, forward in time, and records each step",
         points: 4,
         hint: "Status::next() is the only legal move. Check everything before changing anything, so a refused move leaves the incident exactly as it was; an accepted one stamps its time and adds a timeline entry.",
-        edit: Some(Edit { file: RESPOND, function: "Incident::transition" }),
+        edit: Some(Edit { file: RESPOND, function: "transition" }),
         run: lifecycle_is_enforced,
     },
     Check {
@@ -96,7 +103,7 @@ pub const CHECKS: &[Check] = &[
         title: "the first play is the fastest safe mitigation",
         points: 2,
         hint: "Skip steps that diagnose or repair and steps that are not safe; among the rest take the quickest, and on a tie the one written first.",
-        edit: Some(Edit { file: RESPOND, function: "Runbook::first_play" }),
+        edit: Some(Edit { file: RESPOND, function: "first_play" }),
         run: first_play_is_fastest_safe_mitigation,
     },
     Check {
@@ -116,7 +123,7 @@ pub const CHECKS: &[Check] = &[
         title: "a postmortem becomes a regression case that fails the bad answer",
         points: 3,
         hint: "The case replays the exact question users asked: it expects the right answer and forbids the bad one, and it remembers which incident it came from.",
-        edit: Some(Edit { file: LEARN, function: "Postmortem::to_eval_case" }),
+        edit: Some(Edit { file: LEARN, function: "to_eval_case" }),
         run: postmortem_becomes_eval_case,
     },
     Check {
@@ -187,23 +194,23 @@ fn sli_and_error_ratio() -> CheckResult {
 
 fn burn_rate_matches_definition() -> CheckResult {
     let s99 = slo(0.99, days(30))?;
-    let got = incident::burn_rate(0.20, &s99);
+    let got = crate::burn_rate(0.20, &s99);
     ensure!(
         close(got, 20.0),
         "SLI 80% against a 99% SLO should burn at 20×, got {got}"
     );
-    let got = incident::burn_rate(0.001, &slo(0.999, days(30))?);
+    let got = crate::burn_rate(0.001, &slo(0.999, days(30))?);
     ensure!(
         close(got, 1.0),
         "0.1% errors against a 99.9% SLO should burn at exactly 1×, got {got}"
     );
-    ensure_eq!(incident::burn_rate(0.0, &s99), 0.0, "no errors, no burn");
+    ensure_eq!(crate::burn_rate(0.0, &s99), 0.0, "no errors, no burn");
     let mut rng = SimRng::seed(3102);
     for _ in 0..300 {
         let target = 0.5 + rng.unit() * 0.4999;
         let ratio = rng.unit();
         let want = ratio / (1.0 - target);
-        let got = incident::burn_rate(ratio, &slo(target, days(30))?);
+        let got = crate::burn_rate(ratio, &slo(target, days(30))?);
         ensure!(
             close(got, want),
             "error ratio {ratio} against SLO {target}: expected burn {want}, got {got}"
@@ -214,23 +221,23 @@ fn burn_rate_matches_definition() -> CheckResult {
 
 fn budget_spent_is_a_share_of_the_period() -> CheckResult {
     let s30 = slo(0.99, days(30))?;
-    let got = incident::budget_spent(&s30, 14.4, hours(1));
+    let got = crate::budget_spent(&s30, 14.4, hours(1));
     ensure!(
         close(got, 0.02),
         "14.4× for 1h of a 30-day SLO should spend 2% (0.02), got {got}"
     );
-    let got = incident::budget_spent(&s30, 6.0, hours(6));
+    let got = crate::budget_spent(&s30, 6.0, hours(6));
     ensure!(
         close(got, 0.05),
         "6× for 6h of a 30-day SLO should spend 5% (0.05), got {got}"
     );
-    let got = incident::budget_spent(&s30, 1.0, days(30));
+    let got = crate::budget_spent(&s30, 1.0, days(30));
     ensure!(
         close(got, 1.0),
         "1× for the whole period should spend the whole budget, got {got}"
     );
     let s28 = slo(0.999, days(28))?;
-    let got = incident::budget_spent(&s28, 14.4, hours(1));
+    let got = crate::budget_spent(&s28, 14.4, hours(1));
     ensure!(
         close(got, 14.4 / 672.0),
         "14.4× for 1h of a 28-day SLO should spend 14.4/672, got {got}"
@@ -241,7 +248,7 @@ fn budget_spent_is_a_share_of_the_period() -> CheckResult {
         let secs = rng.between(1, 10 * 86_400) as i64;
         let burn = rng.unit() * 50.0;
         let want = burn * secs as f64 / (period_days as f64 * 86_400.0);
-        let got = incident::budget_spent(
+        let got = crate::budget_spent(
             &slo(0.99, days(period_days))?,
             burn,
             TimeDelta::seconds(secs),
@@ -255,7 +262,7 @@ fn budget_spent_is_a_share_of_the_period() -> CheckResult {
 }
 
 fn tier_fires_at_the_boundaries() -> CheckResult {
-    use incident::tier_fires;
+    use crate::tier_fires;
     let t = 14.4;
     let cases: &[(Option<f64>, Option<f64>, bool, &str)] = &[
         (Some(20.0), Some(20.0), true, "both windows above"),
@@ -402,7 +409,7 @@ fn evaluate_sends_one_notification() -> CheckResult {
             .fold(WindowBurns::new(), |w, win| w.with(win, b))
     };
     // SLI 80% everywhere: every tier fires, one page goes out.
-    let v = incident::evaluate(&policy, &all(Some(20.0)));
+    let v = crate::evaluate(&policy, &all(Some(20.0)));
     ensure_eq!(
         observed(&v),
         Expect::Notify {
@@ -412,12 +419,12 @@ fn evaluate_sends_one_notification() -> CheckResult {
         "a 20× burn in every window"
     );
     ensure_eq!(
-        observed(&incident::evaluate(&policy, &all(None))),
+        observed(&crate::evaluate(&policy, &all(None))),
         Expect::NoData,
         "no traffic in any window"
     );
     ensure_eq!(
-        observed(&incident::evaluate(&policy, &all(Some(0.0)))),
+        observed(&crate::evaluate(&policy, &all(Some(0.0)))),
         Expect::Quiet,
         "no errors in any window"
     );
@@ -425,7 +432,7 @@ fn evaluate_sends_one_notification() -> CheckResult {
         .with(days(1), Some(4.0))
         .with(hours(2), Some(4.0));
     ensure_eq!(
-        observed(&incident::evaluate(&policy, &slow_leak)),
+        observed(&crate::evaluate(&policy, &slow_leak)),
         Expect::Notify {
             tier: "ticket-1d".into(),
             also: vec![]
@@ -446,7 +453,7 @@ fn evaluate_sends_one_notification() -> CheckResult {
         .with(hours(1), Some(12.0))
         .with(minutes(5), Some(12.0));
     ensure_eq!(
-        observed(&incident::evaluate(&tickets_first, &burns)),
+        observed(&crate::evaluate(&tickets_first, &burns)),
         Expect::Notify {
             tier: "fast".into(),
             also: vec!["leak".into()]
@@ -474,7 +481,7 @@ fn evaluate_sends_one_notification() -> CheckResult {
             burns.set(w, b);
         }
         let want = expect_of(&policy, &burns);
-        let got = incident::evaluate(&policy, &burns);
+        let got = crate::evaluate(&policy, &burns);
         ensure_eq!(
             observed(&got),
             want,
@@ -514,7 +521,7 @@ fn severity_follows_the_alert() -> CheckResult {
             return Err(format!("could not build an alert for tier {i}"));
         };
         ensure_eq!(
-            incident::severity_for(&alert),
+            crate::severity_for(&alert),
             *sev,
             "the workbook tier {}",
             alert.tier.name
@@ -543,7 +550,7 @@ fn severity_follows_the_alert() -> CheckResult {
             (Notification::Ticket, _) => Severity::Sev4,
         };
         ensure_eq!(
-            incident::severity_for(&alert),
+            crate::severity_for(&alert),
             want,
             "tier {i} of {:?} (a {kind} with {before} more urgent {kind} tiers before it)",
             policy
@@ -777,9 +784,9 @@ fn postmortem_becomes_eval_case() -> CheckResult {
 }
 
 fn trace_matches_snapshot() -> CheckResult {
-    let trace = incident::story::trace(incident::story::SEED);
+    let trace = crate::story::trace(crate::story::SEED);
     labkit::check::compare_with_snapshot(
         &trace.to_text(),
-        include_str!("../../../tests/snapshots/trace__m31_bad_hour.snap"),
+        include_str!("../tests/snapshots/trace__m31_bad_hour.snap"),
     )
 }

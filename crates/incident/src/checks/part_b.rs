@@ -1,9 +1,9 @@
 //! Checks of Part B that need more scaffolding: the blamelessness lint, and
 //! a resolved incident to write a postmortem about.
 
-use incident::lint::BlameRule;
-use incident::window::minutes;
-use incident::{
+use crate::lint::BlameRule;
+use crate::window::minutes;
+use crate::{
     ActionItem, ActionKind, FailingExample, Incident, IncidentKind, Postmortem, PostmortemDraft,
     Severity, Status,
 };
@@ -68,14 +68,14 @@ fn blameless(rng: &mut SimRng) -> String {
 }
 
 pub(crate) fn lint_flags_blame() -> CheckResult {
-    let f = incident::lint_blame("Dana forgot the canary.");
+    let f = crate::lint_blame("Dana forgot the canary.");
     ensure_eq!(f.len(), 1, "findings in \"Dana forgot the canary.\"");
     ensure_eq!(
         (f[0].line, f[0].rule, f[0].excerpt.as_str()),
         (1, BlameRule::PersonBlamed, "Dana forgot"),
         "the finding"
     );
-    let f = incident::lint_blame("All good here.\nIt was human error.");
+    let f = crate::lint_blame("All good here.\nIt was human error.");
     ensure_eq!(
         f.len(),
         1,
@@ -87,11 +87,11 @@ pub(crate) fn lint_flags_blame() -> CheckResult {
         "the finding"
     );
     ensure!(
-        incident::lint_blame("The canary failed to start.").is_empty(),
+        crate::lint_blame("The canary failed to start.").is_empty(),
         "a system failing to do something is not blame"
     );
     ensure!(
-        incident::lint_blame("").is_empty(),
+        crate::lint_blame("").is_empty(),
         "an empty text has no findings"
     );
     let mut rng = SimRng::seed(3110);
@@ -109,7 +109,7 @@ pub(crate) fn lint_flags_blame() -> CheckResult {
             }
         }
         let text = lines.join("\n");
-        let got: Vec<(usize, BlameRule)> = incident::lint_blame(&text)
+        let got: Vec<(usize, BlameRule)> = crate::lint_blame(&text)
             .into_iter()
             .map(|f| (f.line, f.rule))
             .collect();
