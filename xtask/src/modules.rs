@@ -52,7 +52,7 @@ pub const MODULES: &[Module] = &[
             bin: "checks-m31",
             starters: "starters/m31",
         }],
-        lab_features: &[],
+        lab_features: &["incident/external-steps"],
     },
     Module {
         name: "m32",
@@ -79,7 +79,7 @@ pub const MODULES: &[Module] = &[
                 starters: "starters/m33/release",
             },
         ],
-        lab_features: &[],
+        lab_features: &["index-ops/external-steps", "release-ops/external-steps"],
     },
     Module {
         name: "m34",

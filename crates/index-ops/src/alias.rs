@@ -158,6 +158,36 @@ impl AliasTable {
         self.aliases.get(alias)
     }
 
+    /// Makes `alias` point where `state` says, creating the alias if it is
+    /// new. It checks nothing: it is the single assignment that
+    /// [`AliasTable::flip`] and [`AliasTable::rollback`] make once they have
+    /// decided the move is safe. Use those two to move an alias.
+    pub fn set_state(&mut self, alias: &str, state: AliasState) {
+        self.aliases.insert(alias.to_string(), state);
+    }
+
+    /// Points `alias` at the index named `target`, in one operation, and
+    /// remembers where it pointed before as the rollback target. Refuses a
+    /// target that is not in the table ([`AliasError::UnknownIndex`]) or has
+    /// no documents ([`AliasError::EmptyIndex`]); a refused flip changes
+    /// nothing. Flipping to the index already live changes nothing either,
+    /// and keeps the rollback target.
+    ///
+    /// The learner's step: `flip` in `starters/m33/index/flip.rs`.
+    pub fn flip(&mut self, alias: &str, target: &str) -> Result<Flip, AliasError> {
+        crate::flip::flip(self, alias, target)
+    }
+
+    /// Flips `alias` back to its previous index: the rollback. The index it
+    /// leaves becomes the new previous one, so a rollback can itself be
+    /// undone. Refuses an unknown alias ([`AliasError::UnknownAlias`]) or one
+    /// with nothing to go back to ([`AliasError::NoPrevious`]).
+    ///
+    /// The learner's step: `rollback` in `starters/m33/index/flip.rs`.
+    pub fn rollback(&mut self, alias: &str) -> Result<Flip, AliasError> {
+        crate::flip::rollback(self, alias)
+    }
+
     /// The name of the index `alias` serves now.
     pub fn live(&self, alias: &str) -> Option<&str> {
         self.aliases.get(alias).map(|s| s.live.as_str())

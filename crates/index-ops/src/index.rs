@@ -7,9 +7,10 @@
 //! single door is what makes "nothing raw is ever stored" a property of the
 //! code rather than a promise.
 //!
-//! The operations a learner writes are methods of [`Index`] too:
-//! [`Index::sync`] (its core, `plan_sync`, is in `starters/m33/index/sync.rs`;
-//! the rest is in [`crate::plan`]) and [`Index::sweep_expired`]
+//! The operations a learner writes are methods of [`Index`] too, each a
+//! one-line call into the learner's function: [`Index::sync`] (its core,
+//! `plan_sync`, is in `starters/m33/index/sync.rs`; the rest is in
+//! [`crate::plan`]) and [`Index::sweep_expired`]
 //! (`starters/m33/index/sweep.rs`).
 
 use std::collections::BTreeMap;
@@ -206,6 +207,23 @@ impl Index {
     /// Every stored document, in id order.
     pub fn docs(&self) -> impl Iterator<Item = &StoredDoc> {
         self.docs.values()
+    }
+
+    /// Takes the document `id` out of the index and returns it (`None` when
+    /// there is none). Removing is always safe: what is not stored cannot
+    /// leak. Adding goes through [`Index::write`] and a sync, never around
+    /// them.
+    pub fn remove(&mut self, id: &str) -> Option<StoredDoc> {
+        self.docs.remove(id)
+    }
+
+    /// Removes every document that has expired at `now` (its
+    /// [`Index::expiry_of`] is at or before `now`) and reports them in id
+    /// order, each with the instant it expired. The rest stays untouched.
+    ///
+    /// The learner's step: `sweep_expired` in `starters/m33/index/sweep.rs`.
+    pub fn sweep_expired(&mut self, now: DateTime<Utc>) -> SweepReport {
+        crate::sweep::sweep_expired(self, now)
     }
 
     /// How many documents this index has embedded since it was created (or

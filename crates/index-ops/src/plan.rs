@@ -113,7 +113,7 @@ impl Index {
         scope: &Scope,
         incoming: &[Incoming<'a>],
     ) -> Result<SyncPlan<'a>, SyncError> {
-        let plan = self.plan_sync(scope, incoming);
+        let plan = crate::sync::plan_sync(self, scope, incoming);
         for new in &plan.add {
             if let Some(kind) = first_pii(&new.source.id) {
                 return Err(SyncError::PiiInName { kind, field: "id" });

@@ -3,10 +3,13 @@
 //! `starters/m33/release/lib.rs`, which includes this file as a module.
 
 pub mod artifact;
+#[doc(hidden)]
+pub mod checks;
 pub mod error;
 pub mod eval;
 pub mod manager;
 pub mod model;
+pub mod port;
 pub mod registry;
 pub mod secrets;
 pub mod slots;
@@ -17,7 +20,7 @@ pub mod verdict;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m33/release/gate.rs"]
 pub(crate) mod gate;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m33/release/gate.rs"]
 #[allow(
     unused_variables,
@@ -31,7 +34,7 @@ pub(crate) mod gate;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m33/release/canary.rs"]
 pub(crate) mod canary;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m33/release/canary.rs"]
 #[allow(
     unused_variables,
@@ -45,7 +48,7 @@ pub(crate) mod canary;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m33/release/rollback.rs"]
 pub(crate) mod rollback;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m33/release/rollback.rs"]
 #[allow(
     unused_variables,
@@ -59,7 +62,7 @@ pub(crate) mod rollback;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m33/release/bluegreen.rs"]
 pub(crate) mod bluegreen;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m33/release/bluegreen.rs"]
 #[allow(
     unused_variables,
@@ -73,7 +76,7 @@ pub(crate) mod bluegreen;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m33/release/rotation.rs"]
 pub(crate) mod rotation;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m33/release/rotation.rs"]
 #[allow(
     unused_variables,
@@ -87,7 +90,7 @@ pub(crate) mod rotation;
 #[cfg(feature = "solution")]
 #[path = "../../../solutions/m33/release/ramp.rs"]
 pub(crate) mod ramp;
-#[cfg(not(feature = "solution"))]
+#[cfg(not(any(feature = "solution", feature = "external-steps")))]
 #[path = "../../../starters/m33/release/ramp.rs"]
 #[allow(
     unused_variables,
@@ -97,6 +100,13 @@ pub(crate) mod ramp;
     unused_mut
 )]
 pub(crate) mod ramp;
+
+// A lab build compiles the learner's files into the check binary instead,
+// and the crate reaches them through the port (see `labkit::steps`).
+// `pub(crate)`: the scaffolding names them `crate::canary`, … through the
+// crate root's re-export of this module.
+#[cfg(all(feature = "external-steps", not(feature = "solution")))]
+pub(crate) use port::{bluegreen, canary, gate, ramp, rollback, rotation};
 
 pub use artifact::{ArtifactStore, Digest};
 pub use error::ReleaseError;

@@ -15,9 +15,10 @@
 //! back to. Every refused call leaves live, last-good and the operating state
 //! unchanged.
 //!
-//! The learner writes [`ReleaseManager::canary`] (step B3, `canary.rs`) and
-//! [`ReleaseManager::rollback`] (step B4, `rollback.rs`); everything they
-//! call is here.
+//! The learner writes the bodies of [`ReleaseManager::canary`] (step B3,
+//! the function `canary` in `canary.rs`) and [`ReleaseManager::rollback`]
+//! (step B4, the function `rollback` in `rollback.rs`); the methods call
+//! them, and everything they call is here.
 
 use std::fmt;
 
@@ -376,6 +377,20 @@ impl ReleaseManager {
         self.approved.as_deref()
     }
 
+    /// Records a canary's promote decision: `candidate` is the one release
+    /// [`ReleaseManager::promote`] will accept next (replacing any earlier
+    /// approval). Only a canary that has just judged `candidate` against
+    /// live should call this; promoting clears it again.
+    pub fn approve(&mut self, candidate: &str) {
+        self.approved = Some(candidate.to_string());
+    }
+
+    /// Records a canary's rollback decision: any earlier approval is void,
+    /// so nothing can be promoted until a canary approves again.
+    pub fn withdraw_approval(&mut self) {
+        self.approved = None;
+    }
+
     /// The registry.
     pub fn registry(&self) -> &Registry {
         &self.registry
@@ -500,6 +515,21 @@ impl ReleaseManager {
         self.switch_live(candidate, true);
         self.rotate_cache_namespace();
         Ok(())
+    }
+
+    /// Canaries `candidate` against the live baseline on the current eval
+    /// set and decides promote or rollback, keeping the approval in step
+    /// with the decision; live never changes. See the learner's `canary`
+    /// (step B3).
+    pub fn canary(&mut self, candidate: &str) -> Result<CanaryReport> {
+        crate::canary::canary(self, candidate)
+    }
+
+    /// Returns live to the last-good release by the rollback checklist and
+    /// reports every step; a refused rollback changes nothing. See the
+    /// learner's `rollback` (step B4).
+    pub fn rollback(&mut self) -> Result<RollbackReport> {
+        crate::rollback::rollback(self)
     }
 
     /// Canary, then promote on a promote decision: the one call a pipeline

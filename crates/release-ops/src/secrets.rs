@@ -22,7 +22,8 @@
 //! what clients use, so it can be **resumed** (the remaining steps run) or
 //! **aborted** (the pending secret is dropped) without an outage.
 //!
-//! The learner writes [`SecretStore::accepts`] (step B7, `rotation.rs`).
+//! The learner writes the rule behind [`SecretStore::accepts`] (step B7:
+//! the function `accepts` in `rotation.rs`, which the method calls).
 
 use std::fmt;
 
@@ -129,6 +130,12 @@ impl SecretStore {
     /// The last step of an unfinished rotation.
     pub fn step(&self) -> Option<RotationStep> {
         self.step
+    }
+
+    /// Would the service accept a request signed with `presented` at `now`?
+    /// The grace-window rule of the learner's `accepts` (step B7).
+    pub fn accepts(&self, presented: Secret, now: DateTime<Utc>) -> bool {
+        crate::rotation::accepts(self, presented, now)
     }
 
     /// A drill: the next secret created will fail its test.

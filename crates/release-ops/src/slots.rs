@@ -9,12 +9,15 @@
 //! flips the pointer straight back. Only after a quiet bake is the cut-over
 //! final.
 //!
-//! The learner writes [`BlueGreen::cut_over`] and [`BlueGreen::observe`]
-//! (steps B5 and B6, `bluegreen.rs`).
+//! The learner writes the body of [`BlueGreen::cut_over`] and
+//! [`BlueGreen::observe`] (steps B5 and B6: the functions `cut_over` and
+//! `observe` in `bluegreen.rs`, which these methods call).
 
 use std::fmt;
 
 use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::error::Result;
 
 /// A slot's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -175,5 +178,41 @@ impl BlueGreen {
             release: Some(release.to_string()),
             healthy,
         };
+    }
+
+    /// Moves all traffic to the idle slot at `now` and starts the bake; see
+    /// the learner's `cut_over` (step B5) for the rules.
+    pub fn cut_over(&mut self, now: DateTime<Utc>) -> Result<CutOver> {
+        crate::bluegreen::cut_over(self, now)
+    }
+
+    /// One look at the service at `now` during a bake; see the learner's
+    /// `observe` (step B6) for the rules.
+    pub fn observe(&mut self, now: DateTime<Utc>, alerting: bool) -> BakeStatus {
+        crate::bluegreen::observe(self, now, alerting)
+    }
+
+    // ---- the moves a cut-over and a flip-back are made of ----
+
+    /// Points the live pointer at `to`: one assignment, so every request
+    /// after it goes to `to` and none is split between the slots. Each call
+    /// counts as one flip (see [`BlueGreen::flips`]). It checks nothing:
+    /// whether `to` is staged and healthy is the caller's decision.
+    pub fn flip_to(&mut self, to: Color) {
+        self.live = to;
+        self.flips += 1;
+    }
+
+    /// Starts observing a cut-over: from now on [`BlueGreen::baking`]
+    /// returns `bake`, until [`BlueGreen::end_bake`]. Replaces any bake in
+    /// progress, so a cut-over must refuse while one is running.
+    pub fn start_bake(&mut self, bake: Bake) {
+        self.baking = Some(bake);
+    }
+
+    /// Ends the bake in progress, if any (the cut-over is final, or it was
+    /// flipped back). The live pointer is not touched.
+    pub fn end_bake(&mut self) {
+        self.baking = None;
     }
 }

@@ -1,45 +1,47 @@
 //! Step B3 · The canary decision. Guide: `labs/m33/README.md`, Part B.
 //!
-//! Helpers you can use (in `crates/release-ops/src/manager.rs`):
-//! `self.live_version()`, `self.evaluate(version)`, `self.policy`,
-//! `self.approved`, and the gate's `judge` from step B2.
+//! What a `ReleaseManager` offers (in `crates/release-ops/src/manager.rs`):
+//! `live_version()`, `evaluate(version)`, `policy()`, and for the approval
+//! `approve(candidate)` and `withdraw_approval()`; and the gate's `judge`
+//! from step B2.
 
 use crate::error::{ReleaseError, Result};
 use crate::gate::judge;
 use crate::manager::{CanaryReport, Decision, ReleaseManager};
 
-impl ReleaseManager {
-    /// Canaries `candidate` against the live baseline: scores both on the
-    /// manager's eval set *now* (the build-time score may be from an older
-    /// eval set), asks the gate, and decides. A promote decision approves
-    /// the candidate for [`ReleaseManager::promote`]; a rollback decision
-    /// withdraws any earlier approval. Live never changes here.
-    ///
-    /// Errors: nothing live, the candidate is live already, an unknown
-    /// version, an empty eval set.
-    pub fn canary(&mut self, candidate: &str) -> Result<CanaryReport> {
-        // BEGIN SOLUTION canary: score live and candidate now, ask the gate, decide, keep the approval right
-        let live = self.live_version()?.to_string();
-        if live == candidate {
-            return Err(ReleaseError::AlreadyLive { version: live });
-        }
-        let live_report = self.evaluate(&live)?;
-        let candidate_report = self.evaluate(candidate)?;
-        let verdict = judge(&self.policy, &live_report, &candidate_report);
-        let decision = if verdict.passed() {
-            Decision::Promote
-        } else {
-            Decision::Rollback
-        };
-        self.approved = (decision == Decision::Promote).then(|| candidate.to_string());
-        Ok(CanaryReport {
-            candidate: candidate.to_string(),
-            live,
-            live_report,
-            candidate_report,
-            verdict,
-            decision,
-        })
-        // END SOLUTION
+/// Canaries `candidate` against the live baseline of `manager`: scores both
+/// on the manager's eval set *now* (the build-time score may be from an
+/// older eval set), asks the gate, and decides. A promote decision approves
+/// the candidate for `ReleaseManager::promote`; a rollback decision
+/// withdraws any earlier approval. Live never changes here.
+///
+/// Errors: nothing live, the candidate is live already, an unknown
+/// version, an empty eval set.
+pub fn canary(manager: &mut ReleaseManager, candidate: &str) -> Result<CanaryReport> {
+    // BEGIN SOLUTION canary: score live and candidate now, ask the gate, decide, keep the approval right
+    let live = manager.live_version()?.to_string();
+    if live == candidate {
+        return Err(ReleaseError::AlreadyLive { version: live });
     }
+    let live_report = manager.evaluate(&live)?;
+    let candidate_report = manager.evaluate(candidate)?;
+    let verdict = judge(&manager.policy(), &live_report, &candidate_report);
+    let decision = if verdict.passed() {
+        Decision::Promote
+    } else {
+        Decision::Rollback
+    };
+    match decision {
+        Decision::Promote => manager.approve(candidate),
+        Decision::Rollback => manager.withdraw_approval(),
+    }
+    Ok(CanaryReport {
+        candidate: candidate.to_string(),
+        live,
+        live_report,
+        candidate_report,
+        verdict,
+        decision,
+    })
+    // END SOLUTION
 }

@@ -3,27 +3,29 @@
 
 use crate::alias::{AliasError, AliasState, AliasTable, Flip};
 
-impl AliasTable {
-    /// Points `alias` at the index named `target`, in one operation, and
-    /// remembers where it pointed before as the rollback target.
-    ///
-    /// - Refuse a target that is not in the table (`self.indexes`):
-    ///   [`AliasError::UnknownIndex`]; or one with no documents:
-    ///   [`AliasError::EmptyIndex`]. A refused flip changes nothing.
-    /// - A new alias simply starts pointing at `target` (`from: None`).
-    /// - Flipping to the index that is already live changes nothing, and in
-    ///   particular keeps the rollback target.
-    /// - Otherwise the old live index becomes `previous` and `target` goes
-    ///   live.
-    pub fn flip(&mut self, alias: &str, target: &str) -> Result<Flip, AliasError> {
-        todo!("flip: refuse unknown or empty targets; otherwise make target live and remember the old live index as previous")
-    }
+/// Points `alias` at the index named `target`, in one operation, and
+/// remembers where it pointed before as the rollback target. The crate calls
+/// this as [`AliasTable::flip`].
+///
+/// - Refuse a target that is not in the table ([`AliasTable::index`]):
+///   [`AliasError::UnknownIndex`]; or one with no documents:
+///   [`AliasError::EmptyIndex`]. A refused flip changes nothing.
+/// - A new alias simply starts pointing at `target` (`from: None`).
+/// - Flipping to the index that is already live changes nothing, and in
+///   particular keeps the rollback target.
+/// - Otherwise the old live index becomes `previous` and `target` goes live.
+///
+/// [`AliasTable::state`] tells where an alias points now (`None`: no such
+/// alias yet); [`AliasTable::set_state`] makes it point somewhere else.
+pub fn flip(table: &mut AliasTable, alias: &str, target: &str) -> Result<Flip, AliasError> {
+    todo!("flip: refuse unknown or empty targets; otherwise make target live and remember the old live index as previous")
+}
 
-    /// Flips `alias` back to its previous index: the rollback. The index it
-    /// leaves becomes the new `previous`, so a rollback can itself be undone.
-    /// Refuse an unknown alias ([`AliasError::UnknownAlias`]) or one with no
-    /// previous index ([`AliasError::NoPrevious`]).
-    pub fn rollback(&mut self, alias: &str) -> Result<Flip, AliasError> {
-        todo!("rollback: swap the live and previous index of the alias; refuse when there is nothing to go back to")
-    }
+/// Flips `alias` back to its previous index: the rollback. The index it
+/// leaves becomes the new `previous`, so a rollback can itself be undone.
+/// Refuse an unknown alias ([`AliasError::UnknownAlias`]) or one with no
+/// previous index ([`AliasError::NoPrevious`]). The crate calls this as
+/// [`AliasTable::rollback`].
+pub fn rollback(table: &mut AliasTable, alias: &str) -> Result<Flip, AliasError> {
+    todo!("rollback: swap the live and previous index of the alias; refuse when there is nothing to go back to")
 }

@@ -18,10 +18,12 @@
 //!
 //! Lab guide: `labs/m33/README.md`, Part B. The functions a learner writes
 //! live in `starters/m33/release/` (reference: `solutions/m33/release/`):
-//! [`within_tolerance`] and [`judge`] (gate), [`ReleaseManager::canary`],
-//! [`ReleaseManager::rollback`], [`slots::BlueGreen::cut_over`] and
-//! [`slots::BlueGreen::observe`], [`secrets::SecretStore::accepts`], and the
-//! optional [`walk_ramp`].
+//! [`within_tolerance`] and [`judge`] (gate), the functions behind
+//! [`ReleaseManager::canary`], [`ReleaseManager::rollback`],
+//! [`slots::BlueGreen::cut_over`], [`slots::BlueGreen::observe`] and
+//! [`secrets::SecretStore::accepts`] (each takes the manager, the slots or
+//! the store as its first parameter; the method calls it), and the optional
+//! [`walk_ramp`].
 //!
 //! ## The capstone's use
 //!

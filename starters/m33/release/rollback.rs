@@ -9,17 +9,15 @@
 use crate::error::Result;
 use crate::manager::{ChecklistStep, ReleaseManager, RollbackReport};
 
-impl ReleaseManager {
-    /// Returns live to the last-good release in one call, following the
-    /// rollback checklist, and reports every step in order:
-    ///
-    /// capture state → freeze writers → flip the pointer → rotate the cache
-    /// namespace → throttle on → watch the exit targets → (only when green)
-    /// throttle off → unfreeze writers.
-    ///
-    /// Anything that can fail is looked up *before* the first change, so a
-    /// refused rollback (nothing live, no last-good release) changes nothing.
-    pub fn rollback(&mut self) -> Result<RollbackReport> {
-        todo!("rollback: look up all that can fail, then run the rollback checklist in order")
-    }
+/// Returns the live release of `manager` to the last-good release in one
+/// call, following the rollback checklist, and reports every step in order:
+///
+/// capture state → freeze writers → flip the pointer → rotate the cache
+/// namespace → throttle on → watch the exit targets → (only when green)
+/// throttle off → unfreeze writers.
+///
+/// Anything that can fail is looked up *before* the first change, so a
+/// refused rollback (nothing live, no last-good release) changes nothing.
+pub fn rollback(manager: &mut ReleaseManager) -> Result<RollbackReport> {
+    todo!("rollback: look up all that can fail, then run the rollback checklist in order")
 }

@@ -4,18 +4,21 @@
 //! seeded random inputs, and computes what it expects with its own oracle
 //! (the arithmetic of the rule, a recount, a known construction), never with
 //! the reference solution.
+//!
+//! They live in the library, compiled once, and reach the learner's code
+//! through the crate's own functions and methods; the check binary
+//! (`src/bin/checks-m33-release`) only installs the learner's steps and runs
+//! them (see `labkit::steps`).
 
+use crate::eval::{incident_regression_case, EvalReport, EvalSet, Score};
+use crate::model::{ServingProfile, SimModel};
+use crate::registry::{Registry, ReleaseSpec};
+use crate::secrets::{run_drill, Interruption, RotationDrill, RotationStep, Secret, SecretStore};
+use crate::slots::{BakeStatus, BlueGreen, Color};
+use crate::traffic::{CandidateBehaviour, RampOutcome, RampPlan, RampStage, Traffic};
+use crate::{ChecklistStep, Decision, GatePolicy, GateReason, ReleaseError, ReleaseManager};
 use chrono::TimeDelta;
 use labkit::{ensure, ensure_eq, Check, CheckResult, Edit, SimClock, SimRng};
-use release_ops::eval::{incident_regression_case, EvalReport, EvalSet, Score};
-use release_ops::model::{ServingProfile, SimModel};
-use release_ops::registry::{Registry, ReleaseSpec};
-use release_ops::secrets::{
-    run_drill, Interruption, RotationDrill, RotationStep, Secret, SecretStore,
-};
-use release_ops::slots::{BakeStatus, BlueGreen, Color};
-use release_ops::traffic::{CandidateBehaviour, RampOutcome, RampPlan, RampStage, Traffic};
-use release_ops::{ChecklistStep, Decision, GatePolicy, GateReason, ReleaseError, ReleaseManager};
 
 const GATE: &str = "starters/m33/release/gate.rs";
 const CANARY: &str = "starters/m33/release/canary.rs";
@@ -157,7 +160,7 @@ fn score_of(eval: &EvalSet, model: &SimModel) -> (Score, Vec<String>) {
 // ---------------------------------------------------------------- B1
 
 fn b1_within_tolerance() -> CheckResult {
-    use release_ops::within_tolerance as w;
+    use crate::within_tolerance as w;
     let s = Score::new;
     ensure!(
         w(s(50, 50), s(49, 50), 2),
@@ -251,7 +254,7 @@ fn report(version: &str, score: Score, failed: &[&str]) -> EvalReport {
 fn b2_judge() -> CheckResult {
     let policy = GatePolicy::default();
     let live = report("v1", Score::new(96, 100), &[]);
-    let v = release_ops::judge(&policy, &live, &report("v3", Score::new(97, 100), &[]));
+    let v = crate::judge(&policy, &live, &report("v3", Score::new(97, 100), &[]));
     ensure!(
         v.passed() && v.reasons.is_empty(),
         "a better candidate with no failed regression case passes, got {:?}",
@@ -262,7 +265,7 @@ fn b2_judge() -> CheckResult {
         (Score::new(96, 100), Score::new(97, 100)),
         "the verdict carries both scores"
     );
-    let v = release_ops::judge(
+    let v = crate::judge(
         &policy,
         &live,
         &report("v9", Score::new(99, 100), &["reg-007"]),
@@ -306,7 +309,7 @@ fn b2_judge() -> CheckResult {
                 .iter()
                 .map(|n| GateReason::RegressionFailed { case: n.clone() }),
         );
-        let v = release_ops::judge(&policy, &live, &cand);
+        let v = crate::judge(&policy, &live, &cand);
         ensure_eq!(v.reasons, expected, "judge(limit {d}%, live {lp}/{lt}, candidate {cp}/{ct}, failed regression cases {names:?})");
         ensure_eq!(
             v.passed(),
@@ -867,25 +870,25 @@ fn b7_accepts() -> CheckResult {
 // ---------------------------------------------------------------- traces
 
 fn b8_trace() -> CheckResult {
-    let trace = release_ops::story::part_b(release_ops::story::SEED);
+    let trace = crate::story::part_b(crate::story::SEED);
     labkit::check::compare_with_snapshot(
         &trace.to_text(),
-        include_str!("../../../tests/snapshots/trace__part_b.snap"),
+        include_str!("../tests/snapshots/trace__part_b.snap"),
     )
 }
 
 fn x2_trace() -> CheckResult {
-    let trace = release_ops::story::ramp(release_ops::story::SEED);
+    let trace = crate::story::ramp(crate::story::SEED);
     labkit::check::compare_with_snapshot(
         &trace.to_text(),
-        include_str!("../../../tests/snapshots/trace__ramp.snap"),
+        include_str!("../tests/snapshots/trace__ramp.snap"),
     )
 }
 
 // ---------------------------------------------------------------- X1
 
 fn x1_walk_ramp() -> CheckResult {
-    use release_ops::walk_ramp;
+    use crate::walk_ramp;
     let never = Traffic {
         seed: 1,
         candidate: CandidateBehaviour::steady(0),

@@ -4,13 +4,18 @@
 //! it expects with its own oracle (a hand-written Luhn sum, the SSN rules
 //! restated, the spans where the test planted each value, a model of the
 //! alias table), never with the reference solution.
+//!
+//! They live in the library, compiled once, and reach the learner's code
+//! through the crate's own functions and methods; the check binary
+//! (`src/bin/checks-m33-index`) only installs the learner's steps and runs
+//! them (see `labkit::steps`).
 
-use chrono::{DateTime, TimeDelta, Utc};
-use index_ops::backup::{HEADER_LEN, LENGTH_AT, VERSION_AT};
-use index_ops::corpus::{self, PlantedDoc};
-use index_ops::{
+use crate::backup::{HEADER_LEN, LENGTH_AT, VERSION_AT};
+use crate::corpus::{self, PlantedDoc};
+use crate::{
     redact, verify_backup, AliasError, AliasTable, BackupError, Index, PiiKind, Scope, SourceDoc,
 };
+use chrono::{DateTime, TimeDelta, Utc};
 use labkit::{ensure, ensure_eq, Check, CheckResult, Edit, SimClock, SimRng};
 
 const VALIDITY: &str = "starters/m33/index/validity.rs";
@@ -151,7 +156,7 @@ fn text_of(digits: &[u8]) -> String {
 
 fn luhn() -> CheckResult {
     ensure!(
-        index_ops::luhn_valid("4111111111111111"),
+        crate::luhn_valid("4111111111111111"),
         "4111111111111111 is a valid test card"
     );
     for (number, valid) in [
@@ -164,11 +169,7 @@ fn luhn() -> CheckResult {
         ("4111 1111 1111 1111", false),
         ("41111111a1111111", false),
     ] {
-        ensure_eq!(
-            index_ops::luhn_valid(number),
-            valid,
-            "luhn_valid({number:?})"
-        );
+        ensure_eq!(crate::luhn_valid(number), valid, "luhn_valid({number:?})");
     }
     let mut rng = SimRng::seed(31);
     for _ in 0..300 {
@@ -176,7 +177,7 @@ fn luhn() -> CheckResult {
         let mut digits: Vec<u8> = (0..len).map(|_| rng.below(10) as u8).collect();
         let expected = luhn_oracle(&digits);
         ensure_eq!(
-            index_ops::luhn_valid(&text_of(&digits)),
+            crate::luhn_valid(&text_of(&digits)),
             expected,
             "luhn_valid({:?})",
             text_of(&digits)
@@ -190,14 +191,14 @@ fn luhn() -> CheckResult {
             })
             .unwrap_or(0);
         ensure!(
-            index_ops::luhn_valid(&text_of(&digits)),
+            crate::luhn_valid(&text_of(&digits)),
             "{} passes the Luhn check",
             text_of(&digits)
         );
         let at = rng.below(len as u64) as usize;
         digits[at] = (digits[at] + 1 + rng.below(9) as u8) % 10;
         ensure!(
-            !index_ops::luhn_valid(&text_of(&digits)),
+            !crate::luhn_valid(&text_of(&digits)),
             "{} has one digit changed (position {at}) and fails the Luhn check",
             text_of(&digits)
         );
@@ -227,7 +228,7 @@ fn ssn_oracle(s: &[u8]) -> bool {
 
 fn ssn() -> CheckResult {
     ensure!(
-        index_ops::ssn_valid("123-45-6789"),
+        crate::ssn_valid("123-45-6789"),
         "123-45-6789 is a valid SSN"
     );
     for (s, valid) in [
@@ -247,7 +248,7 @@ fn ssn() -> CheckResult {
         ("123-45-67890", false),
         ("", false),
     ] {
-        ensure_eq!(index_ops::ssn_valid(s), valid, "ssn_valid({s:?})");
+        ensure_eq!(crate::ssn_valid(s), valid, "ssn_valid({s:?})");
     }
     let mut rng = SimRng::seed(32);
     let seps = [b'-', b' ', b'-', b' ', b'/'];
@@ -274,7 +275,7 @@ fn ssn() -> CheckResult {
         }
         let text = String::from_utf8_lossy(&s).into_owned();
         ensure_eq!(
-            index_ops::ssn_valid(&text),
+            crate::ssn_valid(&text),
             ssn_oracle(&s),
             "ssn_valid({text:?})"
         );
@@ -1069,7 +1070,7 @@ fn alias() -> CheckResult {
 // --- trace ------------------------------------------------------------------------------
 
 fn trace() -> CheckResult {
-    let run = index_ops::story::run_part_a(index_ops::story::SEED);
+    let run = crate::story::run_part_a(crate::story::SEED);
     let text = run.trace.to_text();
     for value in &run.raw_values {
         ensure!(
@@ -1084,6 +1085,6 @@ fn trace() -> CheckResult {
     let trace = run.trace;
     labkit::check::compare_with_snapshot(
         &trace.to_text(),
-        include_str!("../../../tests/snapshots/trace__part_a.snap"),
+        include_str!("../tests/snapshots/trace__part_a.snap"),
     )
 }
