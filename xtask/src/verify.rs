@@ -102,7 +102,9 @@ fn cargo_step(root: &Path, title: &str, args: &[&str]) -> Result<bool> {
     Ok(status.success())
 }
 
-/// The lint steps: fmt and clippy in both variants.
+/// The lint steps: fmt, and clippy in both variants and in the lab build
+/// (where the learner's files compile into the check binaries instead of
+/// the libraries: see `labkit::steps`).
 fn lint(root: &Path, t: &mut Tally) -> Result<()> {
     tool_available(
         &["fmt", "--version"],
@@ -116,17 +118,22 @@ fn lint(root: &Path, t: &mut Tally) -> Result<()> {
     )?;
     let fmt = cargo_step(root, "fmt", &["fmt", "--all", "--", "--check"])?;
     t.item(fmt, || "cargo fmt --check: run `cargo fmt --all`".into());
-    for extra in [None, Some("--all-features")] {
+    let lab_features = crate::modules::MODULES
+        .iter()
+        .flat_map(|m| m.lab_features.iter().copied())
+        .collect::<Vec<_>>()
+        .join(",");
+    let variants: [(&str, &[&str]); 3] = [
+        ("(starter variant)", &[]),
+        ("--all-features", &["--all-features"]),
+        ("(lab build)", &["--features", &lab_features]),
+    ];
+    for (name, extra) in variants {
         let mut args = vec!["clippy", "--quiet", "--workspace", "--all-targets"];
         args.extend(extra);
         args.extend(["--", "-D", "warnings"]);
         let ok = cargo_step(root, "clippy", &args)?;
-        t.item(ok, || {
-            format!(
-                "clippy {} reports warnings",
-                extra.unwrap_or("(starter variant)")
-            )
-        });
+        t.item(ok, || format!("clippy {name} reports warnings"));
     }
     Ok(())
 }
