@@ -118,8 +118,8 @@ pub(crate) fn lint_flags_blame() -> CheckResult {
     Ok(())
 }
 
-/// A resolved incident `id` and its postmortem. Uses the learner's
-/// `Incident::transition` (step B2).
+/// A resolved incident `id` and its postmortem, made without any learner
+/// step.
 pub(crate) fn resolved_postmortem(
     id: &str,
     example: Option<FailingExample>,
@@ -132,13 +132,13 @@ pub(crate) fn resolved_postmortem(
         Severity::Sev1,
         t0,
     );
-    for (i, s) in [Status::Acknowledged, Status::Mitigated, Status::Resolved]
-        .into_iter()
-        .enumerate()
-    {
-        inc.transition(s, t0 + minutes(5 * (i as i64 + 1)), "step")
-            .map_err(|e| e.to_string())?;
-    }
+    // Resolved with the incident's building blocks, not the learner's
+    // `transition` (judged by m31.b.2): this check judges `to_eval_case`
+    // alone, so it can pass whichever step the learner finishes first.
+    inc.set_acknowledged_at(t0 + minutes(5));
+    inc.set_mitigated_at(t0 + minutes(10));
+    inc.set_resolved_at(t0 + minutes(15));
+    inc.set_status(Status::Resolved);
     let draft = PostmortemDraft {
         summary: "Wrong answers for fifteen minutes.".into(),
         requests_affected: 100,
