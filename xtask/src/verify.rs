@@ -17,7 +17,7 @@ use labkit::check::Outcome;
 use crate::cargo::Variant;
 use crate::catalog::{self, Catalog};
 use crate::cli::{grade, UsageError};
-use crate::lab::ModuleRun;
+use crate::lab::{CheckRun, ModuleRun};
 use crate::starters;
 
 /// A named verification item and what went wrong with it.
@@ -235,6 +235,9 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
                         .unwrap_or_default()
                 )
             });
+            if let Some(stray) = stopped_by_a_sibling(&r.checks, c) {
+                t.item(false, || stray);
+            }
         }
     }
 
@@ -299,4 +302,73 @@ pub fn ci(root: &Path) -> Result<ExitCode> {
     }
     verify_checks(root, &mut t)?;
     Ok(finish("ci", &t))
+}
+
+/// A learner-step check that, on the untouched starter, stops at the
+/// `todo!()` of another step of the same module: a learner who writes this
+/// step first could never see it pass, so the check should build what it
+/// needs without the other step. (Stopping at an earlier module's step is
+/// by design: the capstone runs on the learner's M31–M33.)
+fn stopped_by_a_sibling(checks: &[CheckRun], c: &CheckRun) -> Option<String> {
+    let own = c.info.function.as_deref()?;
+    let step = labkit::check::todo_step(c.verdict.message.as_deref()?)?;
+    if labkit::check::is_step_of(own, step) {
+        return None;
+    }
+    let other = checks.iter().find(|o| {
+        o.info
+            .function
+            .as_deref()
+            .is_some_and(|f| labkit::check::is_step_of(f, step))
+    })?;
+    Some(format!(
+        "{}: on the untouched starter it stops at `{step}` (the step of {}), not at its own `{own}`: \
+         build what it needs without that step",
+        c.info.id, other.info.id
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::Verdict;
+    use labkit::check::CheckInfo;
+
+    fn not_started(id: &str, function: &str, todo: &str) -> CheckRun {
+        CheckRun {
+            bin: "checks-m99",
+            info: CheckInfo {
+                id: id.into(),
+                part: "B".into(),
+                step: function.into(),
+                title: "t".into(),
+                points: 1,
+                hint: "h".into(),
+                file: Some("starters/m99/x.rs".into()),
+                function: Some(function.into()),
+            },
+            verdict: Verdict {
+                outcome: Outcome::NotStarted,
+                message: Some(format!("not yet implemented: {todo}: do it")),
+                output: String::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_check_stopped_by_a_sibling_step_is_a_course_bug() {
+        let checks = vec![
+            not_started("m99.b.2", "Incident::transition", "transition"),
+            not_started("m99.b.5", "to_eval_case", "transition"),
+            not_started("m99.b.6", "lint", "plan_sync"),
+        ];
+        assert_eq!(stopped_by_a_sibling(&checks, &checks[0]), None);
+        let bug = stopped_by_a_sibling(&checks, &checks[1]).unwrap_or_default();
+        assert!(
+            bug.starts_with("m99.b.5:") && bug.contains("`transition` (the step of m99.b.2)"),
+            "{bug}"
+        );
+        // Another module's step (the capstone on the learner's M33): by design.
+        assert_eq!(stopped_by_a_sibling(&checks, &checks[2]), None);
+    }
 }

@@ -222,6 +222,62 @@ fn is_todo(message: &str) -> bool {
     message.starts_with("not yet implemented") || message.starts_with("not implemented")
 }
 
+/// The step a starter's `todo!("<step>: what to do")` names, read back from
+/// the panic message: `plan_sync` in `not yet implemented: plan_sync: diff
+/// by id…`. `None` for any other message.
+pub fn todo_step(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("not yet implemented: ")?;
+    let (step, _) = rest.split_once(':')?;
+    let step = step.trim();
+    let is_name = !step.is_empty()
+        && step
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+    is_name.then_some(step)
+}
+
+/// Whether the learner function named `function` (maybe with its type,
+/// `Index::sweep_expired`) is the step `step`.
+pub fn is_step_of(function: &str, step: &str) -> bool {
+    function == step || function.rsplit("::").next() == Some(step)
+}
+
+/// A panic location as a path from the workspace root: the compiler writes
+/// a file included with `#[path]` as `crates/x/src/bin/y/../../../../../starters/…`.
+fn tidy_location(location: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in location.split('/') {
+        match part {
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            "." => {}
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+/// What a *not started* check adds to its message when the `todo!()` it
+/// reached is not the step it is about: which unfinished step it waits on,
+/// and where that is. A learner who wrote the check's own step first then
+/// knows why it still says *not started*.
+fn waits_on(edit: Option<&Edit>, message: &str, location: Option<&str>) -> Option<String> {
+    let step = todo_step(message)?;
+    let at = location
+        .map(|l| format!(" ({})", tidy_location(l)))
+        .unwrap_or_default();
+    match edit {
+        Some(e) if is_step_of(e.function, step) => None,
+        Some(_) => Some(format!(
+            "this check also runs your `{step}`{at}, which is not written yet"
+        )),
+        None => Some(format!(
+            "this check runs all your steps; the first unwritten one it reached is `{step}`{at}"
+        )),
+    }
+}
+
 /// Runs one check in this process and classifies how it ended. A panic is
 /// caught here; only the process-level failures (stack overflow, exit, time
 /// limit) need the parent.
@@ -263,6 +319,10 @@ pub fn run_in_process(check: &Check) -> ChildReport {
                 .and_then(|mut s| s.take())
                 .unwrap_or_else(|| ("panicked".to_string(), None));
             if is_todo(&message) {
+                let message = match waits_on(check.edit.as_ref(), &message, location.as_deref()) {
+                    Some(note) => format!("{message}\n{note}"),
+                    None => message,
+                };
                 ChildReport {
                     outcome: Outcome::NotStarted,
                     message: Some(message),
@@ -385,6 +445,46 @@ mod tests {
             .message
             .unwrap_or_default()
             .contains("index out of bounds"));
+    }
+
+    #[test]
+    fn a_todo_names_its_step() {
+        let m = "not yet implemented: plan_sync: diff by id: then plan";
+        assert_eq!(todo_step(m), Some("plan_sync"));
+        assert_eq!(todo_step("not yet implemented"), None);
+        assert_eq!(todo_step("not yet implemented: just do it"), None);
+        assert_eq!(todo_step("index out of bounds: the len is 0"), None);
+        assert!(is_step_of("Index::sweep_expired", "sweep_expired"));
+        assert!(is_step_of("flip", "flip"));
+        assert!(!is_step_of("rollback", "flip"));
+        assert!(!is_step_of("reflip", "flip"));
+    }
+
+    #[test]
+    fn a_check_stopped_by_another_step_says_which_and_where() {
+        let own = Edit {
+            file: "starters/m31/learn.rs",
+            function: "to_eval_case",
+        };
+        let at = "crates/incident/src/bin/checks-m31/../../../../../starters/m31/respond.rs:40";
+        let mine = "not yet implemented: to_eval_case: turn it into a case";
+        assert_eq!(waits_on(Some(&own), mine, Some(at)), None);
+        let other = "not yet implemented: transition: refuse, then move";
+        assert_eq!(
+            waits_on(Some(&own), other, Some(at)).as_deref(),
+            Some(
+                "this check also runs your `transition` (starters/m31/respond.rs:40), \
+                 which is not written yet"
+            )
+        );
+        let whole = waits_on(None, other, None).unwrap_or_default();
+        assert!(
+            whole.contains("all your steps") && whole.contains("`transition`"),
+            "{whole}"
+        );
+        assert_eq!(waits_on(Some(&own), "not yet implemented", Some(at)), None);
+        assert_eq!(tidy_location("a/b/../../c/./d.rs:3"), "c/d.rs:3");
+        assert_eq!(tidy_location("../x.rs:1"), "../x.rs:1");
     }
 
     #[test]
