@@ -235,7 +235,7 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
                         .unwrap_or_default()
                 )
             });
-            if let Some(stray) = stopped_by_a_sibling(&r.checks, c) {
+            if let Some(stray) = stopped_by_a_later_step(&r.checks, c) {
                 t.item(false, || stray);
             }
         }
@@ -305,27 +305,32 @@ pub fn ci(root: &Path) -> Result<ExitCode> {
 }
 
 /// A learner-step check that, on the untouched starter, stops at the
-/// `todo!()` of another step of the same module: a learner who writes this
-/// step first could never see it pass, so the check should build what it
-/// needs without the other step. (Stopping at an earlier module's step is
-/// by design: the capstone runs on the learner's M31–M33.)
-fn stopped_by_a_sibling(checks: &[CheckRun], c: &CheckRun) -> Option<String> {
+/// `todo!()` of a step the guide comes to *later* in the same module: a
+/// learner who follows the guide reaches this check with that step still
+/// unwritten, so it could not pass in its turn. (Stopping at an earlier step
+/// is allowed, and the learner's report says which step it waits on; so is
+/// stopping at another module's step: the capstone runs the learner's
+/// M31–M33.)
+fn stopped_by_a_later_step(checks: &[CheckRun], c: &CheckRun) -> Option<String> {
     let own = c.info.function.as_deref()?;
     let step = labkit::check::todo_step(c.verdict.message.as_deref()?)?;
     if labkit::check::is_step_of(own, step) {
         return None;
     }
-    let other = checks.iter().find(|o| {
+    let here = checks.iter().position(|o| o.info.id == c.info.id)?;
+    let (at, other) = checks.iter().enumerate().find(|(_, o)| {
         o.info
             .function
             .as_deref()
             .is_some_and(|f| labkit::check::is_step_of(f, step))
     })?;
-    Some(format!(
-        "{}: on the untouched starter it stops at `{step}` (the step of {}), not at its own `{own}`: \
-         build what it needs without that step",
-        c.info.id, other.info.id
-    ))
+    (at > here).then(|| {
+        format!(
+            "{}: on the untouched starter it stops at `{step}`, the step of {}, which the guide comes to later: \
+             build what it needs without that step",
+            c.info.id, other.info.id
+        )
+    })
 }
 
 #[cfg(test)]
@@ -356,19 +361,24 @@ mod tests {
     }
 
     #[test]
-    fn a_check_stopped_by_a_sibling_step_is_a_course_bug() {
+    fn a_check_stopped_by_a_later_step_is_a_course_bug() {
         let checks = vec![
+            not_started("m99.a.1", "within", "judge"),
             not_started("m99.b.2", "Incident::transition", "transition"),
             not_started("m99.b.5", "to_eval_case", "transition"),
             not_started("m99.b.6", "lint", "plan_sync"),
+            not_started("m99.b.7", "judge", "judge"),
         ];
-        assert_eq!(stopped_by_a_sibling(&checks, &checks[0]), None);
-        let bug = stopped_by_a_sibling(&checks, &checks[1]).unwrap_or_default();
+        let bug = stopped_by_a_later_step(&checks, &checks[0]).unwrap_or_default();
         assert!(
-            bug.starts_with("m99.b.5:") && bug.contains("`transition` (the step of m99.b.2)"),
+            bug.starts_with("m99.a.1:") && bug.contains("`judge`, the step of m99.b.7"),
             "{bug}"
         );
-        // Another module's step (the capstone on the learner's M33): by design.
-        assert_eq!(stopped_by_a_sibling(&checks, &checks[2]), None);
+        // Its own step; an earlier step (the report names it); another
+        // module's step (the capstone on the learner's M33): all by design.
+        assert_eq!(stopped_by_a_later_step(&checks, &checks[1]), None);
+        assert_eq!(stopped_by_a_later_step(&checks, &checks[2]), None);
+        assert_eq!(stopped_by_a_later_step(&checks, &checks[3]), None);
+        assert_eq!(stopped_by_a_later_step(&checks, &checks[4]), None);
     }
 }
