@@ -22,64 +22,21 @@ pub mod shift;
 #[cfg(all(feature = "external-steps", not(feature = "solution")))]
 use port::{gate, learn, mitigate, stale};
 
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m34/mitigate.rs"]
-pub(crate) mod mitigate;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m34/mitigate.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod mitigate;
-pub use mitigate::execute_play;
+labkit::learner_modules! {
+    library;
+    mitigate: "../../../solutions/m34/mitigate.rs",
+        "../../../starters/m34/mitigate.rs";
+    learn: "../../../solutions/m34/learn.rs",
+        "../../../starters/m34/learn.rs";
+    gate: "../../../solutions/m34/gate.rs",
+        "../../../starters/m34/gate.rs";
+    stale: "../../../solutions/m34/stale.rs",
+        "../../../starters/m34/stale.rs";
+}
 
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m34/learn.rs"]
-pub(crate) mod learn;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m34/learn.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod learn;
-pub use learn::to_release_case;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m34/gate.rs"]
-pub(crate) mod gate;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m34/gate.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod gate;
 pub use gate::{assert_intake_and_detect, assert_recovery, gate_exit_code};
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m34/stale.rs"]
-pub(crate) mod stale;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m34/stale.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod stale;
+pub use learn::to_release_case;
+pub use mitigate::execute_play;
 pub use stale::{reindex_stale, stale_index_fixed};
 
 pub use assertion::{Assertion, CheckId, Gate};

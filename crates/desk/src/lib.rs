@@ -14,33 +14,13 @@ pub mod story;
 pub mod ticket;
 pub mod topology;
 
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m32/correlation.rs"]
-pub(crate) mod correlation;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m32/correlation.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod correlation;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m32/triage.rs"]
-pub(crate) mod triage;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m32/triage.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod triage;
+labkit::learner_modules! {
+    library;
+    correlation: "../../../solutions/m32/correlation.rs",
+        "../../../starters/m32/correlation.rs";
+    triage: "../../../solutions/m32/triage.rs",
+        "../../../starters/m32/triage.rs";
+}
 
 // A lab build compiles the learner's files into the check binary instead,
 // and the crate reaches them through the port (see `labkit::steps`).

@@ -17,61 +17,17 @@ pub mod slo;
 pub mod story;
 pub mod window;
 
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m31/budget.rs"]
-pub(crate) mod budget;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m31/budget.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod budget;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m31/paging.rs"]
-pub(crate) mod paging;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m31/paging.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod paging;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m31/respond.rs"]
-pub(crate) mod respond;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m31/respond.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod respond;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m31/learn.rs"]
-pub(crate) mod learn;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m31/learn.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod learn;
+labkit::learner_modules! {
+    library;
+    budget: "../../../solutions/m31/budget.rs",
+        "../../../starters/m31/budget.rs";
+    paging: "../../../solutions/m31/paging.rs",
+        "../../../starters/m31/paging.rs";
+    respond: "../../../solutions/m31/respond.rs",
+        "../../../starters/m31/respond.rs";
+    learn: "../../../solutions/m31/learn.rs",
+        "../../../starters/m31/learn.rs";
+}
 
 // A lab build compiles the learner's files into the check binary instead,
 // and the crate reaches them through the port (see `labkit::steps`).

@@ -16,89 +16,21 @@ pub mod port;
 pub mod redaction;
 pub mod story;
 
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m33/index/validity.rs"]
-pub(crate) mod validity;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m33/index/validity.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod validity;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m33/index/redact.rs"]
-pub(crate) mod redact;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m33/index/redact.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod redact;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m33/index/sync.rs"]
-pub(crate) mod sync;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m33/index/sync.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod sync;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m33/index/sweep.rs"]
-pub(crate) mod sweep;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m33/index/sweep.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod sweep;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m33/index/verify.rs"]
-pub(crate) mod verify;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m33/index/verify.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod verify;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m33/index/flip.rs"]
-pub(crate) mod flip;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m33/index/flip.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod flip;
+labkit::learner_modules! {
+    library;
+    validity: "../../../solutions/m33/index/validity.rs",
+        "../../../starters/m33/index/validity.rs";
+    redact: "../../../solutions/m33/index/redact.rs",
+        "../../../starters/m33/index/redact.rs";
+    sync: "../../../solutions/m33/index/sync.rs",
+        "../../../starters/m33/index/sync.rs";
+    sweep: "../../../solutions/m33/index/sweep.rs",
+        "../../../starters/m33/index/sweep.rs";
+    verify: "../../../solutions/m33/index/verify.rs",
+        "../../../starters/m33/index/verify.rs";
+    flip: "../../../solutions/m33/index/flip.rs",
+        "../../../starters/m33/index/flip.rs";
+}
 
 // A lab build compiles the learner's files into the check binary instead,
 // and the crate reaches them through the port (see `labkit::steps`). The

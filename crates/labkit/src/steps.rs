@@ -102,22 +102,51 @@ macro_rules! learner_steps {
     };
 }
 
-/// Includes a module crate's learner files in its check binary: for each,
-/// the reference file with the `solution` feature and the learner's file
-/// without it, as the crate's `lib.rs` does.
+/// Includes a module crate's learner files: for each, the reference file
+/// with the `solution` feature and the learner's file without it.
+///
+/// In a check binary (the first form) the learner's file is compiled
+/// whenever `solution` is off. In the crate's own `lib.rs` (the form that
+/// starts with `library;`) it is compiled only outside a lab build: with
+/// `external-steps` the check binary has it and the library reaches it
+/// through the port.
 ///
 /// ```ignore
+/// // crates/desk/src/bin/checks-m32/main.rs
 /// labkit::learner_modules! {
 ///     correlation: "../../../../../solutions/m32/correlation.rs",
 ///                  "../../../../../starters/m32/correlation.rs";
 /// }
+/// // crates/desk/src/lib.rs
+/// labkit::learner_modules! {
+///     library;
+///     correlation: "../../../solutions/m32/correlation.rs",
+///                  "../../../starters/m32/correlation.rs";
+/// }
 /// ```
 ///
-/// Paths are relative to the file that invokes the macro. The starter half
-/// allows what an unfinished starter has plenty of (unused variables,
-/// unreachable code after a `todo!()`).
+/// Paths are relative to the file that invokes the macro; rust-analyzer
+/// follows them, so a learner's editor analyses the file in either form.
+/// The starter half allows what an unfinished starter has plenty of (unused
+/// variables, unreachable code after a `todo!()`). `cargo xtask verify`
+/// checks the cfg/path shape (`xtask/src/layout.rs`).
 #[macro_export]
 macro_rules! learner_modules {
+    (library; $($name:ident: $solution:literal, $starter:literal;)*) => {$(
+        #[cfg(feature = "solution")]
+        #[path = $solution]
+        pub(crate) mod $name;
+        #[cfg(not(any(feature = "solution", feature = "external-steps")))]
+        #[path = $starter]
+        #[allow(
+            unused_variables,
+            unused_imports,
+            dead_code,
+            unreachable_code,
+            unused_mut
+        )]
+        pub(crate) mod $name;
+    )*};
     ($($name:ident: $solution:literal, $starter:literal;)*) => {$(
         #[cfg(feature = "solution")]
         #[path = $solution]

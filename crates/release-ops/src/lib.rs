@@ -17,89 +17,21 @@ pub mod story;
 pub mod traffic;
 pub mod verdict;
 
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m33/release/gate.rs"]
-pub(crate) mod gate;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m33/release/gate.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod gate;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m33/release/canary.rs"]
-pub(crate) mod canary;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m33/release/canary.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod canary;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m33/release/rollback.rs"]
-pub(crate) mod rollback;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m33/release/rollback.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod rollback;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m33/release/bluegreen.rs"]
-pub(crate) mod bluegreen;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m33/release/bluegreen.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod bluegreen;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m33/release/rotation.rs"]
-pub(crate) mod rotation;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m33/release/rotation.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod rotation;
-
-#[cfg(feature = "solution")]
-#[path = "../../../solutions/m33/release/ramp.rs"]
-pub(crate) mod ramp;
-#[cfg(not(any(feature = "solution", feature = "external-steps")))]
-#[path = "../../../starters/m33/release/ramp.rs"]
-#[allow(
-    unused_variables,
-    unused_imports,
-    dead_code,
-    unreachable_code,
-    unused_mut
-)]
-pub(crate) mod ramp;
+labkit::learner_modules! {
+    library;
+    gate: "../../../solutions/m33/release/gate.rs",
+        "../../../starters/m33/release/gate.rs";
+    canary: "../../../solutions/m33/release/canary.rs",
+        "../../../starters/m33/release/canary.rs";
+    rollback: "../../../solutions/m33/release/rollback.rs",
+        "../../../starters/m33/release/rollback.rs";
+    bluegreen: "../../../solutions/m33/release/bluegreen.rs",
+        "../../../starters/m33/release/bluegreen.rs";
+    rotation: "../../../solutions/m33/release/rotation.rs",
+        "../../../starters/m33/release/rotation.rs";
+    ramp: "../../../solutions/m33/release/ramp.rs",
+        "../../../starters/m33/release/ramp.rs";
+}
 
 // A lab build compiles the learner's files into the check binary instead,
 // and the crate reaches them through the port (see `labkit::steps`).
