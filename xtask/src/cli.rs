@@ -36,7 +36,8 @@ Learners
   lab [MODULE]            build MODULE (m31, m32, m33, m34) from your starters and run its
                           checks; without MODULE, list the modules and your progress
       --watch             re-run whenever a file under starters/MODULE changes
-      --solution          run the reference solution instead of your code
+      --solution          run the reference solution instead of your code (for m34:
+                          on the reference M31–M33 too)
       --reference-parts   (m34) run the capstone on the reference M31–M33
       --timeout SECS      time limit per check (default 10)
 The shift (M34)
@@ -179,7 +180,7 @@ fn no_positionals(a: &Args<'_>, cmd: &str) -> Result<()> {
     }
 }
 
-fn module_arg(name: &str) -> Result<&'static Module> {
+pub fn module_arg(name: &str) -> Result<&'static Module> {
     modules::find(name).ok_or_else(|| {
         usage(format!(
             "unknown module `{name}`; valid modules: {}",
@@ -239,7 +240,7 @@ fn cmd_lab(rest: &[String]) -> Result<ExitCode> {
     }
     let opts = Options {
         variant,
-        reference_parts: a.has("--reference-parts"),
+        reference_parts: runs_on_reference_parts(module, variant, a.has("--reference-parts")),
         limits: limits(&a)?,
         jobs: jobs(),
     };
@@ -278,6 +279,13 @@ fn cmd_lab(rest: &[String]) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Whether `lab` runs the capstone on the reference M31–M33: when asked
+/// to, and with `--solution`, since the reference capstone is the whole
+/// reference course.
+pub fn runs_on_reference_parts(module: &Module, variant: Variant, asked: bool) -> bool {
+    module.name == "m34" && (asked || variant == Variant::Solution)
 }
 
 /// Builds and runs every module for grading. M34 is graded on the reference

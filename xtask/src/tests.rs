@@ -208,6 +208,23 @@ fn colour_is_never_used_when_plain() {
 }
 
 #[test]
+fn the_reference_capstone_runs_on_the_reference_parts() {
+    use crate::cli::runs_on_reference_parts as on_reference;
+    let module = |name| crate::cli::module_arg(name).expect("a course module");
+    let (m34, m33) = (module("m34"), module("m33"));
+    assert!(
+        !on_reference(m34, Variant::Starter, false),
+        "the learner's parts by default"
+    );
+    assert!(on_reference(m34, Variant::Starter, true));
+    assert!(
+        on_reference(m34, Variant::Solution, false),
+        "--solution is the whole reference"
+    );
+    assert!(!on_reference(m33, Variant::Solution, false));
+}
+
+#[test]
 fn usage_errors_are_one_line_and_name_what_is_valid() {
     let run = |args: &[&str]| {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
