@@ -132,11 +132,17 @@ macro_rules! learner_steps {
 /// checks the cfg/path shape (`xtask/src/layout.rs`).
 #[macro_export]
 macro_rules! learner_modules {
-    (library; $($name:ident: $solution:literal, $starter:literal;)*) => {$(
+    (library; $($files:tt)*) => {
+        $crate::learner_modules!(
+            @pairs [pub(crate)] (any(feature = "solution", feature = "external-steps"));
+            $($files)*
+        );
+    };
+    (@pairs [$vis:vis] $off:tt; $($name:ident: $solution:literal, $starter:literal;)*) => {$(
         #[cfg(feature = "solution")]
         #[path = $solution]
-        pub(crate) mod $name;
-        #[cfg(not(any(feature = "solution", feature = "external-steps")))]
+        $vis mod $name;
+        #[cfg(not $off)]
         #[path = $starter]
         #[allow(
             unused_variables,
@@ -145,21 +151,12 @@ macro_rules! learner_modules {
             unreachable_code,
             unused_mut
         )]
-        pub(crate) mod $name;
+        $vis mod $name;
     )*};
-    ($($name:ident: $solution:literal, $starter:literal;)*) => {$(
-        #[cfg(feature = "solution")]
-        #[path = $solution]
-        mod $name;
-        #[cfg(not(feature = "solution"))]
-        #[path = $starter]
-        #[allow(
-            unused_variables,
-            unused_imports,
-            dead_code,
-            unreachable_code,
-            unused_mut
-        )]
-        mod $name;
-    )*};
+    ($($name:ident: $solution:literal, $starter:literal;)*) => {
+        $crate::learner_modules!(
+            @pairs [pub(self)] (feature = "solution");
+            $($name: $solution, $starter;)*
+        );
+    };
 }
