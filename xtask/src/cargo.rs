@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
+use labkit::check::normalize_path;
 use serde::Deserialize;
 
 /// Which variant of the learner's files to build.
@@ -199,22 +200,7 @@ fn package_of_manifest(manifest: &str) -> Option<String> {
 fn relative(root: &Path, file: &str) -> String {
     let p = Path::new(file);
     let rel = p.strip_prefix(root).unwrap_or(p);
-    normalize(&rel.to_string_lossy().replace('\\', "/"))
-}
-
-/// Removes `.` and `x/..` pairs lexically (the file need not exist).
-pub fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "." | "" if !parts.is_empty() => {}
-            ".." if parts.last().is_some_and(|p| *p != ".." && !p.is_empty()) => {
-                parts.pop();
-            }
-            _ => parts.push(part),
-        }
-    }
-    parts.join("/")
+    normalize_path(&rel.to_string_lossy().replace('\\', "/"))
 }
 
 /// The compiler's rendering with every `-->` / `:::` path normalized.
@@ -230,7 +216,7 @@ fn tidy_rendered(rendered: &str) -> String {
                 let rest = &line[at..];
                 let end = rest.find(':').unwrap_or(rest.len());
                 out.push_str(&line[..at]);
-                out.push_str(&normalize(&rest[..end]));
+                out.push_str(&normalize_path(&rest[..end]));
                 out.push_str(&rest[end..]);
             }
             _ => out.push_str(line),
@@ -269,10 +255,10 @@ not json at all
     #[test]
     fn include_detours_are_taken_out_of_paths() {
         assert_eq!(
-            normalize("starters/m32/../../crates/desk/src/../../../starters/m32/priority.rs"),
+            normalize_path("starters/m32/../../crates/desk/src/../../../starters/m32/priority.rs"),
             "starters/m32/priority.rs"
         );
-        assert_eq!(normalize("../x/./y"), "../x/y");
+        assert_eq!(normalize_path("../x/./y"), "../x/y");
         assert_eq!(
             tidy_rendered("error: x\n  --> crates/desk/../../starters/m32/a.rs:1:5\n   |\n"),
             "error: x\n  --> starters/m32/a.rs:1:5\n   |\n"

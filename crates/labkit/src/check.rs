@@ -242,16 +242,18 @@ pub fn is_step_of(function: &str, step: &str) -> bool {
     function == step || function.rsplit("::").next() == Some(step)
 }
 
-/// A panic location as a path from the workspace root: the compiler writes
-/// a file included with `#[path]` as `crates/x/src/bin/y/../../../../../starters/…`.
-fn tidy_location(location: &str) -> String {
+/// Removes `.` and `x/..` pairs from a `/`-separated path, lexically (the
+/// file need not exist). The compiler writes a file included with `#[path]`
+/// as `crates/x/src/bin/y/../../../../../starters/…`; this gives back the
+/// path a learner knows, `starters/…`.
+pub fn normalize_path(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
-    for part in location.split('/') {
+    for part in path.split('/') {
         match part {
-            ".." if parts.last().is_some_and(|p| *p != "..") => {
+            "." | "" if !parts.is_empty() => {}
+            ".." if parts.last().is_some_and(|p| *p != ".." && !p.is_empty()) => {
                 parts.pop();
             }
-            "." => {}
             _ => parts.push(part),
         }
     }
@@ -265,7 +267,7 @@ fn tidy_location(location: &str) -> String {
 fn waits_on(edit: Option<&Edit>, message: &str, location: Option<&str>) -> Option<String> {
     let step = todo_step(message)?;
     let at = location
-        .map(|l| format!(" ({})", tidy_location(l)))
+        .map(|l| format!(" ({})", normalize_path(l)))
         .unwrap_or_default();
     match edit {
         Some(e) if is_step_of(e.function, step) => None,
@@ -483,8 +485,8 @@ mod tests {
             "{whole}"
         );
         assert_eq!(waits_on(Some(&own), "not yet implemented", Some(at)), None);
-        assert_eq!(tidy_location("a/b/../../c/./d.rs:3"), "c/d.rs:3");
-        assert_eq!(tidy_location("../x.rs:1"), "../x.rs:1");
+        assert_eq!(normalize_path("a/b/../../c/./d.rs:3"), "c/d.rs:3");
+        assert_eq!(normalize_path("../x.rs:1"), "../x.rs:1");
     }
 
     #[test]
