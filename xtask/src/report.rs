@@ -46,7 +46,7 @@ impl Style {
                 self.paint("31", &label)
             }
             Outcome::NotStarted => self.paint("33", &label),
-            Outcome::DidNotCompile => self.paint("35", &label),
+            Outcome::DidNotCompile | Outcome::Tampered => self.paint("35", &label),
         }
     }
     fn bold(&self, s: &str) -> String {
@@ -64,6 +64,7 @@ pub fn label(o: Outcome) -> &'static str {
         Outcome::TimedOut => "timed out",
         Outcome::Crashed => "crashed",
         Outcome::DidNotCompile => "did not compile",
+        Outcome::Tampered => "tampered",
     }
 }
 

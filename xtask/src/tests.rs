@@ -77,17 +77,20 @@ fn normalize(text: &str) -> String {
 fn fixture_run() -> ModuleRun {
     let bin = fixture_binary();
     let infos = runner::list(&bin).expect("the fixture lists its checks");
-    assert_eq!(infos.len(), 8);
+    assert_eq!(infos.len(), 13);
     let scratch = std::env::temp_dir().join(format!("opsloop-runner-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
     let limits = Limits {
         timeout: Duration::from_secs(2),
         max_output: 4096,
+        memory: 512 << 20,
+        processes: 32,
     };
     let jobs: Vec<(PathBuf, String)> = infos.iter().map(|i| (bin.clone(), i.id.clone())).collect();
     let started = Instant::now();
     let verdicts = runner::run_all(&jobs, &scratch, limits, 2);
-    // The endless loop is cut at its limit; nothing else waits that long.
+    // The three endless checks are cut at their limit (2 s each, 2 at a
+    // time); nothing waits for the sleeper's 120 s.
     assert!(
         started.elapsed() < Duration::from_secs(15),
         "took {:?}",
@@ -132,6 +135,14 @@ fn the_runner_survives_learner_code_and_reports_each_failure_as_what_it_is() {
             ("overflows the stack", Outcome::Crashed),
             ("calls process::exit", Outcome::Crashed),
             ("prints megabytes, then passes", Outcome::Pass),
+            ("forges its verdict, then exits", Outcome::Tampered),
+            ("prints a verdict of its own, then fails", Outcome::Tampered),
+            (
+                "leaves a sleeper holding its output, then loops",
+                Outcome::TimedOut
+            ),
+            ("allocates without end", Outcome::Crashed),
+            ("starts processes without end", Outcome::TimedOut),
         ]
     );
     let msg = |i: usize| run.checks[i].verdict.message.clone().unwrap_or_default();
@@ -148,6 +159,25 @@ fn the_runner_survives_learner_code_and_reports_each_failure_as_what_it_is() {
         flood.len()
     );
     assert!(flood.contains("more bytes of output not kept"));
+    assert!(msg(8).contains("did not seal"), "{}", msg(8));
+    assert!(
+        msg(9).contains("printed a verdict of its own"),
+        "{}",
+        msg(9)
+    );
+    assert!(
+        msg(11).contains("over its memory limit (512 MiB)"),
+        "{}",
+        msg(11)
+    );
+    // Nothing the checks started outlives them: not the sleeper, not the
+    // fork bomb's hundred-thousand-second sleeps.
+    let left = Command::new("pgrep")
+        .args(["-f", "^sleep (120|100000)$"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    assert_eq!(left, "", "processes left behind by the checks");
 
     insta::assert_snapshot!(
         "lab_report_fixture",
