@@ -10,8 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::{
-    Alert, Category, CorrelationConfig, InhibitRule, Matcher, OpenIncident, Queue, Severity,
-    Ticket, Topology,
+    Alert, Category, CorrelationConfig, DeskError, InhibitRule, Matcher, OpenIncident, Queue,
+    Severity, Ticket, Topology,
 };
 use chrono::{DateTime, TimeDelta, Utc};
 use labkit::{ensure, ensure_eq, Check, CheckResult, Edit, SimClock, SimRng};
@@ -844,10 +844,25 @@ fn priority_matrix() -> CheckResult {
         for urgency in 1..=3u8 {
             ensure_eq!(
                 crate::priority(impact, urgency),
-                MATRIX[usize::from(impact - 1)][usize::from(urgency - 1)],
+                Ok(MATRIX[usize::from(impact - 1)][usize::from(urgency - 1)]),
                 "impact {impact}, urgency {urgency}"
             );
         }
+    }
+    // Off the matrix: a typed error naming the level, impact first.
+    for (impact, urgency, what, value) in [
+        (0, 1, "impact", 0),
+        (4, 2, "impact", 4),
+        (2, 0, "urgency", 0),
+        (1, 9, "urgency", 9),
+        (0, 0, "impact", 0),
+        (255, 255, "impact", 255),
+    ] {
+        ensure_eq!(
+            crate::priority(impact, urgency),
+            Err(DeskError::NotOnMatrix { what, value }),
+            "impact {impact}, urgency {urgency} (expected the refusal naming {what} {value})"
+        );
     }
     Ok(())
 }
