@@ -112,11 +112,11 @@ pub struct IncidentOutcome {
     pub status: Status,
     /// When it opened.
     pub opened_at: DateTime<Utc>,
-    /// Time to acknowledge, mitigate, resolve.
+    /// Time to acknowledge, from the page.
     pub tta: Option<TimeDelta>,
-    /// Time to mitigate.
+    /// Time to mitigate, from the impact's start (users were hurt all along).
     pub ttm: Option<TimeDelta>,
-    /// Time to resolve.
+    /// Time to resolve, from the page.
     pub ttr: Option<TimeDelta>,
     /// Linked ticket ids.
     pub tickets: Vec<String>,

@@ -682,12 +682,12 @@ impl Run {
             resolve_at,
             "m31",
             format!(
-                "mitigate: {} resolved after {HOLD_GREEN} green minutes (SLI 5m {}); TTA {}, TTM {}, TTR {}",
+                "mitigate: {} resolved after {HOLD_GREEN} green minutes (SLI 5m {}); from the page TTA {}, TTR {}; from the impact's start TTM {}",
                 inc.id(),
                 self.report.sli_after.map(pct).unwrap_or_default(),
                 inc.time_to_acknowledge().map(span).unwrap_or_default(),
-                inc.time_to_mitigate().map(span).unwrap_or_default(),
-                inc.time_to_resolve().map(span).unwrap_or_default()
+                inc.time_to_resolve().map(span).unwrap_or_default(),
+                inc.time_to_mitigate().map(span).unwrap_or_default()
             ),
         );
         if self.desk.incident(inc.id()).is_some() {

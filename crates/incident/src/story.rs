@@ -301,11 +301,15 @@ pub fn run(seed: u64) -> Result<Shift, IncidentError> {
     trace.note(
         "m31",
         format!(
-            "{}: TTA {}, TTM {}, TTR {}; timeline has {} entries",
+            "{}: from the impact's start, detected in {}, mitigated in {}, outage {}; \
+             from the page, TTA {}, TTR {}; incident (declared to resolved) {}; timeline has {} entries",
             incident.id(),
-            fmt_d(incident.time_to_acknowledge()),
+            span(incident.time_to_detect()),
             fmt_d(incident.time_to_mitigate()),
+            fmt_d(incident.outage_duration()),
+            fmt_d(incident.time_to_acknowledge()),
             fmt_d(incident.time_to_resolve()),
+            fmt_d(incident.incident_duration()),
             incident.timeline().len()
         ),
     );
@@ -329,6 +333,24 @@ pub fn run(seed: u64) -> Result<Shift, IncidentError> {
             fmt_percent((imp.budget_burned * 10_000.0).round() / 10_000.0)
         ),
     );
+    if let Some(ratio) = impact.error_ratio() {
+        let burn = crate::burn_rate(ratio, &slo);
+        trace.note(
+            "m31",
+            format!(
+                "budget burned = burn × impact / period: {} failed of {} answers counted until the SLI recovered \
+                 is an error ratio of {:.6}; ÷ the {}% budget = burn {:.4}×; × {} min / {} min = {}%",
+                impact.bad(),
+                impact.valid(),
+                ratio,
+                fmt_percent(1.0 - slo.target()),
+                burn,
+                (ended - started).num_minutes(),
+                slo.period().num_minutes(),
+                fmt_percent((burned * 10_000.0).round() / 10_000.0)
+            ),
+        );
+    }
     for cause in &postmortem.draft().root_causes {
         trace.note("m31", format!("root cause (a system gap): {cause}"));
     }

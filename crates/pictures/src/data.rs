@@ -131,15 +131,10 @@ pub fn m31(seed: u64) -> Result<M31, String> {
     let shift = incident::story::run(seed).map_err(|e| e.to_string())?;
     let inc = &shift.incident;
     let t0 = SimClock::course_epoch();
-    let opened = inc.opened_at();
-    let mitigated_at = opened
-        + inc
-            .time_to_mitigate()
-            .ok_or("the incident was never mitigated")?;
-    let resolved_at = opened
-        + inc
-            .time_to_resolve()
-            .ok_or("the incident was never resolved")?;
+    let mitigated_at = inc
+        .mitigated_at()
+        .ok_or("the incident was never mitigated")?;
+    let resolved_at = inc.resolved_at().ok_or("the incident was never resolved")?;
     let recovered_at = inc
         .timeline()
         .iter()
@@ -220,7 +215,7 @@ pub fn m31(seed: u64) -> Result<M31, String> {
         slo: slo.target(),
         tiers,
         minutes,
-        paged: minutes_between(t0, opened),
+        paged: minutes_between(t0, inc.opened_at()),
         mitigated: minutes_between(t0, mitigated_at),
         recovered: recovered_at.map(|t| minutes_between(t0, t)),
         resolved: minutes_between(t0, resolved_at),
