@@ -11,7 +11,7 @@ use crate::burn::{Alert, BurnPolicy, BurnTier, Notification, Verdict, WindowBurn
 use crate::window::{days, hours, minutes, span};
 use crate::{
     Counts, EntryKind, FailingExample, Incident, IncidentError, IncidentKind, Play, Purpose,
-    Runbook, Severity, Slo, Status, Step,
+    RegressionCase, Runbook, Severity, Slo, Status, Step,
 };
 use chrono::TimeDelta;
 use labkit::{ensure, ensure_eq, Check, CheckResult, Edit, SimClock, SimRng};
@@ -788,5 +788,28 @@ fn trace_matches_snapshot() -> CheckResult {
     labkit::check::compare_with_snapshot(
         &trace.to_text(),
         include_str!("../tests/snapshots/trace__m31_bad_hour.snap"),
-    )
+    )?;
+    // The same story about another incident and another failure: its
+    // regression case must come from that postmortem, not be written down.
+    let example = FailingExample {
+        question: "Which plan includes phone support?".to_string(),
+        bad_answer: "the free plan".to_string(),
+        expected: "the business plan".to_string(),
+    };
+    let shift = crate::story::run_with(crate::story::SEED + 1, "INC-42", example.clone())
+        .map_err(|e| format!("the story of INC-42 stopped: {e}"))?;
+    let want = RegressionCase {
+        id: "regression-inc-42".to_string(),
+        input: example.question,
+        expected: example.expected,
+        forbidden: example.bad_answer,
+        origin_incident: "INC-42".to_string(),
+    };
+    ensure_eq!(
+        shift.case,
+        want,
+        "the regression case of a second story (incident INC-42, failing example about phone support): \
+         it must be made from that incident's postmortem"
+    );
+    Ok(())
 }
