@@ -320,7 +320,26 @@ fn shift_trace() -> CheckResult {
     labkit::check::compare_with_snapshot(
         &s.trace.to_text(),
         include_str!("../tests/snapshots/trace__shift.snap"),
-    )
+    )?;
+    // The same shift, diagnosed on shipping questions: its regression case
+    // must be about what its question is about.
+    let s = shift::run_with_example_about(shift::SEED, Scenario::Clean, Topic::Shipping);
+    let case = s.report.regression_case.as_ref().ok_or_else(|| {
+        "the shift whose failing example is a shipping question left no regression case".to_string()
+    })?;
+    ensure_eq!(
+        case.topic,
+        Topic::Shipping,
+        "the topic of the regression case made from the shipping question \"{}\"",
+        case.question
+    );
+    let g = shift::gate(&s.report);
+    ensure_eq!(
+        g.failed(),
+        Vec::<CheckId>::new(),
+        "the red assertions of the shift whose failing example is a shipping question"
+    );
+    Ok(())
 }
 
 /// A report of a shift that went right, built by hand.
@@ -634,13 +653,23 @@ fn scenarios() -> CheckResult {
             &[RegressionCatchesBadRelease],
         ),
     ];
-    for (scenario, expected) in cases {
+    for (i, (scenario, expected)) in cases.into_iter().enumerate() {
         let s = shift::run(shift::SEED, scenario);
         let g = shift::gate(&s.report);
         ensure_eq!(
             g.failed(),
             expected.to_vec(),
             "scenario {scenario}: the red assertions"
+        );
+        // The gate judges the numbers, not the scenario's name: the same
+        // report under another scenario's label turns the same assertions red.
+        let mut relabelled = s.report.clone();
+        relabelled.scenario = cases[(i + 1) % cases.len()].0;
+        ensure_eq!(
+            shift::gate(&relabelled).failed(),
+            expected.to_vec(),
+            "the report of scenario {scenario} labelled as scenario {}: the red assertions (the gate reads the report's numbers, not its scenario)",
+            relabelled.scenario
         );
         ensure_eq!(
             g.exit_code,
