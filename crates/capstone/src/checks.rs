@@ -167,7 +167,8 @@ fn rollback_play() -> CheckResult {
         let got = crate::execute_play(play, &mut ops, t0());
         ensure!(
             matches!(got, Err(ShiftError::PlayNotAutomated(p)) if p == play),
-            "play {play} is for a person: expected ShiftError::PlayNotAutomated, got {got:?}"
+            "play {play} is for a person: expected ShiftError::PlayNotAutomated, got {}",
+            outcome(&got)
         );
         ensure_eq!(
             ops.releases.live(),
@@ -182,8 +183,14 @@ fn rollback_play() -> CheckResult {
         let mut ops = ops_with(m);
         let got = crate::execute_play(Play::RollbackToLastGood, &mut ops, t0())
             .map_err(|e| format!("rollback of {bad} refused: {e}"))?;
-        let Mitigation::Rollback(r) = got else {
-            return Err(format!("expected Mitigation::Rollback, got {got:?}"));
+        let r = match got {
+            Mitigation::Rollback(r) => r,
+            other => {
+                return Err(format!(
+                    "expected Mitigation::Rollback, got {}",
+                    outcome(&Ok(other))
+                ))
+            }
         };
         ensure_eq!(
             (r.from.as_str(), r.to.as_str()),
@@ -207,7 +214,8 @@ fn rollback_play() -> CheckResult {
             got,
             Err(ShiftError::Release(ReleaseError::NoRollbackTarget))
         ),
-        "with no last-good release: expected the release manager's NoRollbackTarget, got {got:?}"
+        "with no last-good release: expected the release manager's NoRollbackTarget, got {}",
+        outcome(&got)
     );
     ensure_eq!(
         ops.releases.live(),
@@ -215,6 +223,23 @@ fn rollback_play() -> CheckResult {
         "a refused rollback changed live"
     );
     Ok(())
+}
+
+/// What `execute_play` returned, in the fields a check judges (a rollback's
+/// whole report is a page of `Debug`): for a rollback, from and to, whether
+/// it recovered, whether writers are still frozen at its end, and its steps.
+fn outcome(got: &Result<Mitigation, ShiftError>) -> String {
+    match got {
+        Ok(Mitigation::Rollback(r)) => format!(
+            "Ok(Mitigation::Rollback {{ from: {:?}, to: {:?}, recovered: {}, steps: [{}] }})",
+            r.from,
+            r.to,
+            r.recovered(),
+            r.kinds().join(", ")
+        ),
+        Ok(m @ Mitigation::Reindex(_)) => format!("Ok(Mitigation::Reindex: {})", m.summary()),
+        Err(e) => format!("Err({e:?}): {e}"),
+    }
 }
 
 fn rollback_not_green() -> CheckResult {
@@ -235,7 +260,8 @@ fn rollback_not_green() -> CheckResult {
     let got = crate::execute_play(Play::RollbackToLastGood, &mut ops, t0());
     ensure!(
         matches!(&got, Err(ShiftError::NotGreen { to }) if to == "v0"),
-        "a rollback to v0 that never met the exit targets must be ShiftError::NotGreen {{ to: \"v0\" }}, got {got:?}"
+        "a rollback to v0 that never met the exit targets must be ShiftError::NotGreen {{ to: \"v0\" }}, got {}",
+        outcome(&got)
     );
     ensure!(
         ops.releases.writers_frozen(),
