@@ -195,7 +195,7 @@ fn rollback_play() -> CheckResult {
         ensure_eq!(
             (r.from.as_str(), r.to.as_str()),
             (bad, "v1"),
-            "rollback from/to"
+            "the rollback (from, to)"
         );
         ensure!(
             r.recovered(),

@@ -874,7 +874,7 @@ fn assess_impact_urgency() -> CheckResult {
         ensure_eq!(
             (got.impact, got.urgency),
             (impact, urgency),
-            "case {case}: {users} users, blocked {b}, workaround {w}"
+            "case {case}: {users} users, blocked {b}, workaround {w} (impact, urgency)"
         );
     }
     Ok(())

@@ -580,9 +580,10 @@ fn lifecycle_is_enforced() -> CheckResult {
             matches!(r, Err(IncidentError::IllegalTransition { from: Status::Open, to: t }) if t == to),
             "open → {to} must be refused with IllegalTransition, got {r:?}"
         );
-        ensure!(
-            inc == before,
-            "a refused transition (open → {to}) changed the incident"
+        ensure_eq!(
+            inc,
+            before,
+            "a refused transition (open → {to}) must leave the incident as it was"
         );
     }
     inc.transition(Status::Acknowledged, t0 + minutes(3), "on-call here")
@@ -613,9 +614,10 @@ fn lifecycle_is_enforced() -> CheckResult {
         matches!(r, Err(IncidentError::TimeWentBackwards { .. })),
         "a mitigation stamped before the acknowledgement must be refused with TimeWentBackwards, got {r:?}"
     );
-    ensure!(
-        inc == before,
-        "a refused transition (time going backwards) changed the incident"
+    ensure_eq!(
+        inc,
+        before,
+        "a refused transition (time going backwards) must leave the incident as it was"
     );
     inc.transition(Status::Mitigated, t0 + minutes(10), "rolled back")
         .map_err(|e| e.to_string())?;
