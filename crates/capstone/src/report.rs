@@ -248,7 +248,11 @@ pub struct ShiftReport {
     pub fix_canary: Option<CanaryOutcome>,
     /// Live at the end of the shift.
     pub live_at_end: Option<String>,
-    /// Whether live at the end was verified (installed, promoted or rolled back to).
+    /// Whether live at the end was verified: promoted through a canary,
+    /// rolled back to a verified release, or the known-good baseline
+    /// installed before the shift. A release that went live without ever
+    /// being judged (deployed without a canary, or installed as a region's
+    /// first release) is not.
     pub live_verified_at_end: bool,
 
     /// Stages that could not finish, in order.

@@ -265,7 +265,12 @@ impl Run {
     fn finish(&mut self) {
         if let Some(ops) = &self.ops {
             self.report.live_at_end = ops.releases.live().map(str::to_string);
-            self.report.live_verified_at_end = ops.releases.live_verified();
+            // The release manager counts a first install as verified: it is
+            // the baseline everything is compared with. The bad release
+            // installed first (no-rollback-target) never met a canary.
+            let unjudged = self.scenario == Scenario::NoRollbackTarget
+                && self.report.live_at_end.as_deref() == Some(BAD);
+            self.report.live_verified_at_end = ops.releases.live_verified() && !unjudged;
         }
         if let Some(inc) = &self.incident {
             self.report.incident = Some(IncidentOutcome::of(inc));
