@@ -405,6 +405,7 @@ fn good_report() -> ShiftReport {
         severity: Severity::Sev1,
         status: Status::Resolved,
         opened_at: t0(),
+        mitigated_at: Some(t0() + TimeDelta::minutes(6)),
         tta: Some(TimeDelta::minutes(4)),
         ttm: Some(TimeDelta::minutes(10)),
         ttr: Some(TimeDelta::minutes(42)),

@@ -112,6 +112,8 @@ pub struct IncidentOutcome {
     pub status: Status,
     /// When it opened.
     pub opened_at: DateTime<Utc>,
+    /// When the mitigation landed, if it did.
+    pub mitigated_at: Option<DateTime<Utc>>,
     /// Time to acknowledge, from the page.
     pub tta: Option<TimeDelta>,
     /// Time to mitigate, from the impact's start (users were hurt all along).
@@ -135,6 +137,7 @@ impl IncidentOutcome {
             severity: inc.severity(),
             status: inc.status(),
             opened_at: inc.opened_at(),
+            mitigated_at: inc.mitigated_at(),
             tta: inc.time_to_acknowledge(),
             ttm: inc.time_to_mitigate(),
             ttr: inc.time_to_resolve(),

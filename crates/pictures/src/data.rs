@@ -614,6 +614,16 @@ pub struct M34 {
     pub gate: (usize, usize),
     /// The gate's exit code.
     pub exit: u8,
+    /// The shift's own outage, for the report's headline: the bad deploy's id.
+    pub deploy: String,
+    /// When the page fired (minutes from the bad deploy).
+    pub paged: Option<f64>,
+    /// When the rollback landed.
+    pub mitigated: Option<f64>,
+    /// When the incident resolved.
+    pub resolved: Option<f64>,
+    /// The release live at the end of the shift.
+    pub live_at_end: Option<String>,
 }
 
 /// Runs the capstone's drill (the clean scenario) for `seed`.
@@ -639,10 +649,21 @@ pub fn m34(seed: u64) -> M34 {
         })
         .collect();
     let held = gate.assertions.iter().filter(|a| a.passed).count();
+    let r = &shift.report;
+    let inc = r.incident.as_ref();
     M34 {
         seed,
         events,
         gate: (held, gate.assertions.len()),
         exit: gate.exit_code,
+        deploy: r.deploy_id.clone(),
+        paged: r.page.as_ref().map(|p| minutes_between(t0, p.at)),
+        mitigated: inc
+            .and_then(|i| i.mitigated_at)
+            .map(|t| minutes_between(t0, t)),
+        resolved: inc
+            .and_then(|i| Some(i.opened_at + i.ttr?))
+            .map(|t| minutes_between(t0, t)),
+        live_at_end: r.live_at_end.clone(),
     }
 }
