@@ -124,7 +124,7 @@ pub const CHECKS: &[Check] = &[
         id: "m32.b.5",
         part: "B",
         step: "find_incident",
-        title: "tickets link to the open incident they describe",
+        title: "tickets link to the incident they describe: open, or resolved within 30 minutes",
         points: 3,
         hint: "Three tests, all needed: time (with the grace on both sides), service (a ticket naming none fits any), symptom. The most recently opened fit wins.",
         edit: Some(Edit { file: PART_B, function: "find_incident" }),
