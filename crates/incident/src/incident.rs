@@ -490,9 +490,10 @@ impl Incident {
     }
 
     /// Reopens a resolved incident at `at` because its problem came back:
-    /// the status is open again, the time it resolved is cleared (it is not
-    /// over), and the timeline gains a [`EntryKind::Reopened`] entry with the
-    /// reason; everything before stays on the timeline. From there it goes
+    /// the status is open again, the times it was mitigated and resolved are
+    /// cleared (users are hurt again and it is not over), and the timeline
+    /// gains a [`EntryKind::Reopened`] entry with the reason; everything
+    /// before stays on the timeline. From there it goes
     /// round the lifecycle again with [`Incident::transition`], which stamps
     /// the new times (the timeline keeps the old ones). Refused, changing
     /// nothing: [`IncidentError::IllegalTransition`] unless resolved,
@@ -510,6 +511,7 @@ impl Incident {
             });
         }
         self.record(at, EntryKind::Reopened, reason.trim())?;
+        self.mitigated_at = None;
         self.resolved_at = None;
         self.status = Status::Open;
         Ok(())

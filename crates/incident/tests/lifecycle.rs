@@ -335,6 +335,7 @@ fn a_resolved_incident_reopens_and_the_timeline_keeps_both_passes() {
         .unwrap();
     assert_eq!(inc.status(), Status::Open);
     assert_eq!(inc.resolved_at(), None);
+    assert_eq!(inc.mitigated_at(), None);
     assert!(!inc.is_false_page());
     inc.transition(Status::Acknowledged, t0 + minutes(21), "mine")
         .unwrap();
@@ -358,4 +359,50 @@ fn a_resolved_incident_reopens_and_the_timeline_keeps_both_passes() {
     );
     assert_eq!(inc.resolved_at(), Some(t0 + minutes(55)));
     assert_eq!(inc.incident_duration(), Some(minutes(55)));
+}
+
+#[test]
+fn a_mitigation_that_did_not_hold_is_reopened_and_mitigated_again() {
+    let t0 = SimClock::course_epoch();
+    let mut inc = Incident::from_page("INC-6", IncidentKind::BadRelease, &alert(0), t0).unwrap();
+    inc.record(t0 - minutes(10), EntryKind::ImpactStarted, "v2 live")
+        .unwrap();
+    inc.transition(Status::Acknowledged, t0 + minutes(2), "mine")
+        .unwrap();
+    inc.transition(Status::Mitigated, t0 + minutes(5), "rolled back")
+        .unwrap();
+    inc.transition(Status::Resolved, t0 + minutes(35), "held")
+        .unwrap();
+    assert_eq!(inc.time_to_mitigate(), Some(minutes(15)));
+    inc.reopen(
+        t0 + minutes(50),
+        "errors are back: the cache still served v2",
+    )
+    .unwrap();
+    assert_eq!(
+        (inc.mitigated_at(), inc.time_to_mitigate()),
+        (None, None),
+        "users are hurt again: not mitigated"
+    );
+    inc.transition(Status::Acknowledged, t0 + minutes(51), "mine again")
+        .unwrap();
+    inc.transition(
+        Status::Mitigated,
+        t0 + minutes(55),
+        "cache namespace rotated",
+    )
+    .unwrap();
+    inc.transition(Status::Resolved, t0 + minutes(85), "held this time")
+        .unwrap();
+    assert_eq!(
+        inc.time_to_mitigate(),
+        Some(minutes(65)),
+        "from the impact's start"
+    );
+    let mitigations = inc
+        .timeline()
+        .iter()
+        .filter(|e| e.kind == EntryKind::MitigationApplied)
+        .count();
+    assert_eq!(mitigations, 2, "the timeline keeps both passes");
 }
