@@ -52,10 +52,7 @@ pub fn production_question(rng: &mut SimRng, topic: Topic) -> EvalCase {
     let a = rng.between(2, 40);
     let b = rng.between(2, 40);
     let (question, expected) = match topic {
-        Topic::Refunds => {
-            let case = EvalCase::refund("production", a * 10, b, 0);
-            return case;
-        }
+        Topic::Refunds => return EvalCase::refund("production", a * 10, b, 0),
         Topic::Billing => (
             format!("A plan costs ${a} a month. What do {b} months cost?"),
             format!("${}", a * b),
@@ -72,7 +69,7 @@ pub fn production_question(rng: &mut SimRng, topic: Topic) -> EvalCase {
             format!(
                 "An API key is {a} days old and rotates every {b} days. Days to the next rotation?"
             ),
-            format!("{}", b - a % b),
+            format!("{}", (b - a % b) % b),
         ),
     };
     EvalCase {
