@@ -241,6 +241,8 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
         }
     }
 
+    lazy_steps(root, t)?;
+
     println!("== the committed catalogue and integrity manifest are current");
     let catalog_now = catalog::catalog_text(&catalog_of(&solution))?;
     let committed = std::fs::read_to_string(root.join(catalog::CATALOG)).unwrap_or_default();
@@ -252,6 +254,58 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
     t.item(committed == manifest_now, || {
         format!("{} is stale: run `cargo xtask catalog`", catalog::MANIFEST)
     });
+    Ok(())
+}
+
+/// The story checks (a storm, a trace, a whole shift) run every step
+/// together; a step's own check catching a lazy version is not enough if the
+/// story happens to pass it. Each module crate with `tests/lazy_steps.rs`
+/// proves, in a lab build (where its port exists), that the lazy versions it
+/// names fail those checks. One cargo call per crate: their features must
+/// not unify (the capstone's reference parts turn on the others' solutions).
+fn lazy_steps(root: &Path, t: &mut Tally) -> Result<()> {
+    for m in crate::modules::MODULES {
+        for u in m.units {
+            if !root
+                .join("crates")
+                .join(u.package)
+                .join("tests/lazy_steps.rs")
+                .exists()
+            {
+                continue;
+            }
+            let mut features: Vec<&str> = m
+                .lab_features
+                .iter()
+                .copied()
+                .filter(|f| f.starts_with(&format!("{}/", u.package)))
+                .collect();
+            if u.package == "capstone" {
+                features.push("capstone/reference-parts");
+            }
+            let features = features.join(",");
+            let args = [
+                "test",
+                "--quiet",
+                "--profile",
+                "lab",
+                "-p",
+                u.package,
+                "--features",
+                &features,
+                "--test",
+                "lazy_steps",
+            ];
+            let ok = cargo_step(root, "lazy versions of a step fail the story checks", &args)?;
+            t.item(ok, || {
+                format!(
+                    "{}: a lazy version of a step passes a story check (cargo {})",
+                    m.name,
+                    args.join(" ")
+                )
+            });
+        }
+    }
     Ok(())
 }
 
