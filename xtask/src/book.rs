@@ -33,7 +33,7 @@ const DOC_PACKAGES: [&str; 6] = [
 ];
 
 fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    crate::cargo::command()
 }
 
 fn find_mdbook() -> Option<PathBuf> {

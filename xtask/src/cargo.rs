@@ -10,6 +10,12 @@ use anyhow::{bail, Context, Result};
 use labkit::check::normalize_path;
 use serde::Deserialize;
 
+/// A `cargo` command: the cargo that runs this tool (`$CARGO`), else the
+/// one on the `PATH`.
+pub fn command() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
 /// Which variant of the learner's files to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Variant {
@@ -60,6 +66,9 @@ pub struct Built {
     /// What cargo printed on stderr when it failed for a reason other than a
     /// compile error (a broken manifest, a missing dependency…).
     pub cargo_stderr: Option<String>,
+    /// Warnings in the learner's (or the reference's) files, as
+    /// `file:line: message`, in the order the compiler gave them.
+    pub warnings: Vec<String>,
 }
 
 /// What one cargo build asks for.
@@ -71,6 +80,8 @@ pub struct Request<'a> {
     pub variant: Variant,
     /// Overrides the variant's target dir.
     pub target_dir: Option<PathBuf>,
+    /// `build`, or `clippy` for the learner's lints.
+    pub action: &'static str,
 }
 
 #[derive(Deserialize)]
@@ -112,10 +123,14 @@ struct Span {
 /// `--keep-going` lets the packages that compile be built even when another
 /// one does not, so one broken module never hides the others' results.
 pub fn build(root: &Path, req: &Request<'_>) -> Result<Built> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
+    let mut cmd = command();
     cmd.current_dir(root)
-        .args(["build", "--quiet", "--keep-going", "--message-format=json"])
+        .args([
+            req.action,
+            "--quiet",
+            "--keep-going",
+            "--message-format=json",
+        ])
         .args(["--profile", "lab"])
         .arg("--target-dir")
         .arg(
@@ -172,12 +187,21 @@ fn parse(root: &Path, stdout: &str) -> Built {
             }
             "compiler-message" => {
                 let Some(diag) = msg.message else { continue };
-                if diag.level != "error" {
-                    continue;
-                }
                 let Some(span) = diag.spans.iter().find(|s| s.is_primary) else {
                     continue; // "aborting due to …" summaries have no span
                 };
+                if diag.level == "warning" {
+                    let file = relative(root, &span.file_name);
+                    let line = format!("{file}:{}: {}", span.line_start, diag.message);
+                    let learners = file.starts_with("starters/") || file.starts_with("solutions/");
+                    if learners && !file.ends_with("/lib.rs") && !built.warnings.contains(&line) {
+                        built.warnings.push(line);
+                    }
+                    continue;
+                }
+                if diag.level != "error" {
+                    continue;
+                }
                 let package = msg
                     .manifest_path
                     .as_deref()

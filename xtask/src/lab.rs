@@ -46,6 +46,9 @@ pub struct ModuleRun {
     pub checks: Vec<CheckRun>,
     /// The first compile error, when some of the module did not compile.
     pub compile_error: Option<CompileError>,
+    /// The compiler's (and, when asked, clippy's) warnings in the learner's
+    /// files, `file:line: message`.
+    pub warnings: Vec<String>,
 }
 
 impl ModuleRun {
@@ -90,13 +93,62 @@ pub struct Options {
     /// Where to build, when not the variant's usual target dir (`grade`
     /// builds every submission in one warm dir of its own).
     pub target_dir: Option<PathBuf>,
+    /// Also run clippy on the learner's files and show its warnings.
+    pub clippy: bool,
+}
+
+/// Checks run at once: one per core.
+pub fn jobs() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+}
+
+/// Whether `lab` runs the capstone on the reference M31–M33: when asked
+/// to, and with `--solution`, since the reference capstone is the whole
+/// reference course.
+pub fn runs_on_reference_parts(module: &Module, variant: Variant, asked: bool) -> bool {
+    module.reference_parts_feature.is_some() && (asked || variant == Variant::Solution)
+}
+
+/// Builds and runs every module for grading. A module that runs on the
+/// others (the capstone) is graded on the reference M31–M33, so each score
+/// reflects that module's work alone, in a cargo call of its own.
+pub fn grade(root: &Path, variant: Variant) -> Result<Vec<ModuleRun>> {
+    grade_in(root, variant, None, Limits::default())
+}
+
+/// [`grade`], building in `target_dir` (or the variant's own) with `limits`.
+pub fn grade_in(
+    root: &Path,
+    variant: Variant,
+    target_dir: Option<PathBuf>,
+    limits: Limits,
+) -> Result<Vec<ModuleRun>> {
+    let opts = Options {
+        variant,
+        reference_parts: true,
+        limits,
+        jobs: jobs(),
+        target_dir,
+        clippy: false,
+    };
+    let (parts, on_parts): (Vec<&'static Module>, Vec<&'static Module>) = crate::modules::MODULES
+        .iter()
+        .partition(|m| m.reference_parts_feature.is_none());
+    let mut runs = Vec::new();
+    for group in [parts, on_parts] {
+        let built = build_modules(root, &group, &opts)?;
+        runs.extend(run_modules(root, &group, &built, &opts)?);
+    }
+    Ok(runs)
 }
 
 /// Features a module's build needs beyond its variant.
 fn features(module: &Module, opts: &Options) -> Vec<String> {
     let mut f: Vec<String> = module.lab_features.iter().map(|s| s.to_string()).collect();
-    if opts.reference_parts && module.name == "m34" {
-        f.push("capstone/reference-parts".into());
+    if opts.reference_parts {
+        f.extend(module.reference_parts_feature.map(String::from));
     }
     f
 }
@@ -110,6 +162,7 @@ pub fn build_modules(root: &Path, modules: &[&'static Module], opts: &Options) -
         features: Vec::new(),
         variant: opts.variant,
         target_dir: opts.target_dir.clone(),
+        action: "build",
     };
     for m in modules {
         for u in m.units {
@@ -118,7 +171,22 @@ pub fn build_modules(root: &Path, modules: &[&'static Module], opts: &Options) -
         }
         req.features.extend(features(m, opts));
     }
-    cargo::build(root, &req)
+    let mut built = cargo::build(root, &req)?;
+    if opts.clippy && built.errors.is_empty() {
+        let lints = cargo::build(
+            root,
+            &Request {
+                action: "clippy",
+                ..req
+            },
+        )?;
+        for w in lints.warnings {
+            if !built.warnings.contains(&w) {
+                built.warnings.push(w);
+            }
+        }
+    }
+    Ok(built)
 }
 
 /// Runs every check of the modules that `built` holds binaries for, and
@@ -140,11 +208,21 @@ pub fn run_modules(
     let mut jobs: Vec<(PathBuf, String)> = Vec::new();
     let mut slots: Vec<(usize, usize)> = Vec::new(); // (module run, check index)
     for m in modules {
+        let dirs: Vec<String> = m.units.iter().map(|u| format!("{}/", u.starters)).collect();
         let mut run = ModuleRun {
             module: m,
             variant: opts.variant,
             checks: Vec::new(),
             compile_error: None,
+            warnings: built
+                .warnings
+                .iter()
+                .filter(|w| {
+                    dirs.iter().any(|d| w.starts_with(d.as_str()))
+                        || w.starts_with(&format!("{}/", m.solutions_dir()))
+                })
+                .cloned()
+                .collect(),
         };
         for u in m.units {
             match built.binaries.get(u.bin) {
@@ -203,12 +281,18 @@ pub fn run_modules(
 }
 
 /// Where the progress of each module's last lab run is kept, for `cargo xtask
-/// lab` without a module.
-fn progress_file(root: &Path, module: &str, variant: Variant) -> PathBuf {
+/// lab` without a module. A run on the reference parts keeps its own, so a
+/// run without the flag never overwrites what was earned with it.
+fn progress_file(root: &Path, module: &str, variant: Variant, reference_parts: bool) -> PathBuf {
+    let on = if reference_parts {
+        "-reference-parts"
+    } else {
+        ""
+    };
     root.join("target")
         .join("opsloop")
         .join("progress")
-        .join(format!("{module}-{}.json", variant.name()))
+        .join(format!("{module}-{}{on}.json", variant.name()))
 }
 
 /// A module's progress as of its last lab run.
@@ -221,8 +305,8 @@ pub struct Progress {
 }
 
 /// Saves a module's progress (checks and points).
-pub fn save_progress(root: &Path, run: &ModuleRun) {
-    let p = progress_file(root, run.module.name, run.variant);
+pub fn save_progress(root: &Path, run: &ModuleRun, reference_parts: bool) {
+    let p = progress_file(root, run.module.name, run.variant, reference_parts);
     let progress = Progress {
         passed: run.passed(),
         total: run.total(),
@@ -236,7 +320,26 @@ pub fn save_progress(root: &Path, run: &ModuleRun) {
 }
 
 /// The progress saved by a module's last lab run, if any.
-pub fn load_progress(root: &Path, module: &str, variant: Variant) -> Option<Progress> {
-    let text = std::fs::read_to_string(progress_file(root, module, variant)).ok()?;
+pub fn load_progress(
+    root: &Path,
+    module: &str,
+    variant: Variant,
+    reference_parts: bool,
+) -> Option<Progress> {
+    let text =
+        std::fs::read_to_string(progress_file(root, module, variant, reference_parts)).ok()?;
     serde_json::from_str(&text).ok()
+}
+
+/// The better of a module's saved progress with and without the reference
+/// parts (only the capstone has both).
+pub fn best_progress(root: &Path, module: &Module, variant: Variant) -> Option<Progress> {
+    let own = load_progress(root, module.name, variant, false);
+    let on_parts = module
+        .reference_parts_feature
+        .and_then(|_| load_progress(root, module.name, variant, true));
+    match (own, on_parts) {
+        (Some(a), Some(b)) => Some(if b.points > a.points { b } else { a }),
+        (a, b) => a.or(b),
+    }
 }

@@ -8,7 +8,7 @@
 //! `cargo test -p <crate>` after the same edit.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -52,7 +52,7 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 
 fn timed(dir: &Path, args: &[&str]) -> Result<Duration> {
     let start = Instant::now();
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let status = crate::cargo::command()
         .current_dir(dir)
         .args(args)
         .env_remove("CARGO_TARGET_DIR")

@@ -1,17 +1,23 @@
 //! # xtask — the course tool
 //!
-//! `cargo xtask <command>`; run `cargo xtask help` for the list. Each command
-//! is a small function in its own module: [`lab`] builds a module and runs its
-//! checks one process each, [`report`] prints what happened, [`starters`]
-//! generates the learner's files from the reference, [`catalog`] keeps the
-//! committed check list and integrity manifest, [`verify`] proves the course
-//! itself is sound.
+//! `cargo xtask <command>`; `cargo xtask help` lists them. Every command is
+//! declared once, in [`flags::COMMANDS`] (name, arguments, flags, help: the
+//! help text is generated from it), and runs from its own module of
+//! [`commands`]. The commands stand on a few engines: [`lab`] builds modules
+//! and runs their checks one contained process each ([`runner`]),
+//! [`report`] prints what happened, [`grade`] grades a class on the
+//! grader's own course, [`starters`] and [`codegen`] generate the learner's
+//! files and each port's wiring, [`catalog`] keeps the committed check list
+//! and integrity manifest, and [`verify`] proves the course itself is sound.
 
 mod book;
 mod cargo;
 mod catalog;
-mod cli;
+mod codegen;
+mod commands;
+mod flags;
 mod grade;
+mod guides;
 mod lab;
 mod layout;
 mod loopbench;
@@ -36,10 +42,10 @@ pub fn root() -> PathBuf {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match cli::dispatch(&args) {
+    match flags::dispatch(&args) {
         Ok(code) => code,
         Err(e) => {
-            if let Some(u) = e.downcast_ref::<cli::UsageError>() {
+            if let Some(u) = e.downcast_ref::<flags::UsageError>() {
                 eprintln!("error: {u}");
             } else {
                 eprintln!("error: {e:#}");

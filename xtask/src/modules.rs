@@ -16,6 +16,11 @@ pub struct Module {
     /// crate has a port, so that an edit recompiles only the check binary
     /// (see `crates/labkit/src/steps.rs`).
     pub lab_features: &'static [&'static str],
+    /// For a module that runs on the others (the capstone): the feature
+    /// that runs it on the reference M31–M33. Such a module is built in a
+    /// cargo call of its own, since its features would switch the others to
+    /// the reference too.
+    pub reference_parts_feature: Option<&'static str>,
 }
 
 /// A package and the binary that runs its checks.
@@ -53,6 +58,7 @@ pub const MODULES: &[Module] = &[
             starters: "starters/m31",
         }],
         lab_features: &["incident/external-steps"],
+        reference_parts_feature: None,
     },
     Module {
         name: "m32",
@@ -63,6 +69,7 @@ pub const MODULES: &[Module] = &[
             starters: "starters/m32",
         }],
         lab_features: &["desk/external-steps"],
+        reference_parts_feature: None,
     },
     Module {
         name: "m33",
@@ -80,6 +87,7 @@ pub const MODULES: &[Module] = &[
             },
         ],
         lab_features: &["index-ops/external-steps", "release-ops/external-steps"],
+        reference_parts_feature: None,
     },
     Module {
         name: "m34",
@@ -90,6 +98,7 @@ pub const MODULES: &[Module] = &[
             starters: "starters/m34",
         }],
         lab_features: &["capstone/external-steps"],
+        reference_parts_feature: Some("capstone/reference-parts"),
     },
 ];
 

@@ -145,6 +145,19 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
             }
         }
     }
+    if !run.warnings.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.bold(&format!("Warnings in your code ({})", run.warnings.len()))
+        );
+        for w in run.warnings.iter().take(20) {
+            let _ = writeln!(out, "  {w}");
+        }
+        if run.warnings.len() > 20 {
+            let _ = writeln!(out, "  … and {} more", run.warnings.len() - 20);
+        }
+    }
     let _ = writeln!(out);
     let (bonus, bonus_max) = run.bonus();
     let bonus_text = if bonus_max > 0 {
@@ -167,12 +180,24 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
             err.first.lines().next().unwrap_or("")
         );
     } else if let Some(next) = next_check(run) {
-        let site = match (&next.info.file, &next.info.function) {
-            (Some(f), Some(func)) => format!("write `{func}` in {f}"),
-            _ => "see the guide".to_string(),
-        };
-        let _ = writeln!(out, "Next: {} — {site}", next.info.id);
-        let _ = writeln!(out, "  Hint: {}", next.info.hint);
+        match blocker_elsewhere(run, next) {
+            Some((step, place)) => {
+                let _ = writeln!(
+                    out,
+                    "Next: {} waits on `{step}` in {place}, another module's step, not written yet: \
+                     write it there, or run with --reference-parts to use the reference one",
+                    next.info.id
+                );
+            }
+            None => {
+                let site = match (&next.info.file, &next.info.function) {
+                    (Some(f), Some(func)) => format!("write `{func}` in {f}"),
+                    _ => "see the guide".to_string(),
+                };
+                let _ = writeln!(out, "Next: {} — {site}", next.info.id);
+                let _ = writeln!(out, "  Hint: {}", next.info.hint);
+            }
+        }
     } else if run.variant == Variant::Starter {
         let _ = writeln!(
             out,
@@ -186,6 +211,26 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
     }
     let _ = writeln!(out, "Guide: {}", m.guide());
     out
+}
+
+/// When `check` is not started because it reached an unwritten step of
+/// *another* module (the capstone runs the learner's M31–M33), that step
+/// and where it is: the learner's real next move.
+fn blocker_elsewhere(run: &ModuleRun, check: &CheckRun) -> Option<(String, String)> {
+    if check.verdict.outcome != Outcome::NotStarted {
+        return None;
+    }
+    let message = check.verdict.message.as_deref()?;
+    let step = labkit::check::todo_step(message)?;
+    let (_, rest) = message.split_once(&format!("`{step}` ("))?;
+    let place = rest.split(')').next()?;
+    let file = place.split(':').next()?;
+    let own = run
+        .module
+        .units
+        .iter()
+        .any(|u| file.starts_with(&format!("{}/", u.starters)));
+    (!own).then(|| (step.to_string(), place.to_string()))
 }
 
 /// The first required check that does not pass, then the first optional one.

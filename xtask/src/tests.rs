@@ -22,7 +22,7 @@ fn fixture_target() -> PathBuf {
 }
 
 fn fixture_binary() -> PathBuf {
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let out = crate::cargo::command()
         .current_dir(crate::root())
         .args([
             "build",
@@ -58,6 +58,7 @@ static FIXTURE: Module = Module {
         starters: "starters/m99",
     }],
     lab_features: &[],
+    reference_parts_feature: None,
 };
 
 /// Thread ids and the like vary between runs; golden files must not.
@@ -113,6 +114,7 @@ fn fixture_run() -> ModuleRun {
         variant: Variant::Starter,
         checks,
         compile_error: None,
+        warnings: vec![],
     }
 }
 
@@ -173,7 +175,7 @@ fn the_runner_survives_learner_code_and_reports_each_failure_as_what_it_is() {
     // Nothing the checks started outlives them: not the sleeper, not the
     // fork bomb's hundred-thousand-second sleeps.
     let left = Command::new("pgrep")
-        .args(["-f", "^sleep (120|100000)$"])
+        .args(["-f", "^sleep (121|100001)$"])
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
@@ -201,6 +203,7 @@ fn a_module_that_does_not_compile_is_reported_with_its_first_error() {
             features: vec![],
             variant: Variant::Starter,
             target_dir: None,
+            action: "build",
         },
     )
     .expect("cargo runs");
@@ -219,6 +222,7 @@ fn a_module_that_does_not_compile_is_reported_with_its_first_error() {
         variant: Variant::Starter,
         checks: vec![],
         compile_error: Some(err.clone()),
+        warnings: vec![],
     };
     let text = report::lab_report(&run, Style::plain());
     assert!(text.contains("does not compile yet"));
@@ -233,6 +237,7 @@ fn colour_is_never_used_when_plain() {
         variant: Variant::Solution,
         checks: vec![],
         compile_error: None,
+        warnings: vec![],
     };
     assert!(!report::lab_report(&run, Style::plain()).contains('\x1b'));
     assert!(report::lab_report(&run, Style { color: true }).contains('\x1b'));
@@ -240,8 +245,8 @@ fn colour_is_never_used_when_plain() {
 
 #[test]
 fn the_reference_capstone_runs_on_the_reference_parts() {
-    use crate::cli::runs_on_reference_parts as on_reference;
-    let module = |name| crate::cli::module_arg(name).expect("a course module");
+    use crate::lab::runs_on_reference_parts as on_reference;
+    let module = |name| crate::commands::module_arg(name).expect("a course module");
     let (m34, m33) = (module("m34"), module("m33"));
     assert!(
         !on_reference(m34, Variant::Starter, false),
@@ -259,10 +264,13 @@ fn the_reference_capstone_runs_on_the_reference_parts() {
 fn usage_errors_are_one_line_and_name_what_is_valid() {
     let run = |args: &[&str]| {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        match crate::cli::dispatch(&args) {
+        match crate::flags::dispatch(&args) {
             Ok(_) => panic!("expected an error"),
             Err(e) => {
-                assert!(e.downcast_ref::<crate::cli::UsageError>().is_some(), "{e}");
+                assert!(
+                    e.downcast_ref::<crate::flags::UsageError>().is_some(),
+                    "{e}"
+                );
                 e.to_string()
             }
         }
@@ -272,8 +280,8 @@ fn usage_errors_are_one_line_and_name_what_is_valid() {
         "unknown module `m99`; valid modules: m31, m32, m33, m34"
     );
     assert!(run(&["lab", "m31", "--nope"])
-        .contains("valid flags: --reference-parts, --solution, --timeout, --watch"));
-    assert!(run(&["frobnicate"]).contains("valid commands: lab, check, grade, gradebook, demo"));
+        .contains("valid flags: --clippy, --reference-parts, --solution, --timeout, --watch"));
+    assert!(run(&["frobnicate"]).contains("valid commands: lab, story, demo"));
     assert!(run(&["lab", "m31", "--timeout", "0"]).contains("whole number of seconds"));
     assert!(run(&["lab", "m31", "--reference-parts"]).contains("only applies to m34"));
     assert!(run(&["bench"]).contains("valid modules"));
@@ -292,7 +300,6 @@ fn watch_notices_a_saved_file() {
     std::fs::write(dir.join("sub/a.rs"), "fn a() { 1; }").unwrap();
     assert_ne!(before, crate::watch::fingerprint(&dir));
     let _ = std::fs::remove_dir_all(&dir);
-    let _ = Path::new("");
 }
 
 #[test]
@@ -352,7 +359,7 @@ fn the_grader_grades_the_other_modules_when_one_does_not_compile() {
     text.push_str("\npub fn broken_on_purpose() -> u8 {\n    \"not a number\"\n}\n");
     std::fs::write(&broken, text).unwrap();
 
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let out = crate::cargo::command()
         .current_dir(&ws)
         .args([
             "run",
@@ -490,6 +497,13 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
     assert_eq!(results["tests"][0]["outcome"], "tampered");
     let html = std::fs::read_to_string(out.join("class.html")).unwrap();
     assert!(html.contains("m31.a.1") && html.contains("commonest failure"));
+    // The sleeper's and the fork bomb's processes did not outlive them.
+    let left = Command::new("pgrep")
+        .args(["-f", "^sleep (120|100000)$"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    assert_eq!(left, "", "processes left behind by graded submissions");
     let gradebook = std::fs::read_to_string(out.join("gradebook.csv")).unwrap();
     insta::assert_snapshot!("gradebook_corpus", gradebook);
 }
@@ -605,4 +619,246 @@ fn grading_git_revisions_and_shards() {
     let merged = grade::gradebook::merge(&books).unwrap();
     let single = std::fs::read_to_string(base.join("whole/gradebook.csv")).unwrap();
     assert_eq!(merged, single);
+}
+
+/// `docs/authoring.md`'s recipe for a new step, performed on a scratch copy
+/// of the course: the solution, the declaration, the check and the guide by
+/// hand; `starters` and `catalog` generate the rest; `verify` is green and
+/// grades the new check like any other.
+#[test]
+fn the_recipe_for_a_new_step_works() {
+    let root = crate::root();
+    let base = root.join("target").join("recipe-test");
+    let ws = base.join("ws");
+    let _ = std::fs::remove_dir_all(&ws);
+    for item in crate::loopbench::COPY {
+        let from = root.join(item);
+        if from.exists() {
+            crate::loopbench::copy_tree(&from, &ws.join(item)).unwrap();
+        }
+    }
+    let edit = |file: &str, f: &dyn Fn(String) -> String| {
+        let p = ws.join(file);
+        let text = std::fs::read_to_string(&p).unwrap();
+        let new = f(text.clone());
+        assert_ne!(new, text, "{file} changed");
+        std::fs::write(&p, new).unwrap();
+    };
+    // 1. The solution, with its marked region.
+    edit("solutions/m31/budget.rs", &|t| {
+        t + "\n/// The share of the error budget left after `spent` of it (never below zero).\n\
+             pub fn budget_left(spent: f64) -> f64 {\n    \
+             // BEGIN SOLUTION budget_left: one minus what was spent, never below zero\n    \
+             (1.0 - spent).max(0.0)\n    \
+             // END SOLUTION\n}\n"
+    });
+    // 2. The declaration.
+    edit("crates/incident/src/port.rs", &|t| {
+        t.replacen(
+            "        fn budget_spent(",
+            "        fn budget_left(spent: f64) -> f64;\n        fn budget_spent(",
+            1,
+        )
+    });
+    // 3. The check, in guide order, naming the generated edit site.
+    edit("crates/incident/src/checks.rs", &|t| {
+        let at = t
+            .find("    Check {\n        id: \"m31.b.1\"")
+            .expect("m31.b.1 is there");
+        let check = "    Check {\n        id: \"m31.a.6\",\n        part: \"A\",\n        step: \"budget_left\",\n        \
+             title: \"what is left of the budget is one minus what was spent, never below zero\",\n        \
+             points: 1,\n        hint: \"Spending more than the budget leaves nothing, not a debt.\",\n        \
+             edit: Some(edits::BUDGET_LEFT),\n        run: budget_left_is_what_remains,\n    },\n";
+        let body = "\nfn budget_left_is_what_remains() -> CheckResult {\n    \
+             let mut rng = SimRng::seed(31);\n    \
+             for _ in 0..50 {\n        \
+             let spent = rng.below(300) as f64 / 100.0;\n        \
+             let want = if spent >= 1.0 { 0.0 } else { 1.0 - spent };\n        \
+             ensure_eq!(crate::budget::budget_left(spent), want, \"budget left after spending {spent}\");\n    \
+             }\n    Ok(())\n}\n";
+        format!("{}{check}{}{body}", &t[..at], &t[at..])
+    });
+    // 4. The guide.
+    edit("labs/m31/README.md", &|t| {
+        t.replacen(
+            "**A4. One tier's decision**",
+            "**A3b. Budget left** — `budget_left(spent)` (`budget.rs`): one minus what \
+             was spent, never below zero. Check **m31.a.6**.\n\n**A4. One tier's decision**",
+            1,
+        )
+    });
+
+    let xtask = |args: &[&str]| {
+        let out = crate::cargo::command()
+            .current_dir(&ws)
+            .args(["run", "--quiet", "-p", "xtask", "--"])
+            .args(args)
+            .env("CARGO_TARGET_DIR", base.join("target"))
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("cargo runs");
+        let text = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code(), text)
+    };
+    let (code, out) = xtask(&["starters"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("wrote starters/m31/budget.rs"), "{out}");
+    let starter = std::fs::read_to_string(ws.join("starters/m31/budget.rs")).unwrap();
+    assert!(starter.contains("todo!(\"budget_left: one minus what was spent, never below zero\")"));
+    let edits = std::fs::read_to_string(ws.join("crates/incident/src/edits.rs")).unwrap();
+    assert!(edits.contains("pub const BUDGET_LEFT: Edit"));
+    let main =
+        std::fs::read_to_string(ws.join("crates/incident/src/bin/checks-m31/main.rs")).unwrap();
+    assert!(main.contains("budget_left: budget::budget_left,"));
+    let (code, out) = xtask(&["catalog"]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = xtask(&["verify", "--skip-lint"]);
+    assert_eq!(code, Some(0), "verify fails after the recipe:\n{out}");
+    let catalog = std::fs::read_to_string(ws.join("labs/catalog.json")).unwrap();
+    assert!(catalog.contains("\"m31.a.6\"") && catalog.contains("\"budget_left\""));
+    let _ = std::fs::remove_dir_all(&ws);
+}
+
+/// The learner's report, golden: a compiler warning in their file is shown
+/// under the module, a failure message says what it compares, and a trace
+/// that grew past nine lines shows only the line that really changed.
+#[test]
+fn the_lab_report_shows_warnings_labels_and_the_real_trace_difference() {
+    use labkit::check::CheckInfo;
+    let info = |id: &str, title: &str, step: &str| CheckInfo {
+        id: id.into(),
+        part: "A".into(),
+        step: step.into(),
+        title: title.into(),
+        points: 2,
+        hint: "Look at the concept, not the answer.".into(),
+        file: Some("starters/m99/fixture.rs".into()),
+        function: Some("fixture".into()),
+    };
+    let lines: Vec<String> = (1..=9)
+        .map(|i| format!("+00:0{i}:00  m99   event {i}"))
+        .collect();
+    let numbered = |ls: &[String]| {
+        let w = ls.len().to_string().len();
+        ls.iter()
+            .enumerate()
+            .map(|(i, l)| format!("{:>w$}. {l}\n", i + 1))
+            .collect::<String>()
+    };
+    let snap = format!(
+        "---\nsource: fixture\n---\n# the story\n{}",
+        numbered(&lines)
+    );
+    let mut mine = lines.clone();
+    mine[6] = "+00:07:00  m99   event 7, but late".into();
+    mine.push("+00:10:00  m99   one more".into());
+    let trace_diff =
+        labkit::check::compare_with_snapshot(&format!("# the story\n{}", numbered(&mine)), &snap)
+            .unwrap_err();
+    let labelled = (|| -> labkit::CheckResult {
+        labkit::ensure_eq!(
+            (4, 1610, 1610),
+            (1, 10, 10),
+            "(stages, served, errors) of the canary"
+        );
+        Ok(())
+    })()
+    .unwrap_err();
+    let run = ModuleRun {
+        module: &FIXTURE,
+        variant: Variant::Starter,
+        checks: vec![
+            CheckRun {
+                bin: "fixture_checks",
+                info: info("m99.a.1", "the canary serves a tenth", "canary"),
+                verdict: runner::Verdict {
+                    outcome: Outcome::Fail,
+                    message: Some(labelled),
+                    output: String::new(),
+                },
+            },
+            CheckRun {
+                bin: "fixture_checks",
+                info: info("m99.a.2", "your trace matches the reference trace", "trace"),
+                verdict: runner::Verdict {
+                    outcome: Outcome::Fail,
+                    message: Some(trace_diff),
+                    output: String::new(),
+                },
+            },
+        ],
+        compile_error: None,
+        warnings: vec!["starters/m99/fixture.rs:12: unused variable: `served`".into()],
+    };
+    insta::assert_snapshot!(
+        "lab_report_warnings_labels_trace",
+        report::lab_report(&run, Style::plain())
+    );
+}
+
+#[test]
+fn every_command_answers_help_and_exits_zero() {
+    for c in crate::flags::COMMANDS {
+        for flag in ["--help", "-h"] {
+            let args = vec![c.name.to_string(), flag.to_string()];
+            let code = crate::flags::dispatch(&args).expect("help is not an error");
+            assert_eq!(code, std::process::ExitCode::SUCCESS, "{} {flag}", c.name);
+        }
+        assert!(crate::flags::command_help(c).starts_with(&format!("cargo xtask {}", c.name)));
+    }
+    let lab = crate::flags::COMMANDS
+        .iter()
+        .find(|c| c.name == "lab")
+        .unwrap();
+    let text = crate::flags::command_help(lab);
+    assert!(
+        text.contains("--watch") && text.contains("--timeout SECS"),
+        "{text}"
+    );
+}
+
+/// `story` prints the module's trace from the lab build; on the reference
+/// it matches, and the binary's story mode says so.
+#[test]
+fn story_prints_the_trace_and_how_it_differs() {
+    let out = crate::cargo::command()
+        .current_dir(crate::root())
+        .args([
+            "run",
+            "--quiet",
+            "--profile",
+            "lab",
+            "-p",
+            "xtask",
+            "--",
+            "story",
+            "m31",
+            "--solution",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("cargo runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("== m31.b.6"), "{text}");
+    assert!(
+        text.contains("-- the same as the reference trace"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .filter(|l| l.trim_start().starts_with("1."))
+            .count()
+            >= 1,
+        "{text}"
+    );
 }

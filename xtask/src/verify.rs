@@ -16,7 +16,8 @@ use labkit::check::Outcome;
 
 use crate::cargo::Variant;
 use crate::catalog::{self, Catalog};
-use crate::cli::{grade, UsageError};
+use crate::flags::UsageError;
+use crate::lab::grade;
 use crate::lab::{CheckRun, ModuleRun};
 use crate::starters;
 
@@ -93,7 +94,7 @@ fn tool_available(args: &[&str], what: &str, fix: &str) -> Result<()> {
 
 fn cargo_step(root: &Path, title: &str, args: &[&str]) -> Result<bool> {
     println!("== {title}: cargo {}", args.join(" "));
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let status = crate::cargo::command()
         .current_dir(root)
         .args(args)
         .stdin(Stdio::null())
@@ -149,6 +150,18 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
         format!(
             "starters drift from solutions (run `cargo xtask starters`):\n{}",
             drift.join("\n")
+        )
+    });
+    println!("== every check id the guides quote exists and belongs to its step");
+    let quoted = crate::guides::problems(root, &catalog::load(root))?;
+    t.item(quoted.is_empty(), || quoted.join("\n"));
+
+    println!("== the ports' wiring matches the generator");
+    let wiring = crate::codegen::drift(root)?;
+    t.item(wiring.is_empty(), || {
+        format!(
+            "generated wiring drifts from port.rs (run `cargo xtask starters`):\n{}",
+            wiring.join("\n")
         )
     });
 

@@ -8,6 +8,7 @@
 
 use crate::assertion::{Assertion, CheckId};
 use crate::cases::question_key;
+use crate::edits;
 use crate::extension::{self, StaleReport};
 use crate::ops::{index_hash, knowledge_base, Mitigation, Operations, Reindex};
 use crate::report::{CanaryOutcome, IncidentOutcome, PageOutcome, ShiftReport, TicketOutcome};
@@ -16,17 +17,12 @@ use chrono::TimeDelta;
 use desk::{Category, Queue};
 use incident::{IncidentKind, Notification, Play, RegressionCase, Severity, Status};
 use index_ops::{Index, SyncReport};
-use labkit::{ensure, ensure_eq, Check, CheckResult, Edit, SimClock, SimRng};
+use labkit::{ensure, ensure_eq, Check, CheckResult, SimClock, SimRng};
 use release_ops::registry::{ReleaseSpec, BUILD_EVAL_SEED, BUILD_EVAL_SIZE};
 use release_ops::{
     ChecklistStep, Decision, EvalCase, EvalSet, Registry, ReleaseError, ReleaseManager, Score,
     SimModel, Topic,
 };
-
-const MITIGATE: &str = "starters/m34/mitigate.rs";
-const LEARN: &str = "starters/m34/learn.rs";
-const GATE: &str = "starters/m34/gate.rs";
-const STALE: &str = "starters/m34/stale.rs";
 
 pub const CHECKS: &[Check] = &[
     Check {
@@ -36,7 +32,7 @@ pub const CHECKS: &[Check] = &[
         title: "a rollback play runs the release manager's rollback; plays for people are refused",
         points: 3,
         hint: "A play is data (M31); release-ops (M33) knows how to roll back. Match on the play and let the module that owns the system act.",
-        edit: Some(Edit { file: MITIGATE, function: "execute_play" }),
+        edit: Some(edits::EXECUTE_PLAY),
         run: rollback_play,
     },
     Check {
@@ -46,7 +42,7 @@ pub const CHECKS: &[Check] = &[
         title: "a rollback that never goes green is not a mitigation",
         points: 2,
         hint: "Checklist step 7: watch for green against the exit targets. A rollback report says whether it recovered.",
-        edit: Some(Edit { file: MITIGATE, function: "execute_play" }),
+        edit: Some(edits::EXECUTE_PLAY),
         run: rollback_not_green,
     },
     Check {
@@ -56,7 +52,7 @@ pub const CHECKS: &[Check] = &[
         title: "the postmortem's case becomes a release-gate regression case of the same question",
         points: 3,
         hint: "The eval case must be the *same question* to every release: same text, same key (a hash of the text), the right topic, marked as a regression.",
-        edit: Some(Edit { file: LEARN, function: "to_release_case" }),
+        edit: Some(edits::TO_RELEASE_CASE),
         run: release_case,
     },
     Check {
@@ -76,7 +72,7 @@ pub const CHECKS: &[Check] = &[
         title: "storm reduced, page at SEV-1, ticket routed and linked: pass and fail for the right reasons",
         points: 3,
         hint: "Read the report's numbers, not the trace: records per incident, the page's notification and severity, the ticket's queue, priority and linked incident.",
-        edit: Some(Edit { file: GATE, function: "assert_intake_and_detect" }),
+        edit: Some(edits::ASSERT_INTAKE_AND_DETECT),
         run: intake_and_detect,
     },
     Check {
@@ -86,7 +82,7 @@ pub const CHECKS: &[Check] = &[
         title: "resolved, SLI recovered, regression case catches the bad release, fix promoted",
         points: 3,
         hint: "A regression case proves something only if the bad release fails it and last-good passes it; a fix is promoted only if it is live and verified.",
-        edit: Some(Edit { file: GATE, function: "assert_recovery" }),
+        edit: Some(edits::ASSERT_RECOVERY),
         run: recovery,
     },
     Check {
@@ -96,7 +92,7 @@ pub const CHECKS: &[Check] = &[
         title: "the gate exits non-zero when any assertion fails",
         points: 2,
         hint: "CI trusts exit codes: zero means every assertion held, and a gate that judged nothing proved nothing.",
-        edit: Some(Edit { file: GATE, function: "gate_exit_code" }),
+        edit: Some(edits::GATE_EXIT_CODE),
         run: exit_code,
     },
     Check {
@@ -106,7 +102,7 @@ pub const CHECKS: &[Check] = &[
         title: "each break-on-purpose scenario turns exactly its assertions red, and live stays safe",
         points: 4,
         hint: "Run `cargo run -p capstone --bin evals -- --scenario <name>` for each scenario and read which stage refused and why.",
-        edit: Some(Edit { file: GATE, function: "assert_recovery" }),
+        edit: Some(edits::ASSERT_RECOVERY),
         run: scenarios,
     },
     Check {
@@ -116,7 +112,7 @@ pub const CHECKS: &[Check] = &[
         title: "the stale-index eval check passes only a re-index of exactly the changed documents",
         points: 2,
         hint: "Write the check first: what would prove a stale index was fixed, and not rebuilt, rolled back or half done?",
-        edit: Some(Edit { file: STALE, function: "stale_index_fixed" }),
+        edit: Some(edits::STALE_INDEX_FIXED),
         run: stale_check,
     },
     Check {
@@ -126,7 +122,7 @@ pub const CHECKS: &[Check] = &[
         title: "the re-index play embeds only what changed and moves the release manager to the new index",
         points: 2,
         hint: "M33's sync re-embeds only changed documents; the cache keys include the index hash, so the manager must learn the new hash and rotate.",
-        edit: Some(Edit { file: STALE, function: "reindex_stale" }),
+        edit: Some(edits::REINDEX_STALE),
         run: reindex,
     },
     Check {
@@ -136,7 +132,7 @@ pub const CHECKS: &[Check] = &[
         title: "the stale-index outage resolves by re-indexing and the gate stays green with eight assertions",
         points: 2,
         hint: "The runbook for stale_index starts with a re-index; `execute_play` must dispatch it.",
-        edit: Some(Edit { file: STALE, function: "reindex_stale" }),
+        edit: Some(edits::REINDEX_STALE),
         run: extension_green,
     },
 ];

@@ -16,21 +16,21 @@ use crate::report::ShiftReport;
 
 labkit::learner_steps! {
     /// Part A, step A1 (`starters/m34/mitigate.rs`).
-    mod mitigate {
+    mod mitigate in "starters/m34/mitigate.rs" {
         fn execute_play(play: Play, ops: &mut Operations, now: DateTime<Utc>) -> Result<Mitigation, ShiftError>;
     }
     /// Part A, step A2 (`starters/m34/learn.rs`).
-    mod learn {
+    mod learn in "starters/m34/learn.rs" {
         fn to_release_case(case: &RegressionCase) -> Result<EvalCase, ShiftError>;
     }
     /// Part B (`starters/m34/gate.rs`).
-    mod gate {
+    mod gate in "starters/m34/gate.rs" {
         fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion>;
         fn assert_recovery(r: &ShiftReport) -> Vec<Assertion>;
         fn gate_exit_code(assertions: &[Assertion]) -> u8;
     }
     /// Optional challenge (`starters/m34/stale.rs`).
-    mod stale {
+    mod stale in "starters/m34/stale.rs" {
         fn stale_index_fixed(r: &StaleReport) -> Assertion;
         fn reindex_stale(ops: &mut Operations, now: DateTime<Utc>) -> Result<Reindex, ShiftError>;
     }

@@ -20,14 +20,10 @@ use std::cell::Cell;
 #[allow(unused_imports)]
 use capstone::*;
 
-#[path = "../../../solutions/m34/gate.rs"]
-mod gate;
-#[path = "../../../solutions/m34/learn.rs"]
-mod learn;
-#[path = "../../../solutions/m34/mitigate.rs"]
-mod mitigate;
-#[path = "../../../solutions/m34/stale.rs"]
-mod stale;
+// The reference steps and files, generated from the port.
+mod reference;
+#[allow(unused_imports)]
+use reference::{gate, learn, mitigate, stale};
 
 use capstone::assertion::{Assertion, CheckId};
 use capstone::report::ShiftReport;
@@ -100,13 +96,10 @@ fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
 
 fn run(id: &str, step: Option<&'static str>) -> Result<(), String> {
     capstone::port::install(capstone::port::Steps {
-        execute_play: mitigate::execute_play,
         to_release_case,
         assert_intake_and_detect,
         assert_recovery,
-        gate_exit_code: gate::gate_exit_code,
-        stale_index_fixed: stale::stale_index_fixed,
-        reindex_stale: stale::reindex_stale,
+        ..reference::steps()
     });
     LAZY.with(|l| l.set(step));
     let check = capstone::checks::CHECKS

@@ -9,15 +9,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::edits;
 use crate::{
     Alert, Category, CorrelationConfig, DeskError, InhibitRule, Matcher, OpenIncident, Queue,
     Severity, Ticket, Topology,
 };
 use chrono::{DateTime, TimeDelta, Utc};
-use labkit::{ensure, ensure_eq, Check, CheckResult, Edit, SimClock, SimRng};
-
-const PART_A: &str = "starters/m32/correlation.rs";
-const PART_B: &str = "starters/m32/triage.rs";
+use labkit::{ensure, ensure_eq, Check, CheckResult, SimClock, SimRng};
 
 pub const CHECKS: &[Check] = &[
     Check {
@@ -27,7 +25,7 @@ pub const CHECKS: &[Check] = &[
         title: "the fingerprint is Prometheus's FNV-1a hash of the sorted labels",
         points: 2,
         hint: "FNV-1a: XOR the byte in, then multiply (wrapping). Every name and every value is followed by the separator byte, in sorted label order.",
-        edit: Some(Edit { file: PART_A, function: "fingerprint" }),
+        edit: Some(edits::FINGERPRINT),
         run: fingerprint_matches_prometheus,
     },
     Check {
@@ -37,7 +35,7 @@ pub const CHECKS: &[Check] = &[
         title: "records with the same labels fold into one alert",
         points: 2,
         hint: "Identity is the labels only. Which fields does a repeat keep from the first record, and which news does it bring?",
-        edit: Some(Edit { file: PART_A, function: "dedup" }),
+        edit: Some(edits::DEDUP),
         run: dedup_folds_repeats,
     },
     Check {
@@ -47,7 +45,7 @@ pub const CHECKS: &[Check] = &[
         title: "group keys: one value per group_by label, missing = empty",
         points: 2,
         hint: "Alertmanager treats a missing label and an empty one alike; a key is a set of labels, so order and repeats in group_by do not matter.",
-        edit: Some(Edit { file: PART_A, function: "group_key" }),
+        edit: Some(edits::GROUP_KEY),
         run: group_keys,
     },
     Check {
@@ -57,7 +55,7 @@ pub const CHECKS: &[Check] = &[
         title: "inhibition: source, target, equal labels and the edge cases",
         points: 3,
         hint: "Four conditions and one exception: a resolved source mutes nothing, and two alerts that each match both sides never mute each other.",
-        edit: Some(Edit { file: PART_A, function: "inhibits" }),
+        edit: Some(edits::INHIBITS),
         run: inhibition_rules,
     },
     Check {
@@ -67,7 +65,7 @@ pub const CHECKS: &[Check] = &[
         title: "the probable cause is upstream of the most alerting services",
         points: 3,
         hint: "A service explains itself and every alerting service that depends on it. Most explained wins; on a tie, the clock decides (who alerted first).",
-        edit: Some(Edit { file: PART_A, function: "probable_cause" }),
+        edit: Some(edits::PROBABLE_CAUSE),
         run: probable_cause_by_topology,
     },
     Check {
@@ -87,7 +85,7 @@ pub const CHECKS: &[Check] = &[
         title: "tickets are classified by the keywords they contain",
         points: 2,
         hint: "Lowercase first; count each category's phrases that occur; the most wins and KEYWORDS order breaks ties; nothing found means Other.",
-        edit: Some(Edit { file: PART_B, function: "classify" }),
+        edit: Some(edits::CLASSIFY),
         run: classify_by_keywords,
     },
     Check {
@@ -97,7 +95,7 @@ pub const CHECKS: &[Check] = &[
         title: "impact from people affected, urgency from blocked work",
         points: 2,
         hint: "Impact is how widely it hurts (MANY_USERS, SOME_USERS); urgency is how soon (blocked? any workaround?). Mind the boundaries.",
-        edit: Some(Edit { file: PART_B, function: "assess" }),
+        edit: Some(edits::ASSESS),
         run: assess_impact_urgency,
     },
     Check {
@@ -107,7 +105,7 @@ pub const CHECKS: &[Check] = &[
         title: "priority follows the ITIL impact x urgency matrix",
         points: 1,
         hint: "Impact and urgency each run from 1 (high) to 3 (low); the matrix adds them up and starts at 1.",
-        edit: Some(Edit { file: PART_B, function: "priority" }),
+        edit: Some(edits::PRIORITY),
         run: priority_matrix,
     },
     Check {
@@ -117,7 +115,7 @@ pub const CHECKS: &[Check] = &[
         title: "urgent service problems page on-call, the rest go to their owner",
         points: 2,
         hint: "Page versus ticket: only a service problem at P1 or P2 wakes someone up. Category::is_service_problem and Queue::owner do the rest.",
-        edit: Some(Edit { file: PART_B, function: "route" }),
+        edit: Some(edits::ROUTE),
         run: routing,
     },
     Check {
@@ -127,7 +125,7 @@ pub const CHECKS: &[Check] = &[
         title: "tickets link to the incident they describe: open, or resolved within 30 minutes",
         points: 3,
         hint: "Three tests, all needed: time (with the grace on both sides), service (a ticket naming none fits any), symptom. The most recently opened fit wins.",
-        edit: Some(Edit { file: PART_B, function: "find_incident" }),
+        edit: Some(edits::FIND_INCIDENT),
         run: linking,
     },
     Check {

@@ -15,7 +15,7 @@ use crate::topology::Topology;
 
 labkit::learner_steps! {
     /// Part A (`starters/m32/correlation.rs`).
-    mod correlation {
+    mod correlation in "starters/m32/correlation.rs" {
         fn fingerprint(labels: &BTreeMap<String, String>) -> Fingerprint;
         fn dedup(records: &[Alert]) -> Vec<Deduped>;
         fn group_key(alert: &Alert, group_by: &[String]) -> GroupKey;
@@ -23,7 +23,7 @@ labkit::learner_steps! {
         fn probable_cause(alerts: &[&Alert], topology: &Topology) -> Option<Cause>;
     }
     /// Part B (`starters/m32/triage.rs`).
-    mod triage {
+    mod triage in "starters/m32/triage.rs" {
         fn classify(text: &str) -> Classification;
         fn assess(ticket: &Ticket) -> Assessment;
         fn priority(impact: u8, urgency: u8) -> Result<u8, DeskError>;

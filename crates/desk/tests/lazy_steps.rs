@@ -14,24 +14,20 @@
 #![cfg(all(feature = "external-steps", not(feature = "solution")))]
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
 
 // The reference files refer to the crate's items as `crate::…`.
 #[allow(unused_imports)]
 use desk::*;
 
-#[path = "../../../solutions/m32/correlation.rs"]
-#[allow(dead_code)]
-mod correlation;
-#[path = "../../../solutions/m32/triage.rs"]
-#[allow(dead_code)]
-mod triage;
+// The reference steps and files, generated from the port.
+mod reference;
+#[allow(unused_imports)]
+use reference::{correlation, triage};
 
-use desk::alert::{Alert, Deduped, Fingerprint};
-use desk::correlate::{Cause, GroupKey, InhibitRule};
-use desk::error::DeskError;
+use desk::alert::Alert;
+use desk::correlate::Cause;
 use desk::link::OpenIncident;
-use desk::ticket::{Assessment, Category, Classification, Queue, Ticket};
+use desk::ticket::{Category, Ticket};
 use desk::topology::Topology;
 
 thread_local! {
@@ -99,16 +95,9 @@ fn find_incident(ticket: &Ticket, category: Category, incidents: &[OpenIncident]
 
 fn install() {
     desk::port::install(desk::port::Steps {
-        fingerprint: correlation::fingerprint as fn(&BTreeMap<String, String>) -> Fingerprint,
-        dedup: correlation::dedup as fn(&[Alert]) -> Vec<Deduped>,
-        group_key: correlation::group_key as fn(&Alert, &[String]) -> GroupKey,
-        inhibits: correlation::inhibits as fn(&InhibitRule, &Alert, &Alert) -> bool,
         probable_cause,
-        classify: triage::classify as fn(&str) -> Classification,
-        assess: triage::assess as fn(&Ticket) -> Assessment,
-        priority: triage::priority as fn(u8, u8) -> Result<u8, DeskError>,
-        route: triage::route as fn(Category, u8) -> Queue,
         find_incident,
+        ..reference::steps()
     });
 }
 

@@ -14,16 +14,12 @@ use crate::{
     RegressionCase, Runbook, Severity, Slo, Status, Step,
 };
 use chrono::TimeDelta;
-use labkit::{ensure, ensure_eq, Check, CheckResult, Edit, SimClock, SimRng};
+use labkit::{ensure, ensure_eq, Check, CheckResult, SimClock, SimRng};
 
 mod part_b;
 
+use crate::edits;
 use part_b::{lint_flags_blame, resolved_postmortem};
-
-const BUDGET: &str = "starters/m31/budget.rs";
-const PAGING: &str = "starters/m31/paging.rs";
-const RESPOND: &str = "starters/m31/respond.rs";
-const LEARN: &str = "starters/m31/learn.rs";
 
 pub const CHECKS: &[Check] = &[
     Check {
@@ -33,7 +29,7 @@ pub const CHECKS: &[Check] = &[
         title: "the SLI is good over valid events, and no traffic is no data",
         points: 2,
         hint: "Valid events are the good ones plus the bad ones. A window with no valid events has no ratio at all: return None rather than dividing by zero.",
-        edit: Some(Edit { file: BUDGET, function: "sli" }),
+        edit: Some(edits::SLI),
         run: sli_and_error_ratio,
     },
     Check {
@@ -43,7 +39,7 @@ pub const CHECKS: &[Check] = &[
         title: "burn rate is the error ratio over the error budget",
         points: 2,
         hint: "The budget is the share of events the SLO allows to fail (1 − target). Burn compares what failed with that share; a burn of 1 spends exactly the budget over the period.",
-        edit: Some(Edit { file: BUDGET, function: "burn_rate" }),
+        edit: Some(edits::BURN_RATE),
         run: burn_rate_matches_definition,
     },
     Check {
@@ -53,7 +49,7 @@ pub const CHECKS: &[Check] = &[
         title: "a burn held for a while spends burn × duration / period of the budget",
         points: 2,
         hint: "A burn of 1 held for the whole SLO period spends the whole budget. Scale by how much of the period the duration covers (compare both in the same unit).",
-        edit: Some(Edit { file: BUDGET, function: "budget_spent" }),
+        edit: Some(edits::BUDGET_SPENT),
         run: budget_spent_is_a_share_of_the_period,
     },
     Check {
@@ -63,7 +59,7 @@ pub const CHECKS: &[Check] = &[
         title: "a tier fires only when both windows burn strictly above its threshold",
         points: 3,
         hint: "Both windows must exceed the threshold: the long one says the damage is real, the short one that it is still happening. Exactly at the threshold is not above it, and a window without data cannot exceed anything.",
-        edit: Some(Edit { file: PAGING, function: "tier_fires" }),
+        edit: Some(edits::TIER_FIRES),
         run: tier_fires_at_the_boundaries,
     },
     Check {
@@ -73,7 +69,7 @@ pub const CHECKS: &[Check] = &[
         title: "evaluating a policy sends one notification, prefers a page, and tells quiet from no data",
         points: 4,
         hint: "Judge every tier in policy order. When several fire it is one problem: send one notification, a page before a ticket, the earliest tier first. Quiet means at least one tier could be judged; no data means none could.",
-        edit: Some(Edit { file: PAGING, function: "evaluate" }),
+        edit: Some(edits::EVALUATE),
         run: evaluate_sends_one_notification,
     },
     Check {
@@ -83,7 +79,7 @@ pub const CHECKS: &[Check] = &[
         title: "the fastest page is SEV-1, slower pages SEV-2, tickets SEV-3 and SEV-4",
         points: 2,
         hint: "Look at two things of the alert: whether it pages or tickets, and its rank among the tiers of that kind (0 is the most urgent).",
-        edit: Some(Edit { file: RESPOND, function: "severity_for" }),
+        edit: Some(edits::SEVERITY_FOR),
         run: severity_follows_the_alert,
     },
     Check {
@@ -93,7 +89,7 @@ pub const CHECKS: &[Check] = &[
         title: "the lifecycle moves one step at a time, forward in time, and records each step",
         points: 4,
         hint: "Status::next() is the only legal move. Check everything before changing anything, so a refused move leaves the incident exactly as it was; an accepted one stamps its time and adds a timeline entry.",
-        edit: Some(Edit { file: RESPOND, function: "transition" }),
+        edit: Some(edits::TRANSITION),
         run: lifecycle_is_enforced,
     },
     Check {
@@ -103,7 +99,7 @@ pub const CHECKS: &[Check] = &[
         title: "the first play is the fastest safe mitigation",
         points: 2,
         hint: "Skip steps that diagnose or repair and steps that are not safe; among the rest take the quickest, and on a tie the one written first.",
-        edit: Some(Edit { file: RESPOND, function: "first_play" }),
+        edit: Some(edits::FIRST_PLAY),
         run: first_play_is_fastest_safe_mitigation,
     },
     Check {
@@ -113,7 +109,7 @@ pub const CHECKS: &[Check] = &[
         title: "the blamelessness lint flags blaming phrases and a person before a blaming verb",
         points: 3,
         hint: "Work line by line over words(line). Phrases may match at any word; a blaming verb only counts when the word just before it is a person. Number lines from 1.",
-        edit: Some(Edit { file: LEARN, function: "lint_blame" }),
+        edit: Some(edits::LINT_BLAME),
         run: lint_flags_blame,
     },
     Check {
@@ -123,7 +119,7 @@ pub const CHECKS: &[Check] = &[
         title: "a postmortem becomes a regression case that fails the bad answer",
         points: 3,
         hint: "The case replays the exact question users asked: it expects the right answer and forbids the bad one, and it remembers which incident it came from.",
-        edit: Some(Edit { file: LEARN, function: "to_eval_case" }),
+        edit: Some(edits::TO_EVAL_CASE),
         run: postmortem_becomes_eval_case,
     },
     Check {

@@ -22,25 +22,25 @@ use crate::slo::Slo;
 
 labkit::learner_steps! {
     /// Part A, steps 1–3 (`starters/m31/budget.rs`).
-    mod budget {
+    mod budget in "starters/m31/budget.rs" {
         fn sli(counts: &Counts) -> Option<f64>;
         fn error_ratio(counts: &Counts) -> Option<f64>;
         fn burn_rate(error_ratio: f64, slo: &Slo) -> f64;
         fn budget_spent(slo: &Slo, burn: f64, over: TimeDelta) -> f64;
     }
     /// Part A, steps 4–5 (`starters/m31/paging.rs`).
-    mod paging {
+    mod paging in "starters/m31/paging.rs" {
         fn tier_fires(threshold: f64, long: Option<f64>, short: Option<f64>) -> bool;
         fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> Verdict;
     }
     /// Part B, steps 1–3 (`starters/m31/respond.rs`).
-    mod respond {
+    mod respond in "starters/m31/respond.rs" {
         fn severity_for(alert: &Alert) -> Severity;
         fn transition(incident: &mut Incident, to: Status, at: DateTime<Utc>, note: &str) -> Result<(), IncidentError>;
         fn first_play(runbook: &Runbook) -> Option<&Step>;
     }
     /// Part B, steps 4–5 (`starters/m31/learn.rs`).
-    mod learn {
+    mod learn in "starters/m31/learn.rs" {
         fn lint_blame(text: &str) -> Vec<BlameFinding>;
         fn to_eval_case(postmortem: &Postmortem) -> Result<RegressionCase, IncidentError>;
     }

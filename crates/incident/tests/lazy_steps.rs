@@ -19,14 +19,10 @@ use std::cell::Cell;
 #[allow(unused_imports)]
 use ::incident::*;
 
-#[path = "../../../solutions/m31/budget.rs"]
-mod budget;
-#[path = "../../../solutions/m31/learn.rs"]
-mod learn;
-#[path = "../../../solutions/m31/paging.rs"]
-mod paging;
-#[path = "../../../solutions/m31/respond.rs"]
-mod respond;
+// The reference steps and files, generated from the port.
+mod reference;
+#[allow(unused_imports)]
+use reference::{budget, learn, paging, respond};
 
 use ::incident::postmortem::{Postmortem, RegressionCase};
 
@@ -57,17 +53,8 @@ fn to_eval_case(postmortem: &Postmortem) -> Result<RegressionCase, IncidentError
 
 fn run(id: &str, step: Option<&'static str>) -> Result<(), String> {
     ::incident::port::install(::incident::port::Steps {
-        sli: budget::sli,
-        error_ratio: budget::error_ratio,
-        burn_rate: budget::burn_rate,
-        budget_spent: budget::budget_spent,
-        tier_fires: paging::tier_fires,
-        evaluate: paging::evaluate,
-        severity_for: respond::severity_for,
-        transition: respond::transition,
-        first_play: respond::first_play,
-        lint_blame: learn::lint_blame,
         to_eval_case,
+        ..reference::steps()
     });
     LAZY.with(|l| l.set(step));
     let check = ::incident::checks::CHECKS

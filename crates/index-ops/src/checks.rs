@@ -12,18 +12,12 @@
 
 use crate::backup::{HEADER_LEN, LENGTH_AT, VERSION_AT};
 use crate::corpus::{self, PlantedDoc};
+use crate::edits;
 use crate::{
     redact, verify_backup, AliasError, AliasTable, BackupError, Index, PiiKind, Scope, SourceDoc,
 };
 use chrono::{DateTime, TimeDelta, Utc};
-use labkit::{ensure, ensure_eq, Check, CheckResult, Edit, SimClock, SimRng};
-
-const VALIDITY: &str = "starters/m33/index/validity.rs";
-const REDACT: &str = "starters/m33/index/redact.rs";
-const SYNC: &str = "starters/m33/index/sync.rs";
-const SWEEP: &str = "starters/m33/index/sweep.rs";
-const VERIFY: &str = "starters/m33/index/verify.rs";
-const FLIP: &str = "starters/m33/index/flip.rs";
+use labkit::{ensure, ensure_eq, Check, CheckResult, SimClock, SimRng};
 
 pub const CHECKS: &[Check] = &[
     Check {
@@ -33,7 +27,7 @@ pub const CHECKS: &[Check] = &[
         title: "luhn_valid accepts real card numbers and rejects every single-digit typo",
         points: 2,
         hint: "The Luhn sum walks the digits from the right; the rightmost digit is not doubled. A doubled digit above 9 counts as its digit sum.",
-        edit: Some(Edit { file: VALIDITY, function: "luhn_valid" }),
+        edit: Some(edits::LUHN_VALID),
         run: luhn,
     },
     Check {
@@ -43,7 +37,7 @@ pub const CHECKS: &[Check] = &[
         title: "ssn_valid applies the shape, area, group, serial and same-digit rules",
         points: 2,
         hint: "Check the shape first (exactly 11 bytes, digits where digits go, one separator used in both places), then each number field against its forbidden values.",
-        edit: Some(Edit { file: VALIDITY, function: "ssn_valid" }),
+        edit: Some(edits::SSN_VALID),
         run: ssn,
     },
     Check {
@@ -53,7 +47,7 @@ pub const CHECKS: &[Check] = &[
         title: "redact replaces each kind with its placeholder and leaves look-alikes alone",
         points: 3,
         hint: "Copy the text between findings unchanged; a finding's span is a byte range of the original text, not of the output.",
-        edit: Some(Edit { file: REDACT, function: "redact" }),
+        edit: Some(edits::REDACT),
         run: redact_fixed,
     },
     Check {
@@ -63,7 +57,7 @@ pub const CHECKS: &[Check] = &[
         title: "redact finds every planted value in seeded random documents, with exact spans",
         points: 3,
         hint: "After a match, continue scanning right after its end; when nothing starts at a position, move on by one byte.",
-        edit: Some(Edit { file: REDACT, function: "redact" }),
+        edit: Some(edits::REDACT),
         run: redact_random,
     },
     Check {
@@ -73,7 +67,7 @@ pub const CHECKS: &[Check] = &[
         title: "sync re-embeds exactly the added and changed documents, and respects its scope",
         points: 3,
         hint: "A plan lists only the work that is needed: compare each incoming fingerprint with the stored document of the same id, and plan nothing for a match. Deletion is limited to documents inside the scope.",
-        edit: Some(Edit { file: SYNC, function: "plan_sync" }),
+        edit: Some(edits::PLAN_SYNC),
         run: sync_counts,
     },
     Check {
@@ -83,7 +77,7 @@ pub const CHECKS: &[Check] = &[
         title: "no raw personal value reaches the stored text, a backup or a search result",
         points: 2,
         hint: "Redact on write: the sync stores every planned document through Index::write, which calls your redact before it embeds or stores. A raw value that survives is one your redact step did not find.",
-        edit: Some(Edit { file: SYNC, function: "plan_sync" }),
+        edit: Some(edits::PLAN_SYNC),
         run: no_raw_pii,
     },
     Check {
@@ -93,7 +87,7 @@ pub const CHECKS: &[Check] = &[
         title: "sweep_expired removes exactly the expired documents, including an expiry at exactly now",
         points: 2,
         hint: "A document is expired when its expiry is at or before now; documents with no expiry stay. Collect first, then remove.",
-        edit: Some(Edit { file: SWEEP, function: "sweep_expired" }),
+        edit: Some(edits::SWEEP_EXPIRED),
         run: sweep,
     },
     Check {
@@ -103,7 +97,7 @@ pub const CHECKS: &[Check] = &[
         title: "verify_backup refuses every truncation point and bit flip with the right error; the live index is untouched",
         points: 3,
         hint: "Check the header fields in the order the module docs give: magic, header length, version, payload length, checksum. Never read past the end of the input.",
-        edit: Some(Edit { file: VERIFY, function: "verify_backup" }),
+        edit: Some(edits::VERIFY_BACKUP),
         run: backup,
     },
     Check {
@@ -113,7 +107,7 @@ pub const CHECKS: &[Check] = &[
         title: "flip and rollback move the live alias in one step and keep a rollback target",
         points: 3,
         hint: "An alias keeps two names: the live index and the previous one. A refused flip, and a flip to the index already live, must not lose the previous one.",
-        edit: Some(Edit { file: FLIP, function: "flip" }),
+        edit: Some(edits::FLIP),
         run: alias,
     },
     Check {

@@ -20,28 +20,28 @@ use crate::redaction::Redaction;
 
 labkit::learner_steps! {
     /// Step A1 (`starters/m33/index/validity.rs`).
-    mod validity {
+    mod validity in "starters/m33/index/validity.rs" {
         fn luhn_valid(digits: &str) -> bool;
         fn ssn_valid(ssn: &str) -> bool;
     }
     /// Step A2 (`starters/m33/index/redact.rs`).
-    mod redact {
+    mod redact in "starters/m33/index/redact.rs" {
         fn redact(text: &str) -> Redaction;
     }
     /// Step A3 (`starters/m33/index/sync.rs`).
-    mod sync {
+    mod sync in "starters/m33/index/sync.rs" {
         fn plan_sync<'a>(index: &Index, scope: &Scope, incoming: &[Incoming<'a>]) -> SyncPlan<'a>;
     }
     /// Step A4 (`starters/m33/index/sweep.rs`).
-    mod sweep {
+    mod sweep in "starters/m33/index/sweep.rs" {
         fn sweep_expired(index: &mut Index, now: DateTime<Utc>) -> SweepReport;
     }
     /// Step A5 (`starters/m33/index/verify.rs`).
-    mod verify {
+    mod verify in "starters/m33/index/verify.rs" {
         fn verify_backup(bytes: &[u8]) -> Result<&[u8], BackupError>;
     }
     /// Step A6 (`starters/m33/index/flip.rs`).
-    mod flip {
+    mod flip in "starters/m33/index/flip.rs" {
         fn flip(table: &mut AliasTable, alias: &str, target: &str) -> Result<Flip, AliasError>;
         fn rollback(table: &mut AliasTable, alias: &str) -> Result<Flip, AliasError>;
     }

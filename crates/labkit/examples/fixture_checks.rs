@@ -81,7 +81,7 @@ const CHECKS: &[Check] = &[
         "m99.a.11",
         "leaves a sleeper holding its output, then loops",
         || {
-            let _ = std::process::Command::new("sleep").arg("120").spawn();
+            let _ = std::process::Command::new("sleep").arg("121").spawn();
             loop {
                 std::hint::black_box(0u8);
             }
@@ -98,7 +98,7 @@ const CHECKS: &[Check] = &[
         let mut started = 0u64;
         loop {
             if std::process::Command::new("sleep")
-                .arg("100000")
+                .arg("100001")
                 .spawn()
                 .is_ok()
             {

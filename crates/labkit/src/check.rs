@@ -209,15 +209,40 @@ macro_rules! ensure_eq {
 
 /// Compares a trace the learner's code produced with the reference snapshot
 /// (the text of an insta `.snap` file) and fails with a readable diff.
+///
+/// Lines are compared without their numbers (` 9. ` → ``): a line more or
+/// less renumbers everything after it, and a trace that grows past nine
+/// lines re-pads every number before the tenth; neither is a difference
+/// worth showing, and either would hide the one that is.
 pub fn compare_with_snapshot(actual: &str, snap_file: &str) -> CheckResult {
     let expected = snapshot_body(snap_file);
-    let diff = crate::diff::diff_lines(expected.trim_end(), actual.trim_end(), 2);
+    let unpad = |t: &str| -> String {
+        t.trim_end()
+            .lines()
+            .map(without_number)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let diff = crate::diff::diff_lines(&unpad(expected), &unpad(actual), 2);
+    if let Ok(mut last) = LAST_COMPARISON.lock() {
+        *last = Some((actual.to_string(), diff.clone()));
+    }
     if diff.is_empty() {
         Ok(())
     } else {
         Err(format!(
             "your trace differs from the reference trace:\n{diff}"
         ))
+    }
+}
+
+/// A trace line without its leading `  12. ` number.
+fn without_number(line: &str) -> &str {
+    let t = line.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    match t[digits..].strip_prefix(". ") {
+        Some(rest) if digits > 0 => rest,
+        _ => t,
     }
 }
 
@@ -232,6 +257,57 @@ pub fn snapshot_body(snap_file: &str) -> &str {
 }
 
 static LAST_PANIC: Mutex<Option<(String, Option<String>)>> = Mutex::new(None);
+
+/// The last trace compared with a snapshot, and the diff: what `story`
+/// prints.
+static LAST_COMPARISON: Mutex<Option<(String, String)>> = Mutex::new(None);
+
+/// Whether a check tells a story: it compares a trace with the reference.
+fn is_story(check: &Check) -> bool {
+    check.step.contains("trace")
+}
+
+/// `story`: each story check run in this process, printing the learner's
+/// trace (as far as it got) and how it differs from the reference.
+fn tell_stories(checks: &[Check]) -> ExitCode {
+    let mut all_match = true;
+    for check in checks.iter().filter(|c| is_story(c)) {
+        if let Ok(mut last) = LAST_COMPARISON.lock() {
+            *last = None;
+        }
+        crate::trace::start_capture();
+        let report = run_in_process(check);
+        let so_far = crate::trace::stop_capture();
+        println!("== {} · {}", check.id, check.title);
+        let compared = LAST_COMPARISON.lock().ok().and_then(|mut l| l.take());
+        match (report.outcome, compared) {
+            (Outcome::Pass, Some((trace, _))) => {
+                print!("{trace}");
+                println!("-- the same as the reference trace\n");
+            }
+            (_, Some((trace, diff))) if !diff.is_empty() => {
+                all_match = false;
+                print!("{trace}");
+                println!("-- how it differs from the reference trace:\n{diff}\n");
+            }
+            (outcome, _) => {
+                all_match = false;
+                let so_far = crate::trace::Trace::from_lines("your story so far", so_far);
+                print!("{}", so_far.to_text());
+                println!(
+                    "-- the story stops here ({}): {}\n",
+                    outcome.as_str(),
+                    report.message.unwrap_or_default()
+                );
+            }
+        }
+    }
+    if all_match {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
 
 fn is_todo(message: &str) -> bool {
     message.starts_with("not yet implemented") || message.starts_with("not implemented")
@@ -403,6 +479,7 @@ pub fn main(checks: &[Check]) -> ExitCode {
                 }
             }
         }
+        ["story"] => tell_stories(checks),
         ["run", id] => {
             let Some(check) = checks.iter().find(|c| c.id == *id) else {
                 let ids: Vec<&str> = checks.iter().map(|c| c.id).collect();
@@ -444,7 +521,7 @@ pub fn main(checks: &[Check]) -> ExitCode {
         }
         _ => {
             eprintln!(
-                "usage: {} list | run <check-id>\n(the course tool runs this for you: cargo xtask lab <module>)",
+                "usage: {} list | run <check-id> | story\n(the course tool runs this for you: cargo xtask lab <module>, cargo xtask story <module>)",
                 std::env::args().next().unwrap_or_else(|| "checks".into())
             );
             ExitCode::from(2)
@@ -534,6 +611,32 @@ mod tests {
         assert_eq!(waits_on(Some(&own), "not yet implemented", Some(at)), None);
         assert_eq!(normalize_path("a/b/../../c/./d.rs:3"), "c/d.rs:3");
         assert_eq!(normalize_path("../x.rs:1"), "../x.rs:1");
+    }
+
+    #[test]
+    fn a_renumbered_trace_shows_only_the_real_difference() {
+        let lines: Vec<String> = (1..=9).map(|i| format!("step {i}")).collect();
+        let trace = |ls: &[String]| {
+            let w = ls.len().to_string().len();
+            ls.iter()
+                .enumerate()
+                .map(|(i, l)| format!("{:>w$}. {l}\n", i + 1))
+                .collect::<String>()
+        };
+        let snap = format!("---\nsource: x\n---\n{}", trace(&lines));
+        let mut mine = lines.clone();
+        mine.insert(3, "an extra step".into());
+        mine[8] = "step 8, changed".into();
+        let err = compare_with_snapshot(&trace(&mine), &snap).unwrap_err();
+        let changed: Vec<&str> = err
+            .lines()
+            .filter(|l| l.starts_with("- ") || l.starts_with("+ "))
+            .collect();
+        assert_eq!(
+            changed,
+            vec!["+ an extra step", "- step 8", "+ step 8, changed"],
+            "{err}"
+        );
     }
 
     #[test]

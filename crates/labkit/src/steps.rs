@@ -33,20 +33,22 @@
 /// ```ignore
 /// labkit::learner_steps! {
 ///     /// Part A: correlation.
-///     mod correlation {
+///     mod correlation in "starters/m32/correlation.rs" {
 ///         fn fingerprint(labels: &BTreeMap<String, String>) -> Fingerprint;
 ///     }
 /// }
 /// ```
 ///
-/// Signatures name every type (the forwarding modules import the caller's
+/// Each `mod` names the learner file it stands for (`cargo xtask starters`
+/// generates the check binary, the crate's learner-file block and its
+/// `edits` constants from these declarations). Signatures name every type (the forwarding modules import the caller's
 /// module with `use super::*`), return a type explicitly (`-> ()` for none),
 /// and may have lifetime parameters (`fn plan<'a>(…) -> Plan<'a>;`).
 #[macro_export]
 macro_rules! learner_steps {
     ($(
         $(#[$mattr:meta])*
-        mod $module:ident {
+        mod $module:ident in $file:literal {
             $(
                 $(#[$fattr:meta])*
                 fn $name:ident $(<$($lt:lifetime),+>)? ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty;
@@ -68,11 +70,6 @@ macro_rules! learner_steps {
         /// are ignored).
         pub fn install(steps: Steps) {
             let _ = INSTALLED.set(steps);
-        }
-
-        /// `true` once a table is installed.
-        pub fn installed() -> bool {
-            INSTALLED.get().is_some()
         }
 
         #[allow(dead_code)]

@@ -12,6 +12,9 @@
 //! the "show" part of a class, so a trace prints the same bytes on every run
 //! and renders as plain text or Markdown.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +29,28 @@ pub struct TraceLine {
     pub actor: String,
     /// What happened, in one line.
     pub text: String,
+}
+
+static CAPTURING: AtomicBool = AtomicBool::new(false);
+static CAPTURED: Mutex<Vec<TraceLine>> = Mutex::new(Vec::new());
+
+/// Starts keeping a copy of every line any trace records, so that a story
+/// cut short by a panic (a learner's unwritten step) can still be shown up
+/// to where it stopped (`cargo xtask story`).
+pub fn start_capture() {
+    if let Ok(mut kept) = CAPTURED.lock() {
+        kept.clear();
+    }
+    CAPTURING.store(true, Ordering::Relaxed);
+}
+
+/// Stops keeping copies and returns the lines kept since [`start_capture`].
+pub fn stop_capture() -> Vec<TraceLine> {
+    CAPTURING.store(false, Ordering::Relaxed);
+    CAPTURED
+        .lock()
+        .map(|mut kept| std::mem::take(&mut *kept))
+        .unwrap_or_default()
 }
 
 /// An ordered record of what happened.
@@ -58,11 +83,17 @@ impl Trace {
         // One event, one line: a newline inside an event would break the
         // numbering and make two runs hard to diff.
         let text = text.replace('\n', " / ");
-        self.lines.push(TraceLine {
+        let line = TraceLine {
             at,
             actor: actor.to_string(),
             text,
-        });
+        };
+        if CAPTURING.load(Ordering::Relaxed) {
+            if let Ok(mut kept) = CAPTURED.lock() {
+                kept.push(line.clone());
+            }
+        }
+        self.lines.push(line);
     }
 
     /// The title given at creation.
@@ -88,6 +119,14 @@ impl Trace {
     /// `true` if any line's text contains `needle`.
     pub fn mentions(&self, needle: &str) -> bool {
         self.lines.iter().any(|l| l.text.contains(needle))
+    }
+
+    /// A trace of the given lines.
+    pub fn from_lines(title: impl Into<String>, lines: Vec<TraceLine>) -> Self {
+        Self {
+            title: title.into(),
+            lines,
+        }
     }
 
     /// Appends every line of `other` (its title is dropped).

@@ -10,6 +10,7 @@
 //! (`src/bin/checks-m33-release`) only installs the learner's steps and runs
 //! them (see `labkit::steps`).
 
+use crate::edits;
 use crate::eval::{incident_regression_case, EvalReport, EvalSet, Score};
 use crate::model::{ServingProfile, SimModel};
 use crate::registry::{Registry, ReleaseSpec};
@@ -18,14 +19,7 @@ use crate::slots::{BakeStatus, BlueGreen, Color};
 use crate::traffic::{CandidateBehaviour, RampOutcome, RampPlan, RampStage, Traffic};
 use crate::{ChecklistStep, Decision, GatePolicy, GateReason, ReleaseError, ReleaseManager};
 use chrono::TimeDelta;
-use labkit::{ensure, ensure_eq, Check, CheckResult, Edit, SimClock, SimRng};
-
-const GATE: &str = "starters/m33/release/gate.rs";
-const CANARY: &str = "starters/m33/release/canary.rs";
-const ROLLBACK: &str = "starters/m33/release/rollback.rs";
-const BLUEGREEN: &str = "starters/m33/release/bluegreen.rs";
-const ROTATION: &str = "starters/m33/release/rotation.rs";
-const RAMP: &str = "starters/m33/release/ramp.rs";
+use labkit::{ensure, ensure_eq, Check, CheckResult, SimClock, SimRng};
 
 pub const CHECKS: &[Check] = &[
     Check {
@@ -35,7 +29,7 @@ pub const CHECKS: &[Check] = &[
         title: "the gate's tolerance: a drop of exactly 2% relative to live passes, more blocks",
         points: 2,
         hint: "The drop is relative to the live score, and the boundary is inclusive. Scores are fractions (passed out of total): compare fractions exactly, in whole numbers; floats wobble at the boundary.",
-        edit: Some(Edit { file: GATE, function: "within_tolerance" }),
+        edit: Some(edits::WITHIN_TOLERANCE),
         run: b1_within_tolerance,
     },
     Check {
@@ -45,7 +39,7 @@ pub const CHECKS: &[Check] = &[
         title: "the gate lists every reason to block: the score drop, then each failed regression case",
         points: 2,
         hint: "A regression case blocks on its own, however good the score. No reasons means pass; keep the order the doc comment gives.",
-        edit: Some(Edit { file: GATE, function: "judge" }),
+        edit: Some(edits::JUDGE),
         run: b2_judge,
     },
     Check {
@@ -55,7 +49,7 @@ pub const CHECKS: &[Check] = &[
         title: "a canary scores live and candidate on the same eval set, decides, and approves only a good build",
         points: 3,
         hint: "Compare against the live baseline measured now, on the current eval set, not the build-time score. A rollback decision must withdraw any approval; live never changes in a canary.",
-        edit: Some(Edit { file: CANARY, function: "canary" }),
+        edit: Some(edits::CANARY),
         run: b3_canary,
     },
     Check {
@@ -65,7 +59,7 @@ pub const CHECKS: &[Check] = &[
         title: "one call returns to the last-good release by the rollback checklist, in order",
         points: 3,
         hint: "The rollback checklist: capture, freeze, flip one pointer, rotate the cache namespace, throttle, watch the exit targets, and unfreeze only when green. Look everything up before the first change.",
-        edit: Some(Edit { file: ROLLBACK, function: "rollback" }),
+        edit: Some(edits::ROLLBACK),
         run: b4_rollback,
     },
     Check {
@@ -75,7 +69,7 @@ pub const CHECKS: &[Check] = &[
         title: "blue/green: a healthy idle slot takes all traffic in one flip and starts its bake",
         points: 2,
         hint: "Refuse before changing anything: a bake still running, an empty idle slot, a failed health check. The flip itself is one assignment of the live pointer.",
-        edit: Some(Edit { file: BLUEGREEN, function: "cut_over" }),
+        edit: Some(edits::CUT_OVER),
         run: b5_cut_over,
     },
     Check {
@@ -85,7 +79,7 @@ pub const CHECKS: &[Check] = &[
         title: "blue/green: an alert during the bake flips back; a quiet bake becomes final at its end",
         points: 2,
         hint: "An alert wins, even at the last instant. The bake is over when now has reached its end (inclusive).",
-        edit: Some(Edit { file: BLUEGREEN, function: "observe" }),
+        edit: Some(edits::OBSERVE),
         run: b6_observe,
     },
     Check {
@@ -95,7 +89,7 @@ pub const CHECKS: &[Check] = &[
         title: "secret rotation: the grace window keeps every client working through a rotation",
         points: 3,
         hint: "Three stages can be accepted: current always, pending once installed, previous only strictly before its grace window ends.",
-        edit: Some(Edit { file: ROTATION, function: "accepts" }),
+        edit: Some(edits::ACCEPTS),
         run: b7_accepts,
     },
     Check {
@@ -115,7 +109,7 @@ pub const CHECKS: &[Check] = &[
         title: "the progressive canary stops at the first breach and reports its blast radius",
         points: 3,
         hint: "Judge each stage on its own errors against the budget (a rate exactly at the budget is not a breach), stop at the first breach, and sum only the stages that ran.",
-        edit: Some(Edit { file: RAMP, function: "walk_ramp" }),
+        edit: Some(edits::WALK_RAMP),
         run: x1_walk_ramp,
     },
     Check {

@@ -20,29 +20,29 @@ use crate::verdict::{GatePolicy, GateVerdict};
 
 labkit::learner_steps! {
     /// Steps B1 and B2 (`starters/m33/release/gate.rs`).
-    mod gate {
+    mod gate in "starters/m33/release/gate.rs" {
         fn within_tolerance(live: Score, candidate: Score, max_drop_percent: u32) -> bool;
         fn judge(policy: &GatePolicy, live: &EvalReport, candidate: &EvalReport) -> GateVerdict;
     }
     /// Step B3 (`starters/m33/release/canary.rs`).
-    mod canary {
+    mod canary in "starters/m33/release/canary.rs" {
         fn canary(manager: &mut ReleaseManager, candidate: &str) -> Result<CanaryReport>;
     }
     /// Step B4 (`starters/m33/release/rollback.rs`).
-    mod rollback {
+    mod rollback in "starters/m33/release/rollback.rs" {
         fn rollback(manager: &mut ReleaseManager) -> Result<RollbackReport>;
     }
     /// Steps B5 and B6 (`starters/m33/release/bluegreen.rs`).
-    mod bluegreen {
+    mod bluegreen in "starters/m33/release/bluegreen.rs" {
         fn cut_over(blue_green: &mut BlueGreen, now: DateTime<Utc>) -> Result<CutOver>;
         fn observe(blue_green: &mut BlueGreen, now: DateTime<Utc>, alerting: bool) -> BakeStatus;
     }
     /// Step B7 (`starters/m33/release/rotation.rs`).
-    mod rotation {
+    mod rotation in "starters/m33/release/rotation.rs" {
         fn accepts(store: &SecretStore, presented: Secret, now: DateTime<Utc>) -> bool;
     }
     /// The optional challenge (`starters/m33/release/ramp.rs`).
-    mod ramp {
+    mod ramp in "starters/m33/release/ramp.rs" {
         fn walk_ramp(plan: &RampPlan, traffic: &Traffic) -> RampReport;
     }
 }

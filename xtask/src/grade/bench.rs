@@ -10,7 +10,7 @@
 //! grader that builds and runs the checks can spend.
 
 use std::path::Path;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -78,10 +78,9 @@ pub fn run(root: &Path, n: usize) -> Result<ExitCode> {
             copy_tree(&from, &ws.join(item))?;
         }
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let check = |ws: &Path| -> Result<Duration> {
         let start = Instant::now();
-        let status = Command::new(&cargo)
+        let status = crate::cargo::command()
             .current_dir(ws)
             .args(["xtask", "check"])
             .env_remove("CARGO_TARGET_DIR")

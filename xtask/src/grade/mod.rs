@@ -387,7 +387,7 @@ fn grade_one(
         });
     }
     copy.place(&texts)?;
-    let runs = crate::cli::grade_in(
+    let runs = crate::lab::grade_in(
         &copy.root,
         Variant::Starter,
         Some(copy.target.clone()),

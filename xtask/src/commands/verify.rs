@@ -1,0 +1,26 @@
+//! `cargo xtask verify`, `catalog` and `ci`: the course proves itself (the
+//! engine is [`crate::verify`]).
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::flags::Args;
+use crate::{catalog, root};
+
+pub fn verify(a: &Args) -> Result<ExitCode> {
+    a.no_positionals()?;
+    crate::verify::run(&root(), !a.has("--skip-lint"))
+}
+
+pub fn catalog(a: &Args) -> Result<ExitCode> {
+    a.no_positionals()?;
+    crate::verify::write_catalog(&root())?;
+    println!("wrote {} and {}", catalog::CATALOG, catalog::MANIFEST);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn ci(a: &Args) -> Result<ExitCode> {
+    a.no_positionals()?;
+    crate::verify::ci(&root())
+}

@@ -1,0 +1,474 @@
+//! Every command of the tool, declared once: its name, arguments, flags and
+//! help. The help text (`cargo xtask help`, `cargo xtask <command> --help`)
+//! is generated from this table, the parser accepts exactly the flags it
+//! names, and each entry's `run` lives in its own module of
+//! [`crate::commands`].
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::commands;
+
+/// A mistake in how the tool was called: printed as one line, exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// A usage error as an `anyhow::Error`.
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    UsageError(msg.into()).into()
+}
+
+/// Who a command is for: the headings of the help text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Learners,
+    Shift,
+    Book,
+    Graders,
+    Staff,
+}
+
+impl Audience {
+    const ALL: [Audience; 5] = [
+        Audience::Learners,
+        Audience::Shift,
+        Audience::Book,
+        Audience::Graders,
+        Audience::Staff,
+    ];
+    fn heading(self) -> &'static str {
+        match self {
+            Audience::Learners => "Learners",
+            Audience::Shift => "The shift (M34)",
+            Audience::Book => "The book",
+            Audience::Graders => "Graders",
+            Audience::Staff => "Teaching staff",
+        }
+    }
+}
+
+/// One flag of a command.
+#[derive(Debug, Clone, Copy)]
+pub struct Flag {
+    /// `--watch`.
+    pub name: &'static str,
+    /// The value's placeholder (`SECS`) for a flag that takes one.
+    pub value: Option<&'static str>,
+    pub help: &'static str,
+}
+
+const fn flag(name: &'static str, help: &'static str) -> Flag {
+    Flag {
+        name,
+        value: None,
+        help,
+    }
+}
+
+const fn valued(name: &'static str, value: &'static str, help: &'static str) -> Flag {
+    Flag {
+        name,
+        value: Some(value),
+        help,
+    }
+}
+
+/// One command.
+#[derive(Debug, Clone, Copy)]
+pub struct Command {
+    pub name: &'static str,
+    /// The positional arguments as the help shows them (`[MODULE]`).
+    pub args: &'static str,
+    pub audience: Audience,
+    /// What it does: the first line, then more lines of help.
+    pub help: &'static [&'static str],
+    pub flags: &'static [Flag],
+    pub run: fn(&Args) -> Result<ExitCode>,
+}
+
+const TIMEOUT: Flag = valued("--timeout", "SECS", "time limit per check (default 10)");
+
+/// Every command, in the order the help lists them.
+pub const COMMANDS: &[Command] = &[
+    Command {
+        name: "lab",
+        args: "[MODULE]",
+        audience: Audience::Learners,
+        help: &[
+            "build MODULE (m31, m32, m33, m34) from your starters and run its",
+            "checks; without MODULE, list the modules and your progress",
+        ],
+        flags: &[
+            flag(
+                "--watch",
+                "re-run whenever a file under starters/MODULE changes",
+            ),
+            flag(
+                "--solution",
+                "the reference solution instead of your code (m34: on the reference M31–M33)",
+            ),
+            flag(
+                "--reference-parts",
+                "(m34) run the capstone on the reference M31–M33",
+            ),
+            flag("--clippy", "also show clippy's advice on your files"),
+            TIMEOUT,
+        ],
+        run: commands::lab::run,
+    },
+    Command {
+        name: "story",
+        args: "MODULE",
+        audience: Audience::Learners,
+        help: &[
+            "print the module's story as your code tells it (its trace, up to the",
+            "first step you have not written) and how it differs from the reference",
+        ],
+        flags: &[
+            flag("--solution", "the reference's story"),
+            flag(
+                "--reference-parts",
+                "(m34) your capstone on the reference M31–M33",
+            ),
+        ],
+        run: commands::story::run,
+    },
+    Command {
+        name: "demo",
+        args: "",
+        audience: Audience::Shift,
+        help: &["the on-call shift narrated for a person (reference code)"],
+        flags: &[flag(
+            "--mine",
+            "run it on your own code instead of the reference",
+        )],
+        run: commands::shift::demo,
+    },
+    Command {
+        name: "drill",
+        args: "",
+        audience: Audience::Shift,
+        help: &["the shift as a numbered trace"],
+        flags: &[
+            flag("--mine", "run it on your own code instead of the reference"),
+            flag("--markdown", "as Markdown, to post"),
+        ],
+        run: commands::shift::drill,
+    },
+    Command {
+        name: "report",
+        args: "",
+        audience: Audience::Shift,
+        help: &["the shift in pictures: one HTML file, target/report/shift.html"],
+        flags: &[flag("--mine", "draw your own run beside the reference")],
+        run: commands::book::report,
+    },
+    Command {
+        name: "book",
+        args: "",
+        audience: Audience::Book,
+        help: &["the course book (guides, pictures, API docs) in target/book/html"],
+        flags: &[
+            flag("--serve", "serve it on 127.0.0.1 and open it"),
+            flag("--open", "open it in your browser"),
+        ],
+        run: commands::book::book,
+    },
+    Command {
+        name: "grade",
+        args: "SUBMISSION…",
+        audience: Audience::Graders,
+        help: &[
+            "grade submissions (learners' clones, hand-ins, git repositories; ID=PATH",
+            "names one) on this course: only their files under starters/ are taken;",
+            "writes results.json and feedback.md per submission, gradebook.csv and",
+            "class.html for the class; exit 0 when it ran, whatever the scores",
+        ],
+        flags: &[
+            valued(
+                "--out",
+                "DIR",
+                "where results go (default target/grade/out)",
+            ),
+            valued("--rev", "REV", "grade this revision of each git repository"),
+            valued(
+                "--shard",
+                "I/N",
+                "grade only the I-th of N shares of the submissions",
+            ),
+            TIMEOUT,
+            valued(
+                "--work",
+                "DIR",
+                "where the course copy and its warm build live (default target/grade)",
+            ),
+        ],
+        run: commands::grade::run,
+    },
+    Command {
+        name: "gradebook",
+        args: "merge FILE…",
+        audience: Audience::Graders,
+        help: &["join the gradebook.csv files of shards into one"],
+        flags: &[valued(
+            "--out",
+            "FILE",
+            "where to write it (default: standard output)",
+        )],
+        run: commands::grade::gradebook,
+    },
+    Command {
+        name: "check",
+        args: "",
+        audience: Audience::Graders,
+        help: &[
+            "the learner's self-check: every module, a score table; exit 0 only if",
+            "all pass (self-reported: a grade comes from `grade`)",
+        ],
+        flags: &[
+            valued(
+                "--json",
+                "FILE",
+                "also write results in Exercism's results.json v2 form (+ points)",
+            ),
+            flag("--solution", "grade the reference solutions"),
+        ],
+        run: commands::check::run,
+    },
+    Command {
+        name: "verify",
+        args: "",
+        audience: Audience::Staff,
+        help: &[
+            "every solution passes, every starter fails as not started, hints,",
+            "starters and wiring match the generator, catalogue current, fmt and clippy",
+        ],
+        flags: &[flag("--skip-lint", "leave out fmt and clippy")],
+        run: commands::verify::verify,
+    },
+    Command {
+        name: "starters",
+        args: "",
+        audience: Audience::Staff,
+        help: &[
+            "regenerate starters/ from solutions/ (refuses to overwrite edits) and",
+            "each port's wiring (check binary, lib.rs block, edits.rs)",
+        ],
+        flags: &[
+            flag(
+                "--check",
+                "only compare, and fail with a diff when anything drifts",
+            ),
+            flag("--force", "overwrite starters even where they hold edits"),
+        ],
+        run: commands::starters::run,
+    },
+    Command {
+        name: "catalog",
+        args: "",
+        audience: Audience::Staff,
+        help: &["rewrite labs/catalog.json and labs/integrity.sha256"],
+        flags: &[],
+        run: commands::verify::catalog,
+    },
+    Command {
+        name: "bench",
+        args: "MODULE | loop MODULE | grade N",
+        audience: Audience::Staff,
+        help: &[
+            "a module's benchmarks (release build); `loop`: the learner's edit → result",
+            "loop on a scratch copy; `grade`: grading N submissions against one warm `check`",
+        ],
+        flags: &[],
+        run: commands::bench::run,
+    },
+    Command {
+        name: "ci",
+        args: "",
+        audience: Audience::Staff,
+        help: &["what CI runs: fmt, clippy, workflows, all tests in both variants, verify"],
+        flags: &[],
+        run: commands::verify::ci,
+    },
+];
+
+/// The help of the whole tool.
+pub fn help() -> String {
+    let mut s = String::from("cargo xtask — the opsloop course tool\n");
+    for a in Audience::ALL {
+        let _ = writeln!(s, "\n{}", a.heading());
+        for c in COMMANDS.iter().filter(|c| c.audience == a) {
+            s.push_str(&entry(c));
+        }
+    }
+    s.push_str("\n`cargo xtask COMMAND --help` shows one command.\n");
+    s
+}
+
+fn entry(c: &Command) -> String {
+    let mut s = String::new();
+    let head = format!("{} {}", c.name, c.args);
+    for (i, line) in c.help.iter().enumerate() {
+        let left = if i == 0 { head.trim_end() } else { "" };
+        if left.len() > 22 {
+            let _ = writeln!(s, "  {left}\n  {:<22}  {line}", "");
+        } else {
+            let _ = writeln!(s, "  {left:<22}  {line}");
+        }
+    }
+    for f in c.flags {
+        let name = match f.value {
+            Some(v) => format!("{} {v}", f.name),
+            None => f.name.to_string(),
+        };
+        let _ = writeln!(s, "      {name:<18}  {}", f.help);
+    }
+    s
+}
+
+/// The help of one command.
+pub fn command_help(c: &Command) -> String {
+    format!("cargo xtask {} {}\n{}", c.name, c.args, entry(c)).replace(" \n", "\n")
+}
+
+/// A command's arguments, split by its table entry.
+#[derive(Debug)]
+pub struct Args {
+    pub command: &'static Command,
+    pub rest: Vec<String>,
+    flags: Vec<&'static str>,
+    values: Vec<(&'static str, String)>,
+}
+
+impl Args {
+    pub fn has(&self, f: &str) -> bool {
+        self.flags.contains(&f)
+    }
+    pub fn value(&self, k: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, v)| v.as_str())
+    }
+    /// A usage error unless there are no positional arguments.
+    pub fn no_positionals(&self) -> Result<()> {
+        match self.rest.first() {
+            Some(p) => Err(usage(format!(
+                "`{}` takes no argument `{p}`",
+                self.command.name
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Splits `args` by the flags `c` declares; anything else is a usage error
+/// naming what is valid.
+pub fn parse(c: &'static Command, args: &[String]) -> Result<Args> {
+    let mut out = Args {
+        command: c,
+        rest: Vec::new(),
+        flags: Vec::new(),
+        values: Vec::new(),
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if !a.starts_with("--") {
+            out.rest.push(a.clone());
+            continue;
+        }
+        match c.flags.iter().find(|f| f.name == a) {
+            Some(f) if f.value.is_some() => {
+                let v = it
+                    .next()
+                    .ok_or_else(|| usage(format!("{a} needs a value")))?;
+                out.values.push((f.name, v.clone()));
+            }
+            Some(f) => out.flags.push(f.name),
+            None => {
+                let mut valid: Vec<&str> = c.flags.iter().map(|f| f.name).collect();
+                valid.sort_unstable();
+                let valid = if valid.is_empty() {
+                    "none".to_string()
+                } else {
+                    valid.join(", ")
+                };
+                return Err(usage(format!(
+                    "unknown flag `{a}` for `{}`; valid flags: {valid}",
+                    c.name
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Runs the command named by `args`.
+pub fn dispatch(args: &[String]) -> Result<ExitCode> {
+    let Some(name) = args.first() else {
+        print!("{}", help());
+        return Ok(ExitCode::SUCCESS);
+    };
+    if matches!(name.as_str(), "help" | "--help" | "-h") {
+        match args
+            .get(1)
+            .and_then(|n| COMMANDS.iter().find(|c| c.name == n))
+        {
+            Some(c) => print!("{}", command_help(c)),
+            None => print!("{}", help()),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(c) = COMMANDS.iter().find(|c| c.name == name) else {
+        let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        return Err(usage(format!(
+            "unknown command `{name}`; valid commands: {}, help",
+            names.join(", ")
+        )));
+    };
+    let rest = &args[1..];
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{}", command_help(c));
+        return Ok(ExitCode::SUCCESS);
+    }
+    (c.run)(&parse(c, rest)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_and_flag_is_in_the_help() {
+        let h = help();
+        for c in COMMANDS {
+            assert!(
+                h.contains(&format!("  {} ", c.name)) || h.contains(&format!("  {}\n", c.name)),
+                "{}",
+                c.name
+            );
+            for f in c.flags {
+                assert!(h.contains(f.name), "{} {}", c.name, f.name);
+                assert!(command_help(c).contains(f.help), "{} {}", c.name, f.name);
+            }
+        }
+        let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len(), "a command is declared twice");
+        for line in h.lines() {
+            assert!(line.chars().count() <= 110, "too wide: {line}");
+        }
+    }
+}
