@@ -258,11 +258,14 @@ pub fn score_table(runs: &[ModuleRun], integrity: &Integrity) -> String {
         let _ = writeln!(out, "bonus            {bonus:>3}");
     }
     if integrity.clean() {
-        let _ = writeln!(out, "integrity: course files match labs/integrity.sha256");
+        let _ = writeln!(
+            out,
+            "integrity: course files match labs/integrity.sha256 (self-reported: this checkout graded itself; a grade comes from `cargo xtask grade`)"
+        );
     } else {
         let _ = writeln!(
             out,
-            "integrity: WARNING, course files differ from labs/integrity.sha256:"
+            "integrity: WARNING, course files differ from labs/integrity.sha256 (self-reported; a grade comes from `cargo xtask grade`):"
         );
         for f in integrity
             .modified

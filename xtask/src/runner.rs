@@ -110,14 +110,30 @@ pub enum Sandbox {
 }
 
 /// The first user id handed to workers when the tool runs as root: far above
-/// any account a system creates, one per worker.
+/// any account a system creates.
 const SANDBOX_UID_BASE: u32 = 0x6f70_0000;
+/// Workers of one process that may be alive at once, each with its own id.
+const SLOTS_PER_PROCESS: u32 = 16;
+
+/// Numbers the workers of this process, so that two batches running at the
+/// same time (two tests, say) never share a user: ending one check kills
+/// every process of its user.
+static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
+
+/// A slot for a new worker.
+pub fn new_slot() -> usize {
+    NEXT_SLOT.fetch_add(1, Ordering::SeqCst)
+}
 
 impl Sandbox {
-    /// The sandbox for worker `slot`.
+    /// The sandbox for worker `slot`: a user id made of this process's id
+    /// and the slot, so no other worker, here or in another process of the
+    /// tool, has it.
     pub fn for_slot(slot: usize) -> Self {
         if is_root() && !own_users_refused() {
-            Sandbox::OwnUser(SANDBOX_UID_BASE + slot as u32)
+            let pid = std::process::id() & 0x3f_ffff; // pid_max is at most 2^22
+            let uid = SANDBOX_UID_BASE + pid * SLOTS_PER_PROCESS + slot as u32 % SLOTS_PER_PROCESS;
+            Sandbox::OwnUser(uid)
         } else {
             Sandbox::SameUser
         }
@@ -368,20 +384,28 @@ fn judge(
             output,
         );
     };
-    let parsed = serde_json::from_str::<ChildReport>(text).ok();
-    match parsed {
-        Some(r)
-            if r.seal
-                .as_deref()
-                .is_some_and(|mac| seal::verify(key, id, r.outcome, r.message.as_deref(), mac))
-                && r.outcome != Outcome::Tampered =>
-        {
-            Verdict {
-                outcome: r.outcome,
-                message: r.message,
-                output,
-            }
-        }
+    let Ok(r) = serde_json::from_str::<ChildReport>(text) else {
+        // Not a verdict at all (the process died while writing one, or
+        // wrote something else): nothing claims a result, so it crashed.
+        return Verdict::new(
+            Outcome::Crashed,
+            format!(
+                "{} (and left a result file that is not a verdict)",
+                crash_reason(status, stderr, limits)
+            ),
+            output,
+        );
+    };
+    let sealed = r
+        .seal
+        .as_deref()
+        .is_some_and(|mac| seal::verify(key, id, r.outcome, r.message.as_deref(), mac));
+    match r {
+        r if sealed && r.outcome != Outcome::Tampered => Verdict {
+            outcome: r.outcome,
+            message: r.message,
+            output,
+        },
         _ => Verdict::new(
             Outcome::Tampered,
             "the result file holds a verdict the check harness did not seal: \
@@ -494,7 +518,8 @@ pub fn run_all(
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Verdict>>> = Mutex::new(vec![None; jobs_list.len()]);
     thread::scope(|s| {
-        for slot in 0..jobs.max(1) {
+        for _ in 0..jobs.max(1) {
+            let slot = new_slot();
             let (next, results) = (&next, &results);
             s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
@@ -586,18 +611,20 @@ mod tests {
             String::new(),
         );
         assert_eq!(v.outcome, Outcome::Tampered);
-        // Junk in the result file.
-        let v = judge(
-            "m31.a.1",
-            &key,
-            Some("junk"),
-            exited(0),
-            "",
-            "",
-            l,
-            String::new(),
-        );
-        assert_eq!(v.outcome, Outcome::Tampered);
+        // Junk or half a verdict in the result file claims nothing.
+        for text in ["junk", &good[..20]] {
+            let v = judge(
+                "m31.a.1",
+                &key,
+                Some(text),
+                exited(0),
+                "",
+                "",
+                l,
+                String::new(),
+            );
+            assert_eq!(v.outcome, Outcome::Crashed, "{text}");
+        }
         // A verdict printed on stdout, even beside a sealed one.
         let v = judge(
             "m31.a.1",

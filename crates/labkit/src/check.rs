@@ -359,6 +359,14 @@ pub fn run_in_process(check: &Check) -> ChildReport {
     }
 }
 
+/// Writes `text` to a file beside `path`, then renames it to `path`.
+fn write_whole(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    std::fs::write(&partial, text)?;
+    std::fs::rename(&partial, path)
+}
+
 /// The `main` of a module's check binary.
 ///
 /// - `list` prints every check's [`CheckInfo`] as a JSON array.
@@ -410,7 +418,6 @@ pub fn main(checks: &[Check]) -> ExitCode {
                     report.message.as_deref(),
                 ));
             }
-            drop(request);
             let json = match serde_json::to_string(&report) {
                 Ok(j) => j,
                 Err(e) => {
@@ -420,7 +427,9 @@ pub fn main(checks: &[Check]) -> ExitCode {
             };
             let _ = std::io::stdout().flush();
             match std::env::var_os(RESULT_ENV) {
-                Some(path) => match std::fs::write(&path, json) {
+                // Written whole, then renamed: the tool never reads half a
+                // verdict, even from a process killed while writing it.
+                Some(path) => match write_whole(std::path::Path::new(&path), &json) {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(e) => {
                         eprintln!("cannot write the result to {}: {e}", path.to_string_lossy());
