@@ -24,7 +24,7 @@ pub fn normalise(md: &str) -> (String, usize) {
         if let Some(fence) = &in_fence {
             out.push_str(line);
             out.push('\n');
-            if trimmed.starts_with(fence.as_str()) && trimmed.trim_end() == fence.as_str() {
+            if closes(fence, trimmed) {
                 in_fence = None;
             }
             prev_blank = false;
@@ -92,6 +92,17 @@ pub fn normalise(md: &str) -> (String, usize) {
     (out, marked)
 }
 
+/// Whether `line` (without its indentation) closes a block opened by
+/// `fence`: CommonMark allows a closing fence of the same character that is
+/// at least as long, with nothing after it but spaces.
+fn closes(fence: &str, line: &str) -> bool {
+    let Some(c) = fence.chars().next() else {
+        return false;
+    };
+    let line = line.trim_end();
+    line.len() >= fence.len() && line.chars().all(|x| x == c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::normalise;
@@ -109,6 +120,18 @@ mod tests {
         let (out, n) = normalise("text:\n\n    burn = a / b\n\nmore\n");
         assert_eq!(n, 1);
         assert_eq!(out, "text:\n\n```text\nburn = a / b\n```\n\nmore\n");
+    }
+
+    #[test]
+    fn a_longer_closing_fence_closes_the_block() {
+        // As in CommonMark: the block ends at the longer fence, so the bare
+        // block after it is still found.
+        let (out, n) = normalise("```rust\nlet x = 1;\n````\n\n```\ncargo x\n```\n");
+        assert_eq!(n, 1);
+        assert!(out.ends_with("```text\ncargo x\n```\n"));
+        // A fence of the other character does not close it.
+        let (_, n) = normalise("~~~rust\nlet x = 1;\n```\n~~~\n");
+        assert_eq!(n, 0);
     }
 
     #[test]
