@@ -48,7 +48,7 @@ pub use manager::{CanaryReport, ChecklistStep, Decision, ReleaseManager, Rollbac
 pub use model::SimModel;
 pub use ramp::walk_ramp;
 pub use registry::{Manifest, Registry};
-pub use verdict::{GatePolicy, GateReason, GateVerdict};
+pub use verdict::{GatePolicy, GateReason, GateVerdict, Side};
 
 /// Which variant of the learner's files this build compiled.
 pub const VARIANT: &str = if cfg!(feature = "solution") {
