@@ -51,7 +51,11 @@ pub struct SyncPlan<'a> {
     /// Sources whose stored copy has a different fingerprint: to be
     /// written again.
     pub update: Vec<Incoming<'a>>,
-    /// How many sources are already up to date: no work planned for them.
+    /// Sources whose stored copy has the same fingerprint but was redacted
+    /// by an older redactor version: to be written again.
+    pub reredact: Vec<Incoming<'a>>,
+    /// How many sources are already up to date (same fingerprint, current
+    /// redactor): no work planned for them.
     pub unchanged: usize,
     /// Stored ids inside the scope that the sources no longer have.
     pub delete: Vec<String>,
@@ -63,6 +67,7 @@ impl SyncPlan<'_> {
         SyncReport {
             added: self.add.iter().map(|p| p.source.id.clone()).collect(),
             updated: self.update.iter().map(|p| p.source.id.clone()).collect(),
+            reredacted: self.reredact.iter().map(|p| p.source.id.clone()).collect(),
             unchanged: self.unchanged,
             deleted: self.delete.clone(),
         }
@@ -76,9 +81,10 @@ impl Index {
     /// alone, and deletes in-scope ids the sources no longer have. Running the
     /// same sync twice changes nothing the second time.
     ///
-    /// The sources are checked first (unique, non-empty ids; every document
-    /// inside the scope; no personal data in collection names or new ids);
-    /// a refused sync changes nothing.
+    /// The sources are checked first (non-empty ids; every document inside
+    /// the scope; no personal data in collection names or new ids; an id
+    /// given twice must carry the same content, and then counts once); a
+    /// refused sync changes nothing.
     pub fn sync(
         &mut self,
         scope: &Scope,
@@ -93,6 +99,15 @@ impl Index {
         }
         for incoming in plan.add.into_iter().chain(plan.update) {
             let doc = self.write(incoming.source, incoming.fingerprint, now);
+            self.docs.insert(incoming.source.id.clone(), doc);
+        }
+        // A re-redaction redoes the redaction, not the content: the copy
+        // keeps the time its content was written, so retention still counts
+        // from then (a detector fix must not keep data longer).
+        for incoming in plan.reredact {
+            let written = self.docs.get(incoming.id).map(|d| d.indexed_at);
+            let mut doc = self.write(incoming.source, incoming.fingerprint, now);
+            doc.indexed_at = written.unwrap_or(now);
             self.docs.insert(incoming.source.id.clone(), doc);
         }
         Ok(report)
@@ -124,7 +139,8 @@ impl Index {
 }
 
 /// Checks the sources, fingerprints them, and returns them in id order,
-/// ready for `plan_sync`. Checking must cost little next to the hashing:
+/// ready for `plan_sync`, each id once: a source repeated with the same
+/// fingerprint counts once, the same id with different content is refused. Checking must cost little next to the hashing:
 /// each collection name is scanned once, and duplicates are found as
 /// neighbours after a sort (on a 16-byte prefix of the id, one integer
 /// comparison in most cases) rather than by hashing every id.
@@ -171,13 +187,33 @@ fn check_sources<'a>(
             run.sort_unstable_by(|(_, a), (_, b)| sources[*a].id.cmp(&sources[*b].id));
         }
     }
-    if let Some(pair) = order
-        .windows(2)
-        .find(|pair| pair[0].0 == pair[1].0 && sources[pair[0].1].id == sources[pair[1].1].id)
-    {
-        return Err(SyncError::DuplicateId(sources[pair[0].1].id.clone()));
+    // The same id twice: the same document delivered twice (two feeds, a
+    // retried page) is one document; two different documents under one id
+    // is a conflict nobody can resolve here, so the sync is refused and both
+    // are named by their position in the input.
+    let mut kept: Vec<(u128, usize)> = Vec::with_capacity(order.len());
+    for (prefix, i) in order {
+        match kept.last() {
+            Some(&(p, j)) if p == prefix && sources[j].id == sources[i].id => {
+                if fingerprints[j] != fingerprints[i] {
+                    let (first, second) = (i.min(j), i.max(j));
+                    return Err(SyncError::ConflictingDuplicate {
+                        id: sources[i].id.clone(),
+                        first,
+                        second,
+                    });
+                }
+                // Identical: keep the earlier one in the input.
+                if i < j {
+                    if let Some(last) = kept.last_mut() {
+                        *last = (prefix, i);
+                    }
+                }
+            }
+            _ => kept.push((prefix, i)),
+        }
     }
-    Ok(order
+    Ok(kept
         .into_iter()
         .map(|(_, i)| Incoming {
             id: &sources[i].id,
