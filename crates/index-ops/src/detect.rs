@@ -132,51 +132,100 @@ fn detect_slow(text: &str, i: usize, c: u8, prev: u8) -> Option<(PiiKind, usize)
 pub fn next_candidate(text: &str, from: usize) -> usize {
     let b = text.as_bytes();
     let n = b.len();
-    let mut prev_word = from > 0 && from <= n && is_word(b[from - 1]);
+    if from >= n {
+        return n;
+    }
+    let mut prev_word = from > 0 && is_word(b[from - 1]);
     // The first word start of the current chunk (at or after `from`).
     let mut chunk_start: Option<usize> = None;
     let mut j = from;
-    while j < n {
-        let c = b[j];
-        let class = BYTE_CLASS[usize::from(c)];
+    loop {
+        if prev_word {
+            // The rest of a word: a letter here starts nothing and is not a
+            // trigger. Most bytes of a text are spent in this loop.
+            match b[j..]
+                .iter()
+                .position(|&x| BYTE_CLASS[usize::from(x)] & (WORD | TRIGGER) != WORD)
+            {
+                Some(k) => j += k,
+                None => return n,
+            }
+        }
+        let class = BYTE_CLASS[usize::from(b[j])];
         if class & SPACE != 0 {
             chunk_start = None;
             prev_word = false;
-            j += 1;
-            continue;
-        }
-        let starts = !prev_word && class & CAN_START != 0;
-        if starts && chunk_start.is_none() {
-            chunk_start = Some(j);
-        }
-        if class & TRIGGER != 0 {
-            if let Some(p) = chunk_start {
-                return p;
+        } else {
+            let starts = !prev_word && class & CAN_START != 0;
+            if starts && chunk_start.is_none() {
+                chunk_start = Some(j);
             }
-        } else if starts && secret_may_start(b, j) {
-            return chunk_start.unwrap_or(j);
+            if class & TRIGGER != 0 {
+                if let Some(p) = chunk_start {
+                    return p;
+                }
+            } else if starts && secret_may_start(b, j, class) {
+                return chunk_start.unwrap_or(j);
+            }
+            prev_word = class & WORD != 0;
         }
-        prev_word = class & WORD != 0;
         j += 1;
+        if j == n {
+            return n;
+        }
     }
-    n
 }
 
 /// Could a secret start at the word start `i` of a chunk without a trigger?
-/// A known prefix, or the value after `Bearer `, `token=`, `password:`.
-fn secret_may_start(b: &[u8], i: usize) -> bool {
-    if prefixed_secret(b, i).is_some() {
-        return true;
-    }
+/// A known prefix (`sk-`, `ghp_`…: its first two bytes are in
+/// [`SECRET_BIGRAMS`]), or the value after `Bearer ` (`r`, `r`, four and
+/// two bytes back), `key=`, `key: `, `"key": "` (`=`, `:` or a quote right
+/// before, or two bytes back behind a space). The tests are table lookups
+/// combined without branches, so a plain word costs one predictable branch.
+#[inline]
+fn secret_may_start(b: &[u8], i: usize, class: u8) -> bool {
+    let next = at(b, i + 1);
     let prev = if i == 0 { b' ' } else { b[i - 1] };
-    matches!(prev, b'=' | b':' | b' ' | b'"' | b'\'')
-        && (bearer_token(b, i).is_some() || assigned_secret(b, i).is_some())
+    let back = |k: usize| if i >= k { b[i - k] } else { 0 };
+    let (two, four) = (back(2), back(4));
+    let pair = (usize::from(b[i]) << 8) | usize::from(next);
+    let prefix = class & SECRET_FIRST != 0 && (SECRET_BIGRAMS[pair >> 6] >> (pair & 63)) & 1 != 0;
+    let direct = BYTE_CLASS[usize::from(prev)] & AFTER_KEY != 0;
+    let spaced = (prev == b' ')
+        & ((BYTE_CLASS[usize::from(two)] & AFTER_KEY_SPACED != 0)
+            | ((two | 0x20 == b'r') & (four | 0x20 == b'r')));
+    if !(prefix | direct | spaced) {
+        return false;
+    }
+    (prefix && prefixed_secret(b, i).is_some())
+        || ((direct || spaced) && (bearer_token(b, i).is_some() || assigned_secret(b, i).is_some()))
 }
+
+/// The first two bytes of every known secret prefix (see [`PREFIXES`] and
+/// `jwt`), as a set of 65,536 bits indexed by `first << 8 | second`.
+const SECRET_BIGRAMS: [u64; 1024] = {
+    let mut t = [0u64; 1024];
+    let pairs: [&[u8; 2]; 10] = [
+        b"sk", b"rk", b"gh", b"gl", b"gi", b"xo", b"AI", b"AK", b"AS", b"ey",
+    ];
+    let mut k = 0;
+    while k < pairs.len() {
+        let pair = ((pairs[k][0] as usize) << 8) | pairs[k][1] as usize;
+        t[pair >> 6] |= 1 << (pair & 63);
+        k += 1;
+    }
+    t
+};
 
 const SPACE: u8 = 1;
 const TRIGGER: u8 = 2;
 const CAN_START: u8 = 4;
 const WORD: u8 = 8;
+const SECRET_FIRST: u8 = 16;
+/// `=`, `:` or a quote: right before a value, they can end a key.
+const AFTER_KEY: u8 = 32;
+/// `=`, `:` or a space: two bytes before a value (behind a space).
+const AFTER_KEY_SPACED: u8 = 64;
 
 /// One lookup per byte: whitespace (ends a chunk), trigger (a digit, `@`,
 /// `:`), can start a value (ASCII graphic, or the first byte of a
@@ -198,6 +247,15 @@ const BYTE_CLASS: [u8; 256] = {
         }
         if c.is_ascii_alphanumeric() || c == b'_' {
             k |= WORD;
+        }
+        if matches!(c, b's' | b'r' | b'g' | b'x' | b'A' | b'e') {
+            k |= SECRET_FIRST;
+        }
+        if matches!(c, b'=' | b':' | b'"' | b'\'') {
+            k |= AFTER_KEY;
+        }
+        if matches!(c, b'=' | b':' | b' ') {
+            k |= AFTER_KEY_SPACED;
         }
         t[x] = k;
         x += 1;

@@ -191,36 +191,37 @@ fn check_sources<'a>(
     // retried page) is one document; two different documents under one id
     // is a conflict nobody can resolve here, so the sync is refused and both
     // are named by their position in the input.
-    let mut kept: Vec<(u128, usize)> = Vec::with_capacity(order.len());
+    let mut out: Vec<Incoming<'a>> = Vec::with_capacity(order.len());
+    let mut last: Option<(u128, usize)> = None;
     for (prefix, i) in order {
-        match kept.last() {
-            Some(&(p, j)) if p == prefix && sources[j].id == sources[i].id => {
+        if let Some((p, j)) = last {
+            if p == prefix && sources[j].id == sources[i].id {
                 if fingerprints[j] != fingerprints[i] {
-                    let (first, second) = (i.min(j), i.max(j));
                     return Err(SyncError::ConflictingDuplicate {
                         id: sources[i].id.clone(),
-                        first,
-                        second,
+                        first: i.min(j),
+                        second: i.max(j),
                     });
                 }
-                // Identical: keep the earlier one in the input.
+                // Identical: one document. Keep the copy given first.
                 if i < j {
-                    if let Some(last) = kept.last_mut() {
-                        *last = (prefix, i);
+                    if let Some(kept) = out.last_mut() {
+                        kept.source = &sources[i];
+                        kept.id = &sources[i].id;
                     }
+                    last = Some((prefix, i));
                 }
+                continue;
             }
-            _ => kept.push((prefix, i)),
         }
-    }
-    Ok(kept
-        .into_iter()
-        .map(|(_, i)| Incoming {
+        out.push(Incoming {
             id: &sources[i].id,
             source: &sources[i],
             fingerprint: fingerprints[i],
-        })
-        .collect())
+        });
+        last = Some((prefix, i));
+    }
+    Ok(out)
 }
 
 /// The first 16 bytes of an id as one big-endian number, zero-padded.
