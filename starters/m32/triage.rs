@@ -3,6 +3,7 @@
 //! The crate calls these from `desk::triage` (classify, assess, priority,
 //! route) and from `Desk::submit` (find_incident).
 
+use crate::error::DeskError;
 use crate::link::{link_grace, OpenIncident};
 use crate::ticket::{
     Assessment, Category, Classification, Queue, Ticket, KEYWORDS, MANY_USERS, SOME_USERS,
@@ -26,9 +27,12 @@ pub fn assess(ticket: &Ticket) -> Assessment {
 }
 
 /// Step B3 · Priority, by the ITIL matrix: impact and urgency each run from
-/// 1 (high) to 3 (low); priority runs from 1 (Critical) to 5 (Planning).
-pub fn priority(impact: u8, urgency: u8) -> u8 {
-    todo!("priority: combine impact and urgency with the ITIL matrix")
+/// 1 (high) to 3 (low); priority runs from 1 (Critical) to 5 (Planning). An
+/// impact or urgency outside 1..=3 is not on the matrix:
+/// `DeskError::NotOnMatrix` naming which one (`"impact"` or `"urgency"`)
+/// and its value, impact first when both are off.
+pub fn priority(impact: u8, urgency: u8) -> Result<u8, DeskError> {
+    todo!("priority: refuse a level outside 1..=3, then combine impact and urgency with the ITIL matrix")
 }
 
 /// Step B4 · Route. A service problem ([`Category::is_service_problem`]) at

@@ -69,6 +69,8 @@ pub struct Request<'a> {
     pub bins: Vec<&'a str>,
     pub features: Vec<String>,
     pub variant: Variant,
+    /// Overrides the variant's target dir.
+    pub target_dir: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -116,7 +118,11 @@ pub fn build(root: &Path, req: &Request<'_>) -> Result<Built> {
         .args(["build", "--quiet", "--keep-going", "--message-format=json"])
         .args(["--profile", "lab"])
         .arg("--target-dir")
-        .arg(req.variant.target_dir(root));
+        .arg(
+            req.target_dir
+                .clone()
+                .unwrap_or_else(|| req.variant.target_dir(root)),
+        );
     for p in &req.packages {
         cmd.args(["-p", p]);
     }

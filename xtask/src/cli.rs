@@ -51,7 +51,19 @@ The book
       --serve             serve it on 127.0.0.1 and open it
       --open              open it in your browser
 Graders
-  check                   grade every module: a score table; exit 0 only if all pass
+  grade SUBMISSION…       grade submissions (learners' clones, hand-ins, git repositories;
+                          ID=PATH names one) on this course: only files under starters/ are taken;
+                          writes results.json and feedback.md per submission, and
+                          gradebook.csv and class.html for the class; exit 0 when it ran
+      --out DIR           where results go (default target/grade/out)
+      --rev REV           grade this revision of each git repository
+      --shard I/N         grade only the I-th of N shares of the submissions
+      --timeout SECS      time limit per check (default 10)
+      --work DIR          where the course copy and its warm build live (default target/grade)
+  gradebook merge FILE…   join shards' gradebook.csv files into one
+      --out FILE          where to write it (default: standard output)
+  check                   the learner's self-check: every module, a score table; exit 0 only
+                          if all pass (self-reported: a grade comes from `grade`)
       --json FILE         also write results in Exercism's results.json v2 form (+ points)
       --solution          grade the reference solutions
 Teaching staff
@@ -64,10 +76,11 @@ Teaching staff
   catalog                 rewrite labs/catalog.json and labs/integrity.sha256
   bench MODULE            run the module's benchmarks (release build)
   bench loop MODULE       time the learner's edit → result loop (on a scratch copy)
+  bench grade N           time grading N submissions against one warm `check` (the floor)
   ci                      what CI runs: fmt, clippy, all tests in both variants, verify
 ";
 
-struct Args<'a> {
+pub(crate) struct Args<'a> {
     rest: Vec<&'a str>,
     flags: Vec<&'a str>,
     values: Vec<(&'a str, &'a str)>,
@@ -75,7 +88,12 @@ struct Args<'a> {
 
 /// Splits arguments into positionals, known flags and known `--key value`s;
 /// anything else is a usage error naming what is valid.
-fn parse<'a>(args: &'a [String], flags: &[&str], valued: &[&str], cmd: &str) -> Result<Args<'a>> {
+pub(crate) fn parse<'a>(
+    args: &'a [String],
+    flags: &[&str],
+    valued: &[&str],
+    cmd: &str,
+) -> Result<Args<'a>> {
     let mut out = Args {
         rest: Vec::new(),
         flags: Vec::new(),
@@ -111,10 +129,10 @@ fn parse<'a>(args: &'a [String], flags: &[&str], valued: &[&str], cmd: &str) -> 
 }
 
 impl Args<'_> {
-    fn has(&self, f: &str) -> bool {
+    pub(crate) fn has(&self, f: &str) -> bool {
         self.flags.contains(&f)
     }
-    fn value(&self, k: &str) -> Option<&str> {
+    pub(crate) fn value(&self, k: &str) -> Option<&str> {
         self.values
             .iter()
             .find(|(key, _)| *key == k)
@@ -132,6 +150,8 @@ pub fn dispatch(args: &[String]) -> Result<ExitCode> {
     match cmd.as_str() {
         "lab" => cmd_lab(rest),
         "check" => cmd_check(rest),
+        "grade" => cmd_grade(rest),
+        "gradebook" => cmd_gradebook(rest),
         "verify" => {
             let a = parse(rest, &["--skip-lint"], &[], "verify")?;
             no_positionals(&a, "verify")?;
@@ -168,7 +188,7 @@ pub fn dispatch(args: &[String]) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         other => Err(usage(format!(
-            "unknown command `{other}`; valid commands: lab, check, demo, drill, report, book, verify, starters, catalog, bench, ci, help"
+            "unknown command `{other}`; valid commands: lab, check, grade, gradebook, demo, drill, report, book, verify, starters, catalog, bench, ci, help"
         ))),
     }
 }
@@ -243,6 +263,7 @@ fn cmd_lab(rest: &[String]) -> Result<ExitCode> {
         reference_parts: runs_on_reference_parts(module, variant, a.has("--reference-parts")),
         limits: limits(&a)?,
         jobs: jobs(),
+        target_dir: None,
     };
     let style = Style::detect();
     let once = || -> Result<ModuleRun> {
@@ -293,11 +314,22 @@ pub fn runs_on_reference_parts(module: &Module, variant: Variant, asked: bool) -
 /// built in its own cargo call because its features would otherwise switch
 /// the other modules to the reference too.
 pub fn grade(root: &Path, variant: Variant) -> Result<Vec<ModuleRun>> {
+    grade_in(root, variant, None, Limits::default())
+}
+
+/// [`grade`], building in `target_dir` (or the variant's own) with `limits`.
+pub fn grade_in(
+    root: &Path,
+    variant: Variant,
+    target_dir: Option<std::path::PathBuf>,
+    limits: Limits,
+) -> Result<Vec<ModuleRun>> {
     let opts = Options {
         variant,
         reference_parts: true,
-        limits: Limits::default(),
+        limits,
         jobs: jobs(),
+        target_dir,
     };
     let (parts, capstone): (Vec<&'static Module>, Vec<&'static Module>) =
         MODULES.iter().partition(|m| m.name != "m34");
@@ -332,6 +364,91 @@ fn cmd_check(rest: &[String]) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+fn cmd_grade(rest: &[String]) -> Result<ExitCode> {
+    let a = parse(
+        rest,
+        &[],
+        &["--out", "--rev", "--shard", "--timeout", "--work"],
+        "grade",
+    )?;
+    if a.rest.is_empty() {
+        return Err(usage(
+            "`grade` needs at least one submission (a folder or a git repository)",
+        ));
+    }
+    let root = root();
+    let shard = match a.value("--shard") {
+        Some(s) => Some(crate::grade::parse_shard(s).ok_or_else(|| {
+            usage(format!(
+                "--shard takes I/N with 1 ≤ I ≤ N (for example 2/4), not `{s}`"
+            ))
+        })?),
+        None => None,
+    };
+    let mut lim = crate::grade::default_limits();
+    lim.timeout = limits(&a)?.timeout;
+    let here = std::env::current_dir().context("reading the current directory")?;
+    let batch = crate::grade::Batch {
+        submissions: a
+            .rest
+            .iter()
+            .map(|p| crate::grade::Entry::parse(p, &here))
+            .collect(),
+        rev: a.value("--rev").map(String::from),
+        out: a
+            .value("--out")
+            .map(|o| here.join(o))
+            .unwrap_or_else(|| root.join("target/grade/out")),
+        work: a
+            .value("--work")
+            .map(|w| here.join(w))
+            .unwrap_or_else(|| root.join("target/grade")),
+        shard,
+        limits: lim,
+    };
+    let graded = crate::grade::run(&root, &batch)?;
+    print!("{}", crate::grade::summary(&graded));
+    println!(
+        "graded {} submission(s); results in {}",
+        graded.len(),
+        batch.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_gradebook(rest: &[String]) -> Result<ExitCode> {
+    let a = parse(rest, &[], &["--out"], "gradebook")?;
+    match a.rest.first() {
+        Some(&"merge") => {}
+        Some(other) => {
+            return Err(usage(format!(
+                "unknown `gradebook` command `{other}`; valid: merge"
+            )))
+        }
+        None => return Err(usage("`gradebook` needs a command; valid: merge")),
+    }
+    let files = &a.rest[1..];
+    if files.is_empty() {
+        return Err(usage(
+            "`gradebook merge` needs the gradebook.csv files to join",
+        ));
+    }
+    let mut books = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).with_context(|| format!("reading {f}"))?;
+        books.push((f.to_string(), text));
+    }
+    let merged = crate::grade::gradebook::merge(&books)?;
+    match a.value("--out") {
+        Some(out) => {
+            std::fs::write(out, &merged).with_context(|| format!("writing {out}"))?;
+            println!("merged {} gradebooks into {out}", books.len());
+        }
+        None => print!("{merged}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_starters(rest: &[String]) -> Result<ExitCode> {
@@ -379,6 +496,18 @@ fn cmd_bench(rest: &[String]) -> Result<ExitCode> {
             ))
         })?;
         return crate::loopbench::run(&root, module_arg(m)?);
+    }
+    if *name == "grade" {
+        let n = a
+            .rest
+            .get(1)
+            .ok_or_else(|| usage("`bench grade` needs a number of submissions"))?;
+        let n: usize = n.parse().map_err(|_| {
+            usage(format!(
+                "`bench grade` takes a number of submissions, not `{n}`"
+            ))
+        })?;
+        return crate::grade::bench::run(&root, n);
     }
     let module = module_arg(name)?;
     let mut ok = true;

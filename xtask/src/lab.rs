@@ -87,6 +87,9 @@ pub struct Options {
     pub reference_parts: bool,
     pub limits: Limits,
     pub jobs: usize,
+    /// Where to build, when not the variant's usual target dir (`grade`
+    /// builds every submission in one warm dir of its own).
+    pub target_dir: Option<PathBuf>,
 }
 
 /// Features a module's build needs beyond its variant.
@@ -106,6 +109,7 @@ pub fn build_modules(root: &Path, modules: &[&'static Module], opts: &Options) -
         bins: Vec::new(),
         features: Vec::new(),
         variant: opts.variant,
+        target_dir: opts.target_dir.clone(),
     };
     for m in modules {
         for u in m.units {

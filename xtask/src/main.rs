@@ -11,6 +11,7 @@ mod book;
 mod cargo;
 mod catalog;
 mod cli;
+mod grade;
 mod lab;
 mod layout;
 mod loopbench;

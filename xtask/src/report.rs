@@ -46,7 +46,7 @@ impl Style {
                 self.paint("31", &label)
             }
             Outcome::NotStarted => self.paint("33", &label),
-            Outcome::DidNotCompile => self.paint("35", &label),
+            Outcome::DidNotCompile | Outcome::Tampered => self.paint("35", &label),
         }
     }
     fn bold(&self, s: &str) -> String {
@@ -64,6 +64,7 @@ pub fn label(o: Outcome) -> &'static str {
         Outcome::TimedOut => "timed out",
         Outcome::Crashed => "crashed",
         Outcome::DidNotCompile => "did not compile",
+        Outcome::Tampered => "tampered",
     }
 }
 
@@ -257,11 +258,14 @@ pub fn score_table(runs: &[ModuleRun], integrity: &Integrity) -> String {
         let _ = writeln!(out, "bonus            {bonus:>3}");
     }
     if integrity.clean() {
-        let _ = writeln!(out, "integrity: course files match labs/integrity.sha256");
+        let _ = writeln!(
+            out,
+            "integrity: course files match labs/integrity.sha256 (self-reported: this checkout graded itself; a grade comes from `cargo xtask grade`)"
+        );
     } else {
         let _ = writeln!(
             out,
-            "integrity: WARNING, course files differ from labs/integrity.sha256:"
+            "integrity: WARNING, course files differ from labs/integrity.sha256 (self-reported; a grade comes from `cargo xtask grade`):"
         );
         for f in integrity
             .modified

@@ -32,8 +32,26 @@ const END: &str = "// END SOLUTION";
 
 /// Turns one solution file into its starter. `name` is used in errors.
 pub fn transform(name: &str, source: &str) -> Result<String> {
+    transform_with(name, source, &|_| false, false)
+}
+
+/// The starter with the steps for which `done` holds left as the
+/// reference wrote them (and every `ONLY` region kept, as a learner who
+/// wrote those helpers would have): a learner who has done just those
+/// steps. The grader's own tests build submissions with it.
+pub fn with_steps_done(name: &str, source: &str, done: &dyn Fn(&str) -> bool) -> Result<String> {
+    transform_with(name, source, done, true)
+}
+
+fn transform_with(
+    name: &str,
+    source: &str,
+    done: &dyn Fn(&str) -> bool,
+    keep_only: bool,
+) -> Result<String> {
     let mut out = String::with_capacity(source.len());
     let mut region: Option<usize> = None; // line number where the open region began
+    let mut keep = false; // whether the open region's lines are kept
     for (i, line) in source.lines().enumerate() {
         let lineno = i + 1;
         let trimmed = line.trim_start();
@@ -44,6 +62,7 @@ pub fn transform(name: &str, source: &str) -> Result<String> {
             region = Some(lineno);
             let rest = rest.trim();
             if rest == "ONLY" {
+                keep = keep_only;
                 continue;
             }
             let Some((step, what)) = rest.split_once(':') else {
@@ -52,6 +71,10 @@ pub fn transform(name: &str, source: &str) -> Result<String> {
             let (step, what) = (step.trim(), what.trim());
             if step.is_empty() || what.is_empty() {
                 bail!("{name}:{lineno}: the marker needs a step name and what to do");
+            }
+            keep = done(step);
+            if keep {
+                continue;
             }
             let indent = &line[..line.len() - trimmed.len()];
             let message = format!("{step}: {what}")
@@ -64,7 +87,7 @@ pub fn transform(name: &str, source: &str) -> Result<String> {
             if region.take().is_none() {
                 bail!("{name}:{lineno}: `{END}` without a region to close");
             }
-        } else if region.is_none() {
+        } else if region.is_none() || keep {
             out.push_str(line);
             out.push('\n');
         }

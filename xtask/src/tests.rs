@@ -77,17 +77,20 @@ fn normalize(text: &str) -> String {
 fn fixture_run() -> ModuleRun {
     let bin = fixture_binary();
     let infos = runner::list(&bin).expect("the fixture lists its checks");
-    assert_eq!(infos.len(), 8);
+    assert_eq!(infos.len(), 13);
     let scratch = std::env::temp_dir().join(format!("opsloop-runner-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
     let limits = Limits {
         timeout: Duration::from_secs(2),
         max_output: 4096,
+        memory: 512 << 20,
+        processes: 32,
     };
     let jobs: Vec<(PathBuf, String)> = infos.iter().map(|i| (bin.clone(), i.id.clone())).collect();
     let started = Instant::now();
     let verdicts = runner::run_all(&jobs, &scratch, limits, 2);
-    // The endless loop is cut at its limit; nothing else waits that long.
+    // The three endless checks are cut at their limit (2 s each, 2 at a
+    // time); nothing waits for the sleeper's 120 s.
     assert!(
         started.elapsed() < Duration::from_secs(15),
         "took {:?}",
@@ -132,6 +135,14 @@ fn the_runner_survives_learner_code_and_reports_each_failure_as_what_it_is() {
             ("overflows the stack", Outcome::Crashed),
             ("calls process::exit", Outcome::Crashed),
             ("prints megabytes, then passes", Outcome::Pass),
+            ("forges its verdict, then exits", Outcome::Tampered),
+            ("prints a verdict of its own, then fails", Outcome::Tampered),
+            (
+                "leaves a sleeper holding its output, then loops",
+                Outcome::TimedOut
+            ),
+            ("allocates without end", Outcome::Crashed),
+            ("starts processes without end", Outcome::TimedOut),
         ]
     );
     let msg = |i: usize| run.checks[i].verdict.message.clone().unwrap_or_default();
@@ -148,6 +159,25 @@ fn the_runner_survives_learner_code_and_reports_each_failure_as_what_it_is() {
         flood.len()
     );
     assert!(flood.contains("more bytes of output not kept"));
+    assert!(msg(8).contains("did not seal"), "{}", msg(8));
+    assert!(
+        msg(9).contains("printed a verdict of its own"),
+        "{}",
+        msg(9)
+    );
+    assert!(
+        msg(11).contains("over its memory limit (512 MiB)"),
+        "{}",
+        msg(11)
+    );
+    // Nothing the checks started outlives them: not the sleeper, not the
+    // fork bomb's hundred-thousand-second sleeps.
+    let left = Command::new("pgrep")
+        .args(["-f", "^sleep (120|100000)$"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    assert_eq!(left, "", "processes left behind by the checks");
 
     insta::assert_snapshot!(
         "lab_report_fixture",
@@ -170,6 +200,7 @@ fn a_module_that_does_not_compile_is_reported_with_its_first_error() {
             bins: vec!["broken-checks"],
             features: vec![],
             variant: Variant::Starter,
+            target_dir: None,
         },
     )
     .expect("cargo runs");
@@ -242,7 +273,7 @@ fn usage_errors_are_one_line_and_name_what_is_valid() {
     );
     assert!(run(&["lab", "m31", "--nope"])
         .contains("valid flags: --reference-parts, --solution, --timeout, --watch"));
-    assert!(run(&["frobnicate"]).contains("valid commands: lab, check, demo"));
+    assert!(run(&["frobnicate"]).contains("valid commands: lab, check, grade, gradebook, demo"));
     assert!(run(&["lab", "m31", "--timeout", "0"]).contains("whole number of seconds"));
     assert!(run(&["lab", "m31", "--reference-parts"]).contains("only applies to m34"));
     assert!(run(&["bench"]).contains("valid modules"));
@@ -383,4 +414,195 @@ fn the_grader_grades_the_other_modules_when_one_does_not_compile() {
         0
     );
     let _ = std::fs::remove_dir_all(&ws);
+}
+
+/// The grader on a class of synthetic submissions made from the course
+/// (`grade::corpus`): the gradebook is golden, both attacks of the grading
+/// issue earn nothing and are flagged, every output is written, and the
+/// grader's course copy is untouched by what it graded.
+#[test]
+fn grading_a_class_reproduces_the_golden_gradebook() {
+    use crate::grade::{self, Batch, Entry, Status};
+    let root = crate::root();
+    let base = root.join("target").join("grade-corpus");
+    let entries = grade::corpus::build(&root, &base.join("subs")).expect("the corpus is made");
+    assert!(entries.len() >= 30, "{} submissions", entries.len());
+    let here = std::env::current_dir().unwrap();
+    let out = base.join("out");
+    let _ = std::fs::remove_dir_all(&out);
+    let batch = Batch {
+        submissions: entries.iter().map(|e| Entry::parse(e, &here)).collect(),
+        rev: None,
+        out: out.clone(),
+        work: base.join("work"),
+        shard: None,
+        limits: Limits {
+            timeout: Duration::from_secs(4),
+            ..Limits::default()
+        },
+    };
+    let started = Instant::now();
+    let graded = grade::run(&root, &batch).expect("grading runs");
+    eprintln!(
+        "graded {} submissions in {:.1} s",
+        graded.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let by_id = |id: &str| {
+        graded
+            .iter()
+            .find(|g| g.id == id)
+            .unwrap_or_else(|| panic!("no submission {id}"))
+    };
+    // The two attacks of the issue: nothing earned, flagged.
+    let forged = by_id("c06-forged-verdict");
+    assert_eq!(forged.status, Status::Tampered);
+    assert_eq!(forged.module_points("m31"), 0);
+    let printed = by_id("c07-printed-verdict");
+    assert_eq!(printed.status, Status::Tampered);
+    let tampered = by_id("d01-tampered-checks");
+    assert_eq!(tampered.points(), 0);
+    assert!(tampered
+        .ignored
+        .iter()
+        .any(|f| f == "crates/incident/src/checks.rs"));
+    assert!(tampered
+        .ignored
+        .iter()
+        .any(|f| f == "labs/integrity.sha256"));
+    // Old timestamps are rebuilt: the reference's full marks, not the
+    // untouched starter graded just before it.
+    let reference = by_id("a01-reference");
+    assert_eq!(by_id("a03-old-timestamps").points(), reference.points());
+    assert_eq!(reference.points(), reference.max_points());
+    // Every output is there.
+    for g in &graded {
+        for f in ["results.json", "feedback.md"] {
+            assert!(out.join(&g.id).join(f).is_file(), "{}/{f}", g.id);
+        }
+    }
+    let results: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("c06-forged-verdict/results.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(results["version"], 2);
+    assert_eq!(results["submission"]["status"], "tampered");
+    assert_eq!(results["tests"][0]["outcome"], "tampered");
+    let html = std::fs::read_to_string(out.join("class.html")).unwrap();
+    assert!(html.contains("m31.a.1") && html.contains("commonest failure"));
+    let gradebook = std::fs::read_to_string(out.join("gradebook.csv")).unwrap();
+    insta::assert_snapshot!("gradebook_corpus", gradebook);
+}
+
+/// A git repository is graded at the revision asked for, its commit
+/// recorded; a folder that is not a repository, or a broken one, is one
+/// clear line; shards graded apart and merged give the gradebook of the
+/// whole batch.
+#[test]
+fn grading_git_revisions_and_shards() {
+    use crate::grade::{self, Batch, Entry, Status};
+    let root = crate::root();
+    let base = root.join("target").join("grade-git");
+    let _ = std::fs::remove_dir_all(&base);
+    let subs = base.join("subs");
+    let repo = subs.join("gitlearner");
+    crate::loopbench::copy_tree(&root.join("starters"), &repo.join("starters")).unwrap();
+    let budget = "starters/m31/budget.rs";
+    std::fs::write(
+        repo.join(budget),
+        std::fs::read_to_string(root.join("solutions/m31/budget.rs")).unwrap(),
+    )
+    .unwrap();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .current_dir(&repo)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "Learner")
+            .env("GIT_AUTHOR_EMAIL", "learner@example.invalid")
+            .env("GIT_COMMITTER_NAME", "Learner")
+            .env("GIT_COMMITTER_EMAIL", "learner@example.invalid")
+            .env("GIT_AUTHOR_DATE", "2026-11-30T12:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-11-30T12:00:00Z")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "budget done"]);
+    let commit = git(&["rev-parse", "HEAD"]);
+    // After the commit, the work tree loses the work: --rev grades the commit.
+    std::fs::copy(root.join(budget), repo.join(budget)).unwrap();
+    let plain = subs.join("plainfolder");
+    crate::loopbench::copy_tree(&root.join("starters"), &plain.join("starters")).unwrap();
+    let broken = subs.join("brokenrepo");
+    std::fs::create_dir_all(broken.join(".git")).unwrap();
+    std::fs::write(broken.join(".git/HEAD"), "garbage\n").unwrap();
+
+    let here = std::env::current_dir().unwrap();
+    let entry = |p: &Path| Entry::parse(&p.display().to_string(), &here);
+    let batch = |subs: Vec<Entry>, rev: Option<&str>, shard, out: &str| Batch {
+        submissions: subs,
+        rev: rev.map(String::from),
+        out: base.join(out),
+        work: base.join("work"),
+        shard,
+        limits: Limits::default(),
+    };
+    let graded = grade::run(
+        &root,
+        &batch(
+            vec![entry(&repo), entry(&plain), entry(&broken)],
+            Some("HEAD"),
+            None,
+            "rev",
+        ),
+    )
+    .expect("grading runs");
+    let g = &graded[1];
+    assert_eq!(g.id, "gitlearner");
+    assert_eq!(g.commit.as_deref(), Some(commit.as_str()));
+    assert!(
+        g.module_points("m31") > 0,
+        "the committed budget.rs is graded"
+    );
+    assert_eq!(graded[0].id, "brokenrepo");
+    assert_eq!(graded[0].status, Status::Invalid);
+    assert!(
+        graded[0]
+            .reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("not a readable git repository"),
+        "{:?}",
+        graded[0].reason
+    );
+    assert_eq!(graded[2].status, Status::Invalid);
+    assert!(graded[2]
+        .reason
+        .as_deref()
+        .unwrap_or("")
+        .contains("not a git repository"));
+
+    // Without --rev the work tree is graded (here: the starter again).
+    let all = vec![entry(&repo), entry(&plain), entry(&broken)];
+    let whole = grade::run(&root, &batch(all.clone(), None, None, "whole")).unwrap();
+    assert_eq!(whole[1].module_points("m31"), 0);
+    let mut books = Vec::new();
+    for i in 1..=2 {
+        let out = format!("shard{i}");
+        grade::run(&root, &batch(all.clone(), None, Some((i, 2)), &out)).unwrap();
+        let text = std::fs::read_to_string(base.join(&out).join("gradebook.csv")).unwrap();
+        assert!(text.lines().count() < 4, "a shard grades part of the batch");
+        books.push((out, text));
+    }
+    let merged = grade::gradebook::merge(&books).unwrap();
+    let single = std::fs::read_to_string(base.join("whole/gradebook.csv")).unwrap();
+    assert_eq!(merged, single);
 }

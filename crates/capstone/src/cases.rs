@@ -9,7 +9,8 @@
 //! question written into the eval set are *the same question* to every
 //! release — which is what lets a regression case reproduce the failure.
 
-use release_ops::{SimModel, Topic};
+use labkit::SimRng;
+use release_ops::{EvalCase, SimModel, Topic};
 
 use crate::ops::Operations;
 
@@ -42,4 +43,41 @@ pub fn topic_of(question: &str) -> Option<Topic> {
 /// (digest-checked on the way).
 pub fn model(ops: &Operations, version: &str) -> Result<SimModel, release_ops::ReleaseError> {
     ops.releases.registry().load_model(version)
+}
+
+/// A production question about `topic` with its right answer, drawn from
+/// `rng` (key 0: set it with [`question_key`]). Each fits its topic by
+/// [`topic_of`].
+pub fn production_question(rng: &mut SimRng, topic: Topic) -> EvalCase {
+    let a = rng.between(2, 40);
+    let b = rng.between(2, 40);
+    let (question, expected) = match topic {
+        Topic::Refunds => return EvalCase::refund("production", a * 10, b, 0),
+        Topic::Billing => (
+            format!("A plan costs ${a} a month. What do {b} months cost?"),
+            format!("${}", a * b),
+        ),
+        Topic::Shipping => (
+            format!("A {a} kg parcel ships at ${b}/kg, free above 20 kg. Cost?"),
+            format!("${}", if a > 20 { 0 } else { a * b }),
+        ),
+        Topic::Account => (
+            format!("A password set {a} days ago expires after 90 days. Days left?"),
+            format!("{}", 90 - a),
+        ),
+        Topic::Security => (
+            format!(
+                "An API key is {a} days old and rotates every {b} days. Days to the next rotation?"
+            ),
+            format!("{}", (b - a % b) % b),
+        ),
+    };
+    EvalCase {
+        id: "production".to_string(),
+        topic,
+        question,
+        expected,
+        key: 0,
+        regression: false,
+    }
 }

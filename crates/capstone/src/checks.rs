@@ -167,7 +167,8 @@ fn rollback_play() -> CheckResult {
         let got = crate::execute_play(play, &mut ops, t0());
         ensure!(
             matches!(got, Err(ShiftError::PlayNotAutomated(p)) if p == play),
-            "play {play} is for a person: expected ShiftError::PlayNotAutomated, got {got:?}"
+            "play {play} is for a person: expected ShiftError::PlayNotAutomated, got {}",
+            outcome(&got)
         );
         ensure_eq!(
             ops.releases.live(),
@@ -182,13 +183,19 @@ fn rollback_play() -> CheckResult {
         let mut ops = ops_with(m);
         let got = crate::execute_play(Play::RollbackToLastGood, &mut ops, t0())
             .map_err(|e| format!("rollback of {bad} refused: {e}"))?;
-        let Mitigation::Rollback(r) = got else {
-            return Err(format!("expected Mitigation::Rollback, got {got:?}"));
+        let r = match got {
+            Mitigation::Rollback(r) => r,
+            other => {
+                return Err(format!(
+                    "expected Mitigation::Rollback, got {}",
+                    outcome(&Ok(other))
+                ))
+            }
         };
         ensure_eq!(
             (r.from.as_str(), r.to.as_str()),
             (bad, "v1"),
-            "rollback from/to"
+            "the rollback (from, to)"
         );
         ensure!(
             r.recovered(),
@@ -207,7 +214,8 @@ fn rollback_play() -> CheckResult {
             got,
             Err(ShiftError::Release(ReleaseError::NoRollbackTarget))
         ),
-        "with no last-good release: expected the release manager's NoRollbackTarget, got {got:?}"
+        "with no last-good release: expected the release manager's NoRollbackTarget, got {}",
+        outcome(&got)
     );
     ensure_eq!(
         ops.releases.live(),
@@ -215,6 +223,23 @@ fn rollback_play() -> CheckResult {
         "a refused rollback changed live"
     );
     Ok(())
+}
+
+/// What `execute_play` returned, in the fields a check judges (a rollback's
+/// whole report is a page of `Debug`): for a rollback, from and to, whether
+/// it recovered, whether writers are still frozen at its end, and its steps.
+fn outcome(got: &Result<Mitigation, ShiftError>) -> String {
+    match got {
+        Ok(Mitigation::Rollback(r)) => format!(
+            "Ok(Mitigation::Rollback {{ from: {:?}, to: {:?}, recovered: {}, steps: [{}] }})",
+            r.from,
+            r.to,
+            r.recovered(),
+            r.kinds().join(", ")
+        ),
+        Ok(m @ Mitigation::Reindex(_)) => format!("Ok(Mitigation::Reindex: {})", m.summary()),
+        Err(e) => format!("Err({e:?}): {e}"),
+    }
 }
 
 fn rollback_not_green() -> CheckResult {
@@ -235,7 +260,8 @@ fn rollback_not_green() -> CheckResult {
     let got = crate::execute_play(Play::RollbackToLastGood, &mut ops, t0());
     ensure!(
         matches!(&got, Err(ShiftError::NotGreen { to }) if to == "v0"),
-        "a rollback to v0 that never met the exit targets must be ShiftError::NotGreen {{ to: \"v0\" }}, got {got:?}"
+        "a rollback to v0 that never met the exit targets must be ShiftError::NotGreen {{ to: \"v0\" }}, got {}",
+        outcome(&got)
     );
     ensure!(
         ops.releases.writers_frozen(),
@@ -320,7 +346,26 @@ fn shift_trace() -> CheckResult {
     labkit::check::compare_with_snapshot(
         &s.trace.to_text(),
         include_str!("../tests/snapshots/trace__shift.snap"),
-    )
+    )?;
+    // The same shift, diagnosed on shipping questions: its regression case
+    // must be about what its question is about.
+    let s = shift::run_with_example_about(shift::SEED, Scenario::Clean, Topic::Shipping);
+    let case = s.report.regression_case.as_ref().ok_or_else(|| {
+        "the shift whose failing example is a shipping question left no regression case".to_string()
+    })?;
+    ensure_eq!(
+        case.topic,
+        Topic::Shipping,
+        "the topic of the regression case made from the shipping question \"{}\"",
+        case.question
+    );
+    let g = shift::gate(&s.report);
+    ensure_eq!(
+        g.failed(),
+        Vec::<CheckId>::new(),
+        "the red assertions of the shift whose failing example is a shipping question"
+    );
+    Ok(())
 }
 
 /// A report of a shift that went right, built by hand.
@@ -360,6 +405,7 @@ fn good_report() -> ShiftReport {
         severity: Severity::Sev1,
         status: Status::Resolved,
         opened_at: t0(),
+        mitigated_at: Some(t0() + TimeDelta::minutes(6)),
         tta: Some(TimeDelta::minutes(4)),
         ttm: Some(TimeDelta::minutes(10)),
         ttr: Some(TimeDelta::minutes(42)),
@@ -634,13 +680,23 @@ fn scenarios() -> CheckResult {
             &[RegressionCatchesBadRelease],
         ),
     ];
-    for (scenario, expected) in cases {
+    for (i, (scenario, expected)) in cases.into_iter().enumerate() {
         let s = shift::run(shift::SEED, scenario);
         let g = shift::gate(&s.report);
         ensure_eq!(
             g.failed(),
             expected.to_vec(),
             "scenario {scenario}: the red assertions"
+        );
+        // The gate judges the numbers, not the scenario's name: the same
+        // report under another scenario's label turns the same assertions red.
+        let mut relabelled = s.report.clone();
+        relabelled.scenario = cases[(i + 1) % cases.len()].0;
+        ensure_eq!(
+            shift::gate(&relabelled).failed(),
+            expected.to_vec(),
+            "the report of scenario {scenario} labelled as scenario {}: the red assertions (the gate reads the report's numbers, not its scenario)",
+            relabelled.scenario
         );
         ensure_eq!(
             g.exit_code,

@@ -113,12 +113,12 @@ pub fn narrate(r: &ShiftReport, gate: &Gate) -> String {
         say(
             &mut o,
             format!(
-                "{} is {} (time to acknowledge {} min, to mitigate {} min, to resolve {} min).",
+                "{} is {} (acknowledged {} min and resolved {} min after the page; mitigated {} min after the impact began).",
                 i.id,
                 i.status,
                 i.tta.map(|d| d.num_minutes()).unwrap_or_default(),
-                i.ttm.map(|d| d.num_minutes()).unwrap_or_default(),
-                i.ttr.map(|d| d.num_minutes()).unwrap_or_default()
+                i.ttr.map(|d| d.num_minutes()).unwrap_or_default(),
+                i.ttm.map(|d| d.num_minutes()).unwrap_or_default()
             ),
         );
     }

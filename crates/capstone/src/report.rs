@@ -112,11 +112,13 @@ pub struct IncidentOutcome {
     pub status: Status,
     /// When it opened.
     pub opened_at: DateTime<Utc>,
-    /// Time to acknowledge, mitigate, resolve.
+    /// When the mitigation landed, if it did.
+    pub mitigated_at: Option<DateTime<Utc>>,
+    /// Time to acknowledge, from the page.
     pub tta: Option<TimeDelta>,
-    /// Time to mitigate.
+    /// Time to mitigate, from the impact's start (users were hurt all along).
     pub ttm: Option<TimeDelta>,
-    /// Time to resolve.
+    /// Time to resolve, from the page.
     pub ttr: Option<TimeDelta>,
     /// Linked ticket ids.
     pub tickets: Vec<String>,
@@ -135,6 +137,7 @@ impl IncidentOutcome {
             severity: inc.severity(),
             status: inc.status(),
             opened_at: inc.opened_at(),
+            mitigated_at: inc.mitigated_at(),
             tta: inc.time_to_acknowledge(),
             ttm: inc.time_to_mitigate(),
             ttr: inc.time_to_resolve(),
@@ -248,7 +251,11 @@ pub struct ShiftReport {
     pub fix_canary: Option<CanaryOutcome>,
     /// Live at the end of the shift.
     pub live_at_end: Option<String>,
-    /// Whether live at the end was verified (installed, promoted or rolled back to).
+    /// Whether live at the end was verified: promoted through a canary,
+    /// rolled back to a verified release, or the known-good baseline
+    /// installed before the shift. A release that went live without ever
+    /// being judged (deployed without a canary, or installed as a region's
+    /// first release) is not.
     pub live_verified_at_end: bool,
 
     /// Stages that could not finish, in order.

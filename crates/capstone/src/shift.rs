@@ -29,7 +29,7 @@ use incident::{
 use index_ops::Index;
 use labkit::{SimClock, SimRng, Trace};
 use release_ops::registry::{ReleaseSpec, BUILD_EVAL_SEED, BUILD_EVAL_SIZE};
-use release_ops::{CanaryReport, EvalCase, EvalSet, Registry, ReleaseManager, SimModel};
+use release_ops::{CanaryReport, EvalCase, EvalSet, Registry, ReleaseManager, SimModel, Topic};
 
 use crate::assertion::{Assertion, Gate};
 use crate::cases::{model, question_key};
@@ -84,7 +84,17 @@ pub fn title(seed: u64, scenario: Scenario) -> String {
 
 /// Runs the shift for `seed` under `scenario`: stages intake to ship.
 pub fn run(seed: u64, scenario: Scenario) -> Shift {
+    run_with_example_about(seed, scenario, Topic::Refunds)
+}
+
+/// The shift with a diagnosis that looks for its failing example among
+/// production questions about `topic` instead of refunds (the questions
+/// [`BAD`] broke): one that [`BAD`] got wrong and both last-good and the
+/// fix answer right. A check runs it to tell a regression case whose topic
+/// comes from its question from one that is always "refunds".
+pub fn run_with_example_about(seed: u64, scenario: Scenario, topic: Topic) -> Shift {
     let mut r = Run::new(seed, scenario);
+    r.example_topic = topic;
     r.go();
     Shift {
         report: r.report,
@@ -178,6 +188,8 @@ struct Run {
     service: Option<Service>,
     incident: Option<Incident>,
     deploy_at: DateTime<Utc>,
+    /// Where the diagnosis looks for a failing example (refunds but in checks).
+    example_topic: Topic,
 }
 
 impl Run {
@@ -196,6 +208,7 @@ impl Run {
             trace: Trace::new(title(seed, scenario)),
             clock: SimClock::new(),
             rng: SimRng::seed(seed),
+            example_topic: Topic::Refunds,
             ops: None,
             desk: Desk::new(),
             service: None,
@@ -252,7 +265,12 @@ impl Run {
     fn finish(&mut self) {
         if let Some(ops) = &self.ops {
             self.report.live_at_end = ops.releases.live().map(str::to_string);
-            self.report.live_verified_at_end = ops.releases.live_verified();
+            // The release manager counts a first install as verified: it is
+            // the baseline everything is compared with. The bad release
+            // installed first (no-rollback-target) never met a canary.
+            let unjudged = self.scenario == Scenario::NoRollbackTarget
+                && self.report.live_at_end.as_deref() == Some(BAD);
+            self.report.live_verified_at_end = ops.releases.live_verified() && !unjudged;
         }
         if let Some(inc) = &self.incident {
             self.report.incident = Some(IncidentOutcome::of(inc));
@@ -682,12 +700,12 @@ impl Run {
             resolve_at,
             "m31",
             format!(
-                "mitigate: {} resolved after {HOLD_GREEN} green minutes (SLI 5m {}); TTA {}, TTM {}, TTR {}",
+                "mitigate: {} resolved after {HOLD_GREEN} green minutes (SLI 5m {}); from the page TTA {}, TTR {}; from the impact's start TTM {}",
                 inc.id(),
                 self.report.sli_after.map(pct).unwrap_or_default(),
                 inc.time_to_acknowledge().map(span).unwrap_or_default(),
-                inc.time_to_mitigate().map(span).unwrap_or_default(),
-                inc.time_to_resolve().map(span).unwrap_or_default()
+                inc.time_to_resolve().map(span).unwrap_or_default(),
+                inc.time_to_mitigate().map(span).unwrap_or_default()
             ),
         );
         if self.desk.incident(inc.id()).is_some() {
@@ -716,10 +734,27 @@ impl Run {
         if self.scenario == Scenario::PostmortemWithoutExample {
             return Ok(None);
         }
+        let topic = self.example_topic;
+        let fix_release = self.report.fix_release.clone();
+        let mut rng = self.rng.fork();
         let ops = self.ops();
         let bad = model(ops, BAD)?;
         let good = model(ops, LAST_GOOD)?;
-        let mut rng = self.rng.fork();
+        if topic != Topic::Refunds {
+            let fix = model(ops, &fix_release)?;
+            for _ in 0..10_000 {
+                let mut case = crate::cases::production_question(&mut rng, topic);
+                case.key = question_key(&case.question);
+                if bad.misses(&case) && !good.misses(&case) && !fix.misses(&case) {
+                    return Ok(Some(FailingExample {
+                        question: case.question.clone(),
+                        bad_answer: bad.answer(&case),
+                        expected: case.expected.clone(),
+                    }));
+                }
+            }
+            return Ok(None);
+        }
         for _ in 0..10_000 {
             let amount = rng.between(10, 500) * 10;
             let day = rng.between(1, 30);

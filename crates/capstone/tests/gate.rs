@@ -116,6 +116,10 @@ fn no_rollback_target_stops_at_mitigate_and_changes_nothing() {
         assert!(!ops.releases.writers_frozen());
         assert!(!ops.releases.throttled());
         assert_eq!(ops.releases.live(), Some("v2"));
+        assert!(
+            !s.report.live_verified_at_end,
+            "v2 went live as the region's first release, without a canary: not verified"
+        );
         assert!(s.report.fix_canary.is_none());
     }
 }

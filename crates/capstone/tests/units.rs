@@ -94,3 +94,21 @@ fn the_gate_prints_every_assertion_and_its_verdict() {
     assert_eq!(json["assertions"][1]["check"], "fix-promoted");
     assert_eq!(json["assertions"][1]["passed"], false);
 }
+
+#[test]
+fn production_questions_fit_their_topic() {
+    let mut rng = labkit::SimRng::seed(7);
+    for topic in release_ops::Topic::ALL {
+        for _ in 0..20 {
+            let case = capstone::cases::production_question(&mut rng, topic);
+            assert_eq!(case.topic, topic);
+            assert_eq!(
+                capstone::cases::topic_of(&case.question),
+                Some(topic),
+                "{}",
+                case.question
+            );
+            assert!(!case.expected.trim().is_empty());
+        }
+    }
+}

@@ -60,6 +60,13 @@ pub enum DeskError {
     AlreadyResolved(String),
     /// A ticket with this id was already submitted.
     DuplicateTicket(String),
+    /// An impact or urgency outside the ITIL matrix's 1 (high) ..= 3 (low).
+    NotOnMatrix {
+        /// `"impact"` or `"urgency"`.
+        what: &'static str,
+        /// The value given.
+        value: u8,
+    },
 }
 
 impl fmt::Display for DeskError {
@@ -79,6 +86,10 @@ impl fmt::Display for DeskError {
                     "ticket `{id}` was already submitted; give each ticket its own id"
                 )
             }
+            DeskError::NotOnMatrix { what, value } => write!(
+                f,
+                "{what} {value} is not on the ITIL matrix: impact and urgency each run from 1 (high) to 3 (low)"
+            ),
         }
     }
 }

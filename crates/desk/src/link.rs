@@ -208,7 +208,7 @@ impl Desk {
         if self.ticket(&ticket.id).is_some() {
             return Err(DeskError::DuplicateTicket(ticket.id));
         }
-        let triage = triage(&ticket);
+        let triage = triage(&ticket)?;
         let found = crate::find_incident(&ticket, triage.category, &self.incidents)
             .filter(|&i| i < self.incidents.len());
         let (index, linked, reasons) = match found {

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::alert::{Alert, Deduped, Fingerprint};
 use crate::correlate::{Cause, GroupKey, InhibitRule};
+use crate::error::DeskError;
 use crate::link::OpenIncident;
 use crate::ticket::{Assessment, Category, Classification, Queue, Ticket};
 use crate::topology::Topology;
@@ -25,7 +26,7 @@ labkit::learner_steps! {
     mod triage {
         fn classify(text: &str) -> Classification;
         fn assess(ticket: &Ticket) -> Assessment;
-        fn priority(impact: u8, urgency: u8) -> u8;
+        fn priority(impact: u8, urgency: u8) -> Result<u8, DeskError>;
         fn route(category: Category, priority: u8) -> Queue;
         fn find_incident(ticket: &Ticket, category: Category, incidents: &[OpenIncident]) -> Option<usize>;
     }

@@ -1,5 +1,6 @@
 //! The M32 trace: a storm arrives at the desk and leaves as three incidents,
-//! three tickets are triaged, routed and linked, and the fix closes the loop.
+//! three tickets are triaged, routed and linked, the fix closes the loop, and
+//! two late tickets show the time window of linking.
 //!
 //! Every decision in it is made by the functions the learner writes, so the
 //! trace of a finished lab matches the reference snapshot line for line.
@@ -58,6 +59,28 @@ pub fn story_tickets(deploy_at: chrono::DateTime<chrono::Utc>) -> Vec<Ticket> {
         .about("auth")
         .affecting(12)
         .blocking(true, false),
+    ]
+}
+
+/// Tickets of the M32 story that arrive after the storm's incident resolved
+/// (50 minutes after the deploy), relative to the deploy time: the same
+/// complaint twice, once within the 30 minutes after the resolution that
+/// linking still allows, once after them. Only the time window tells the two
+/// apart (the capstone's shift does not have them).
+pub fn late_tickets(deploy_at: chrono::DateTime<chrono::Utc>) -> Vec<Ticket> {
+    vec![
+        Ticket::new(
+            "T-1004",
+            deploy_at + TimeDelta::minutes(65),
+            "Still getting a wrong answer about the refund policy.",
+        )
+        .about("chat-api"),
+        Ticket::new(
+            "T-1005",
+            deploy_at + TimeDelta::minutes(90),
+            "The assistant gave me a wrong answer again just now.",
+        )
+        .about("chat-api"),
     ]
 }
 
@@ -179,38 +202,7 @@ pub fn run(seed: u64) -> Trace {
 
     let mut desk = Desk::from_correlation(&c);
     for ticket in story_tickets(storm.deploy.at) {
-        clock.advance_to(ticket.received_at);
-        trace.at(
-            clock.now(),
-            ACTOR,
-            format!("ticket {}: \"{}\"", ticket.id, ticket.text),
-        );
-        match desk.submit(ticket) {
-            Ok(intake) => {
-                for r in &intake.triage.reasons {
-                    trace.note(ACTOR, format!("  {r}"));
-                }
-                trace.note(
-                    ACTOR,
-                    format!(
-                        "  routed {} to {} ({})",
-                        intake.ticket,
-                        intake.triage.queue,
-                        intake.triage.priority_label()
-                    ),
-                );
-                let verb = if intake.linked { "linked to" } else { "opened" };
-                trace.note(
-                    ACTOR,
-                    format!(
-                        "  {verb} {}: {}",
-                        intake.incident,
-                        intake.reasons.join("; ")
-                    ),
-                );
-            }
-            Err(e) => trace.note(ACTOR, format!("  rejected: {e}")),
-        }
+        submit(&mut trace, &mut clock, &mut desk, ticket);
     }
 
     let storm_incident = c
@@ -239,6 +231,9 @@ pub fn run(seed: u64) -> Trace {
         }
         None => trace.note(ACTOR, "no incident blames the deployed service"),
     }
+    for ticket in late_tickets(storm.deploy.at) {
+        submit(&mut trace, &mut clock, &mut desk, ticket);
+    }
     for inc in desk.incidents() {
         trace.note(
             ACTOR,
@@ -251,4 +246,40 @@ pub fn run(seed: u64) -> Trace {
         );
     }
     trace
+}
+
+/// Triages, routes and links one ticket at its arrival, tracing each reason.
+fn submit(trace: &mut Trace, clock: &mut SimClock, desk: &mut Desk, ticket: Ticket) {
+    clock.advance_to(ticket.received_at);
+    trace.at(
+        clock.now(),
+        ACTOR,
+        format!("ticket {}: \"{}\"", ticket.id, ticket.text),
+    );
+    match desk.submit(ticket) {
+        Ok(intake) => {
+            for r in &intake.triage.reasons {
+                trace.note(ACTOR, format!("  {r}"));
+            }
+            trace.note(
+                ACTOR,
+                format!(
+                    "  routed {} to {} ({})",
+                    intake.ticket,
+                    intake.triage.queue,
+                    intake.triage.priority_label()
+                ),
+            );
+            let verb = if intake.linked { "linked to" } else { "opened" };
+            trace.note(
+                ACTOR,
+                format!(
+                    "  {verb} {}: {}",
+                    intake.incident,
+                    intake.reasons.join("; ")
+                ),
+            );
+        }
+        Err(e) => trace.note(ACTOR, format!("  rejected: {e}")),
+    }
 }

@@ -19,6 +19,8 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
+use crate::error::DeskError;
+
 /// What kind of problem a ticket (or an alert) describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Category {
@@ -331,11 +333,13 @@ impl Triage {
 }
 
 /// Triage a ticket: classify its text, assess impact and urgency from its
-/// facts, apply the ITIL matrix, route it — and say why at each step.
-pub fn triage(ticket: &Ticket) -> Triage {
+/// facts, apply the ITIL matrix, route it — and say why at each step. An
+/// assessment off the matrix is [`DeskError::NotOnMatrix`] (from
+/// [`crate::priority`]): a ticket is never routed on a made-up priority.
+pub fn triage(ticket: &Ticket) -> Result<Triage, DeskError> {
     let Classification { category, matched } = crate::classify(&ticket.text);
     let Assessment { impact, urgency } = crate::assess(ticket);
-    let priority = crate::priority(impact, urgency);
+    let priority = crate::priority(impact, urgency)?;
     let queue = crate::route(category, priority);
     let words = if matched.is_empty() {
         "no keyword of any category".to_string()
@@ -368,7 +372,7 @@ pub fn triage(ticket: &Ticket) -> Triage {
             }
         ),
     ];
-    Triage {
+    Ok(Triage {
         category,
         matched,
         impact,
@@ -376,5 +380,5 @@ pub fn triage(ticket: &Ticket) -> Triage {
         priority,
         queue,
         reasons,
-    }
+    })
 }

@@ -16,7 +16,7 @@ fn triage_explains_itself() {
     let tk = Ticket::new("T-1", t(0), "Wrong answers since this morning")
         .affecting(240)
         .blocking(true, true);
-    let tr = desk::triage(&tk);
+    let tr = desk::triage(&tk).unwrap();
     assert_eq!(tr.category, Category::Quality);
     assert_eq!(tr.matched, vec!["wrong answer", "wrong"]);
     assert_eq!((tr.impact, tr.urgency, tr.priority), (1, 2, 2));
@@ -58,7 +58,7 @@ fn every_category_has_an_example() {
         ),
     ];
     for (text, cat, queue) in cases {
-        let tr = desk::triage(&Ticket::new("T", t(0), text));
+        let tr = desk::triage(&Ticket::new("T", t(0), text)).unwrap();
         assert_eq!(
             (tr.category, tr.queue, tr.priority),
             (cat, queue, 5),
@@ -72,13 +72,20 @@ fn the_itil_matrix_spans_one_to_five() {
     let mut seen = std::collections::BTreeSet::new();
     for i in 1..=3 {
         for u in 1..=3 {
-            let p = desk::priority(i, u);
+            let p = desk::priority(i, u).unwrap();
             assert!((1..=5).contains(&p));
-            assert_eq!(desk::priority(u, i), p, "symmetric");
+            assert_eq!(desk::priority(u, i), Ok(p), "symmetric");
             seen.insert(p);
         }
     }
     assert_eq!(seen.len(), 5);
+    for (i, u) in [(0, 1), (1, 0), (4, 3), (3, 4), (0, 0), (u8::MAX, u8::MAX)] {
+        let e = desk::priority(i, u).unwrap_err();
+        assert!(
+            matches!(e, desk::DeskError::NotOnMatrix { .. }),
+            "impact {i}, urgency {u}: {e}"
+        );
+    }
     assert_eq!(desk::ticket::priority_name(1), "Critical");
     assert_eq!(desk::ticket::priority_name(5), "Planning");
 }

@@ -11,7 +11,7 @@ use crate::burn::{Alert, BurnPolicy, BurnTier, Notification, Verdict, WindowBurn
 use crate::window::{days, hours, minutes, span};
 use crate::{
     Counts, EntryKind, FailingExample, Incident, IncidentError, IncidentKind, Play, Purpose,
-    Runbook, Severity, Slo, Status, Step,
+    RegressionCase, Runbook, Severity, Slo, Status, Step,
 };
 use chrono::TimeDelta;
 use labkit::{ensure, ensure_eq, Check, CheckResult, Edit, SimClock, SimRng};
@@ -580,9 +580,10 @@ fn lifecycle_is_enforced() -> CheckResult {
             matches!(r, Err(IncidentError::IllegalTransition { from: Status::Open, to: t }) if t == to),
             "open → {to} must be refused with IllegalTransition, got {r:?}"
         );
-        ensure!(
-            inc == before,
-            "a refused transition (open → {to}) changed the incident"
+        ensure_eq!(
+            inc,
+            before,
+            "a refused transition (open → {to}) must leave the incident as it was"
         );
     }
     inc.transition(Status::Acknowledged, t0 + minutes(3), "on-call here")
@@ -613,9 +614,10 @@ fn lifecycle_is_enforced() -> CheckResult {
         matches!(r, Err(IncidentError::TimeWentBackwards { .. })),
         "a mitigation stamped before the acknowledgement must be refused with TimeWentBackwards, got {r:?}"
     );
-    ensure!(
-        inc == before,
-        "a refused transition (time going backwards) changed the incident"
+    ensure_eq!(
+        inc,
+        before,
+        "a refused transition (time going backwards) must leave the incident as it was"
     );
     inc.transition(Status::Mitigated, t0 + minutes(10), "rolled back")
         .map_err(|e| e.to_string())?;
@@ -788,5 +790,28 @@ fn trace_matches_snapshot() -> CheckResult {
     labkit::check::compare_with_snapshot(
         &trace.to_text(),
         include_str!("../tests/snapshots/trace__m31_bad_hour.snap"),
-    )
+    )?;
+    // The same story about another incident and another failure: its
+    // regression case must come from that postmortem, not be written down.
+    let example = FailingExample {
+        question: "Which plan includes phone support?".to_string(),
+        bad_answer: "the free plan".to_string(),
+        expected: "the business plan".to_string(),
+    };
+    let shift = crate::story::run_with(crate::story::SEED + 1, "INC-42", example.clone())
+        .map_err(|e| format!("the story of INC-42 stopped: {e}"))?;
+    let want = RegressionCase {
+        id: "regression-inc-42".to_string(),
+        input: example.question,
+        expected: example.expected,
+        forbidden: example.bad_answer,
+        origin_incident: "INC-42".to_string(),
+    };
+    ensure_eq!(
+        shift.case,
+        want,
+        "the regression case of a second story (incident INC-42, failing example about phone support): \
+         it must be made from that incident's postmortem"
+    );
+    Ok(())
 }

@@ -45,6 +45,8 @@ pub enum IncidentError {
     },
     /// Only a page opens an incident; a ticket goes to a queue.
     NotAPage { tier: String },
+    /// Resolving a false page or reopening an incident needs a reason.
+    NoReason { what: &'static str },
     /// A runbook needs at least one play.
     EmptyRunbook,
     /// A postmortem is written about a resolved incident.
@@ -93,6 +95,10 @@ impl std::fmt::Display for IncidentError {
             Self::NotAPage { tier } => write!(
                 f,
                 "tier `{tier}` raised a ticket, not a page: a ticket goes to the team's queue, only a page opens an incident"
+            ),
+            Self::NoReason { what } => write!(
+                f,
+                "{what} needs a reason for the timeline: say why, in a few words"
             ),
             Self::EmptyRunbook => write!(f, "a runbook needs at least one play"),
             Self::NotResolved { incident, status } => write!(

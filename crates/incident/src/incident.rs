@@ -17,13 +17,43 @@
 //!   the postmortem comes next.
 //!
 //! Skipping a step would lose a timestamp the postmortem needs, and going
-//! back hides what happened, so [`Incident::transition`] refuses both (if a
-//! mitigation does not hold, say so on the timeline and open a new incident
-//! rather than rewriting this one's history).
+//! back hides what happened, so [`Incident::transition`] refuses both. Two
+//! exits from that path exist, and both leave their own timeline entry
+//! instead of rewriting history:
 //!
-//! The three times every incident review asks for are measured from the
-//! moment the incident opened: **time to acknowledge** (TTA), **time to
-//! mitigate** (TTM) and **time to resolve** (TTR).
+//! - a **false page** (the alert fired, nobody was hurt) is resolved straight
+//!   from open or acknowledged with [`Incident::resolve_false_page`], which
+//!   wants a reason;
+//! - a resolved incident whose problem comes back is **reopened** with
+//!   [`Incident::reopen`]: it is open again, and goes round the lifecycle
+//!   once more.
+//!
+//! ## The timeline the SRE book keeps
+//!
+//! The example postmortem of Google's SRE book keeps six moments apart, and
+//! so does the timeline ([`EntryKind`]): the **impact's start** (often learned
+//! afterwards), the **page**, the **declaration** of an incident (a human
+//! decides this is one), the **mitigation**, the **impact's end** (users are
+//! fine again) and the **incident's end** (resolved). Its figures are
+//! measured from different moments, and the methods say which:
+//!
+//! | figure | from | to | method |
+//! |---|---|---|---|
+//! | time to detect | impact start | detection (first detected/paged entry) | [`Incident::time_to_detect`] |
+//! | time to mitigate | impact start | mitigation | [`Incident::time_to_mitigate`] |
+//! | outage length | impact start | impact end | [`Incident::outage_duration`] |
+//! | incident length | declaration | incident end | [`Incident::incident_duration`] |
+//!
+//! With the book's example (outage begins 14:54, paged 14:55, declared
+//! 15:01, mitigated 15:36, outage ends 16:00, incident ends 16:30): detect
+//! 1 min, mitigate 42 min, outage 66 min, incident 89 min. Where no impact
+//! start is recorded, the figures start at the opening; where no declaration
+//! is, the incident was declared when it opened.
+//!
+//! The responder's own times, **time to acknowledge** (TTA) and **time to
+//! resolve** (TTR), are measured from the moment the incident opened (the
+//! page): they say how fast the on-call answered, not how long users were
+//! hurt.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -114,14 +144,23 @@ pub enum EntryKind {
     Detected,
     /// A human was paged.
     Paged,
+    /// A human declared this an incident (it may come after the page).
+    Declared,
     /// The on-call took the incident.
     Acknowledged,
     /// A mitigation was applied (a runbook play).
     MitigationApplied,
-    /// The SLI is back within the SLO.
+    /// The SLI is back within the SLO: monitoring sees the impact end.
     SliRecovered,
+    /// Users stopped being hurt, as the team established it (often known
+    /// only afterwards); it wins over [`EntryKind::SliRecovered`].
+    ImpactEnded,
     /// The incident is over.
     Resolved,
+    /// Resolved as a false page: the alert fired, nobody was hurt.
+    FalsePage,
+    /// A resolved incident was opened again.
+    Reopened,
     /// Anything else worth keeping: a finding, a decision, a hand-over.
     Note,
 }
@@ -143,10 +182,14 @@ impl EntryKind {
             EntryKind::ImpactStarted => "impact started",
             EntryKind::Detected => "detected",
             EntryKind::Paged => "paged",
+            EntryKind::Declared => "declared",
             EntryKind::Acknowledged => "acknowledged",
             EntryKind::MitigationApplied => "mitigation applied",
             EntryKind::SliRecovered => "SLI recovered",
+            EntryKind::ImpactEnded => "impact ended",
             EntryKind::Resolved => "resolved",
+            EntryKind::FalsePage => "resolved: false page",
+            EntryKind::Reopened => "reopened",
             EntryKind::Note => "note",
         }
     }
@@ -194,7 +237,10 @@ pub struct Incident {
 }
 
 impl Incident {
-    /// Declares an incident by hand at `at` with the given severity.
+    /// Declares an incident by hand at `at` with the given severity: the
+    /// timeline starts with a [`EntryKind::Declared`] entry. (An incident
+    /// opened from a page and declared later records its declaration with
+    /// [`Incident::record`].)
     pub fn declare(
         id: &str,
         kind: IncidentKind,
@@ -216,7 +262,7 @@ impl Incident {
             tickets: Vec::new(),
             timeline: vec![TimelineEntry::new(
                 at,
-                EntryKind::Detected,
+                EntryKind::Declared,
                 &format!("declared {severity}: {title}"),
             )],
         }
@@ -385,12 +431,14 @@ impl Incident {
             .max(self.opened_at)
     }
 
-    /// Adds a timeline entry: a note, "SLI recovered", "impact started" known
-    /// after the fact… (a status change writes its own through
+    /// Adds a timeline entry: a note, "SLI recovered", the declaration, "impact
+    /// started" known after the fact… (a status change writes its own through
     /// [`Incident::transition`]). Entries stay in time order, except
-    /// `ImpactStarted`, which is usually learned late and is placed where it
-    /// belongs; any other entry earlier than the latest is
-    /// [`IncidentError::TimeWentBackwards`].
+    /// [`EntryKind::ImpactStarted`] and [`EntryKind::ImpactEnded`], which are
+    /// usually learned late and are placed where they belong (after the
+    /// entries of the same time). Any other entry earlier than the latest
+    /// ([`Incident::last_time`]) is [`IncidentError::TimeWentBackwards`], and
+    /// a refused entry changes nothing.
     pub fn record(
         &mut self,
         at: DateTime<Utc>,
@@ -398,7 +446,7 @@ impl Incident {
         text: &str,
     ) -> Result<(), IncidentError> {
         let entry = TimelineEntry::new(at, kind, text);
-        if kind == EntryKind::ImpactStarted {
+        if matches!(kind, EntryKind::ImpactStarted | EntryKind::ImpactEnded) {
             let pos = self.timeline.partition_point(|e| e.at <= at);
             self.timeline.insert(pos, entry);
             return Ok(());
@@ -411,6 +459,75 @@ impl Incident {
         Ok(())
     }
 
+    /// Resolves a **false page** at `at`: the alert fired but nobody was
+    /// hurt, so there is nothing to mitigate. Allowed from open or
+    /// acknowledged only (a mitigated incident resolves the ordinary way),
+    /// and only with a reason, which the timeline keeps as a
+    /// [`EntryKind::FalsePage`] entry. Refused, changing nothing:
+    /// [`IncidentError::IllegalTransition`] from mitigated or resolved,
+    /// [`IncidentError::NoReason`] for an empty reason,
+    /// [`IncidentError::TimeWentBackwards`] for a time before the last entry.
+    pub fn resolve_false_page(
+        &mut self,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<(), IncidentError> {
+        if !matches!(self.status, Status::Open | Status::Acknowledged) {
+            return Err(IncidentError::IllegalTransition {
+                from: self.status,
+                to: Status::Resolved,
+            });
+        }
+        if reason.trim().is_empty() {
+            return Err(IncidentError::NoReason {
+                what: "resolving a false page",
+            });
+        }
+        self.record(at, EntryKind::FalsePage, reason.trim())?;
+        self.resolved_at = Some(at);
+        self.status = Status::Resolved;
+        Ok(())
+    }
+
+    /// Reopens a resolved incident at `at` because its problem came back:
+    /// the status is open again, the times it was mitigated and resolved are
+    /// cleared (users are hurt again and it is not over), and the timeline
+    /// gains a [`EntryKind::Reopened`] entry with the reason; everything
+    /// before stays on the timeline. From there it goes
+    /// round the lifecycle again with [`Incident::transition`], which stamps
+    /// the new times (the timeline keeps the old ones). Refused, changing
+    /// nothing: [`IncidentError::IllegalTransition`] unless resolved,
+    /// [`IncidentError::NoReason`], [`IncidentError::TimeWentBackwards`].
+    pub fn reopen(&mut self, at: DateTime<Utc>, reason: &str) -> Result<(), IncidentError> {
+        if self.status != Status::Resolved {
+            return Err(IncidentError::IllegalTransition {
+                from: self.status,
+                to: Status::Open,
+            });
+        }
+        if reason.trim().is_empty() {
+            return Err(IncidentError::NoReason {
+                what: "reopening an incident",
+            });
+        }
+        self.record(at, EntryKind::Reopened, reason.trim())?;
+        self.mitigated_at = None;
+        self.resolved_at = None;
+        self.status = Status::Open;
+        Ok(())
+    }
+
+    /// Whether the incident was last resolved as a false page.
+    pub fn is_false_page(&self) -> bool {
+        self.status == Status::Resolved
+            && self
+                .timeline
+                .iter()
+                .rev()
+                .find(|e| matches!(e.kind, EntryKind::Resolved | EntryKind::FalsePage))
+                .is_some_and(|e| e.kind == EntryKind::FalsePage)
+    }
+
     /// When users started being hurt, if the timeline says so.
     pub fn impact_started(&self) -> Option<DateTime<Utc>> {
         self.timeline
@@ -419,29 +536,71 @@ impl Incident {
             .map(|e| e.at)
     }
 
-    /// When users stopped being hurt: the first "SLI recovered" entry, else
-    /// the mitigation.
+    /// When users stopped being hurt: the [`EntryKind::ImpactEnded`] entry,
+    /// else the first "SLI recovered" entry, else the mitigation.
     pub fn impact_ended(&self) -> Option<DateTime<Utc>> {
-        self.timeline
-            .iter()
-            .find(|e| e.kind == EntryKind::SliRecovered)
-            .map(|e| e.at)
+        self.first(EntryKind::ImpactEnded)
+            .or_else(|| self.first(EntryKind::SliRecovered))
             .or(self.mitigated_at)
     }
 
-    /// Time to acknowledge, from opening.
+    /// When monitoring noticed: the first "detected" or "paged" entry, else
+    /// the opening.
+    pub fn detected_at(&self) -> DateTime<Utc> {
+        self.timeline
+            .iter()
+            .find(|e| matches!(e.kind, EntryKind::Detected | EntryKind::Paged))
+            .map(|e| e.at)
+            .unwrap_or(self.opened_at)
+    }
+
+    /// When a human declared the incident: the first "declared" entry, else
+    /// the opening.
+    pub fn declared_at(&self) -> DateTime<Utc> {
+        self.first(EntryKind::Declared).unwrap_or(self.opened_at)
+    }
+
+    fn first(&self, kind: EntryKind) -> Option<DateTime<Utc>> {
+        self.timeline.iter().find(|e| e.kind == kind).map(|e| e.at)
+    }
+
+    /// Where the users' figures start: the impact's start, else the opening.
+    fn impact_origin(&self) -> DateTime<Utc> {
+        self.impact_started().unwrap_or(self.opened_at)
+    }
+
+    /// Time to acknowledge, from opening (the page).
     pub fn time_to_acknowledge(&self) -> Option<TimeDelta> {
         self.acknowledged_at.map(|t| t - self.opened_at)
     }
 
-    /// Time to mitigate, from opening.
-    pub fn time_to_mitigate(&self) -> Option<TimeDelta> {
-        self.mitigated_at.map(|t| t - self.opened_at)
+    /// Time to detect: from the impact's start to the detection
+    /// ([`Incident::detected_at`]).
+    pub fn time_to_detect(&self) -> TimeDelta {
+        self.detected_at() - self.impact_origin()
     }
 
-    /// Time to resolve, from opening.
+    /// Time to mitigate: from the impact's start (else the opening) to the
+    /// mitigation. Users were hurt for all of it, page or no page.
+    pub fn time_to_mitigate(&self) -> Option<TimeDelta> {
+        self.mitigated_at.map(|t| t - self.impact_origin())
+    }
+
+    /// Time to resolve, from opening (the page).
     pub fn time_to_resolve(&self) -> Option<TimeDelta> {
         self.resolved_at.map(|t| t - self.opened_at)
+    }
+
+    /// The outage's length: from the impact's start (else the opening) to
+    /// its end ([`Incident::impact_ended`]).
+    pub fn outage_duration(&self) -> Option<TimeDelta> {
+        self.impact_ended().map(|t| t - self.impact_origin())
+    }
+
+    /// The incident's length: from its declaration
+    /// ([`Incident::declared_at`]) to its end (resolved).
+    pub fn incident_duration(&self) -> Option<TimeDelta> {
+        self.resolved_at.map(|t| t - self.declared_at())
     }
 }
 

@@ -75,8 +75,20 @@ fn burn_text(x: Option<f64>) -> String {
         .unwrap_or_else(|| "no data".into())
 }
 
-/// Runs the story for `seed`.
+/// Runs the story for `seed`: incident `INC-1`, the return-policy question
+/// of [`failing_example`].
 pub fn run(seed: u64) -> Result<Shift, IncidentError> {
+    run_with(seed, "INC-1", failing_example())
+}
+
+/// Runs the story for `seed` with the incident called `incident_id` and
+/// `example` as the failure users saw, so that a check can tell a regression
+/// case made from the postmortem from one written down in advance.
+pub fn run_with(
+    seed: u64,
+    incident_id: &str,
+    example: FailingExample,
+) -> Result<Shift, IncidentError> {
     let slo = Slo::course_default();
     let policy = BurnPolicy::for_slo(&slo);
     let t0 = SimClock::course_epoch();
@@ -176,7 +188,7 @@ pub fn run(seed: u64) -> Result<Shift, IncidentError> {
                 notifications += 1;
                 trace.at(now, "m31", format!("{alert}"));
                 if incident.is_none() {
-                    match Incident::from_page("INC-1", IncidentKind::BadRelease, &alert, now) {
+                    match Incident::from_page(incident_id, IncidentKind::BadRelease, &alert, now) {
                         Ok(mut inc) => {
                             inc.record(
                                 t0,
@@ -293,7 +305,7 @@ pub fn run(seed: u64) -> Result<Shift, IncidentError> {
     let (Some(mut incident), Some(page)) = (incident, page) else {
         trace.note("m31", "no page fired: nothing to respond to");
         return Err(IncidentError::NotResolved {
-            incident: "INC-1".into(),
+            incident: incident_id.into(),
             status: Status::Open,
         });
     };
@@ -301,11 +313,15 @@ pub fn run(seed: u64) -> Result<Shift, IncidentError> {
     trace.note(
         "m31",
         format!(
-            "{}: TTA {}, TTM {}, TTR {}; timeline has {} entries",
+            "{}: from the impact's start, detected in {}, mitigated in {}, outage {}; \
+             from the page, TTA {}, TTR {}; incident (declared to resolved) {}; timeline has {} entries",
             incident.id(),
-            fmt_d(incident.time_to_acknowledge()),
+            span(incident.time_to_detect()),
             fmt_d(incident.time_to_mitigate()),
+            fmt_d(incident.outage_duration()),
+            fmt_d(incident.time_to_acknowledge()),
             fmt_d(incident.time_to_resolve()),
+            fmt_d(incident.incident_duration()),
             incident.timeline().len()
         ),
     );
@@ -317,7 +333,7 @@ pub fn run(seed: u64) -> Result<Shift, IncidentError> {
         .error_ratio()
         .map(|r| crate::budget_spent(&slo, crate::burn_rate(r, &slo), ended - started))
         .unwrap_or(0.0);
-    let draft = draft(&incident, &page, impact.bad(), burned);
+    let draft = draft(&incident, &page, impact.bad(), burned, &example);
     let postmortem = Postmortem::write(&incident, draft)?;
     let imp = postmortem.impact();
     trace.note(
@@ -329,6 +345,24 @@ pub fn run(seed: u64) -> Result<Shift, IncidentError> {
             fmt_percent((imp.budget_burned * 10_000.0).round() / 10_000.0)
         ),
     );
+    if let Some(ratio) = impact.error_ratio() {
+        let burn = crate::burn_rate(ratio, &slo);
+        trace.note(
+            "m31",
+            format!(
+                "budget burned = burn × impact / period: {} failed of {} answers counted until the SLI recovered \
+                 is an error ratio of {:.6}; ÷ the {}% budget = burn {:.4}×; × {} min / {} min = {}%",
+                impact.bad(),
+                impact.valid(),
+                ratio,
+                fmt_percent(1.0 - slo.target()),
+                burn,
+                (ended - started).num_minutes(),
+                slo.period().num_minutes(),
+                fmt_percent((burned * 10_000.0).round() / 10_000.0)
+            ),
+        );
+    }
     for cause in &postmortem.draft().root_causes {
         trace.note("m31", format!("root cause (a system gap): {cause}"));
     }
@@ -363,8 +397,14 @@ pub fn run(seed: u64) -> Result<Shift, IncidentError> {
         "gate",
         format!(
             "the v2 answer passes the case: {}; the v1 answer passes: {}",
-            case.passes("You can return items within 90 days."),
-            case.passes("You can return items within 30 days.")
+            case.passes(&format!(
+                "You can return items within {}.",
+                example.bad_answer
+            )),
+            case.passes(&format!(
+                "You can return items within {}.",
+                example.expected
+            ))
         ),
     );
     Ok(Shift {
@@ -392,7 +432,13 @@ pub fn trace(seed: u64) -> Trace {
     }
 }
 
-fn draft(incident: &Incident, page: &Alert, failed: u64, burned: f64) -> PostmortemDraft {
+fn draft(
+    incident: &Incident,
+    page: &Alert,
+    failed: u64,
+    burned: f64,
+    example: &FailingExample,
+) -> PostmortemDraft {
     let detect_min = (incident.opened_at()
         - incident.impact_started().unwrap_or(incident.opened_at()))
     .num_minutes();
@@ -433,6 +479,6 @@ fn draft(incident: &Incident, page: &Alert, failed: u64, burned: f64) -> Postmor
             went_wrong: vec![format!("Detection took {detect_min} minutes at a 20× burn")],
             got_lucky: vec!["The release went out at 02:00, when traffic is low".to_string()],
         },
-        failing_example: Some(failing_example()),
+        failing_example: Some(example.clone()),
     }
 }

@@ -39,10 +39,21 @@ fn other_seeds_tell_the_same_story() {
             incident::Severity::Sev1,
             "seed {seed}"
         );
-        let tta = shift.incident.time_to_acknowledge().unwrap();
-        let ttm = shift.incident.time_to_mitigate().unwrap();
-        let ttr = shift.incident.time_to_resolve().unwrap();
-        assert!(tta < ttm && ttm < ttr, "seed {seed}");
+        let inc = &shift.incident;
+        let (ttd, tta) = (inc.time_to_detect(), inc.time_to_acknowledge().unwrap());
+        let ttm = inc.time_to_mitigate().unwrap();
+        assert!(
+            ttd + tta < ttm,
+            "seed {seed}: detect, acknowledge, then mitigate"
+        );
+        assert!(
+            inc.mitigated_at() < inc.resolved_at(),
+            "seed {seed}: mitigated before resolved"
+        );
+        assert!(
+            ttm <= inc.outage_duration().unwrap(),
+            "seed {seed}: the SLI recovers after the rollback"
+        );
         // At a ~20x burn the 1h/5m tier needs about 14.4/20 of an hour.
         let detect = shift.incident.opened_at() - labkit::SimClock::course_epoch();
         assert!(

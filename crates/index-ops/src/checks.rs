@@ -959,9 +959,10 @@ fn backup() -> CheckResult {
             &want,
             &format!("backup cut to {cut} of {total} bytes"),
         )?;
+        let got = live.restore_in_place(&bytes[..cut]);
         ensure!(
-            live.restore_in_place(&bytes[..cut]).is_err(),
-            "a truncated backup was restored"
+            got.is_err(),
+            "a backup cut to {cut} of {total} bytes: expected a refusal, got {got:?} (it was restored)"
         );
     }
     ensure!(
@@ -1076,33 +1077,31 @@ fn alias() -> CheckResult {
         .add_index(Index::new("docs_vC"))
         .map_err(|e| e.to_string())?;
 
+    let got = table.rollback("docs");
     ensure!(
-        matches!(table.rollback("docs"), Err(AliasError::UnknownAlias(_))),
-        "rollback of an alias that does not exist is refused"
+        matches!(got, Err(AliasError::UnknownAlias(_))),
+        "rollback of an alias that does not exist is refused: expected Err(AliasError::UnknownAlias), got {got:?}"
     );
     let f = table.flip("docs", "docs_vA").map_err(|e| e.to_string())?;
     ensure_eq!(
         (f.from.clone(), f.to.clone()),
         (None, "docs_vA".to_string()),
-        "first flip creates the alias"
+        "first flip creates the alias (from, to)"
     );
+    let got = table.rollback("docs");
     ensure!(
-        matches!(table.rollback("docs"), Err(AliasError::NoPrevious(_))),
-        "a new alias has nothing to roll back to"
+        matches!(got, Err(AliasError::NoPrevious(_))),
+        "a new alias has nothing to roll back to: expected Err(AliasError::NoPrevious), got {got:?}"
     );
+    let got = table.flip("docs", "docs_vZ");
     ensure!(
-        matches!(
-            table.flip("docs", "docs_vZ"),
-            Err(AliasError::UnknownIndex(_))
-        ),
-        "flip to an unknown index is refused"
+        matches!(got, Err(AliasError::UnknownIndex(_))),
+        "flip to an unknown index is refused: expected Err(AliasError::UnknownIndex), got {got:?}"
     );
+    let got = table.flip("docs", "docs_vC");
     ensure!(
-        matches!(
-            table.flip("docs", "docs_vC"),
-            Err(AliasError::EmptyIndex(_))
-        ),
-        "flip to an empty (half-built) index is refused"
+        matches!(got, Err(AliasError::EmptyIndex(_))),
+        "flip to an empty (half-built) index is refused: expected Err(AliasError::EmptyIndex), got {got:?}"
     );
     ensure_eq!(
         table.live("docs"),
@@ -1113,7 +1112,7 @@ fn alias() -> CheckResult {
     ensure_eq!(
         (f.from.as_deref(), f.to.as_str()),
         (Some("docs_vA"), "docs_vB"),
-        "flip docs_vA → docs_vB"
+        "flip docs_vA → docs_vB (from, to)"
     );
     let top = table
         .search("docs", "vpn client version", 1, SimClock::new().now())
@@ -1130,7 +1129,7 @@ fn alias() -> CheckResult {
     ensure_eq!(
         (f.from.as_deref(), f.to.as_str()),
         (Some("docs_vB"), "docs_vA"),
-        "rollback (a flip to the index already live must keep the rollback target)"
+        "rollback, a flip to the index already live keeping the rollback target (from, to)"
     );
     ensure_eq!(
         table.live("docs"),

@@ -60,6 +60,53 @@ const CHECKS: &[Check] = &[
         }
         Ok(())
     }),
+    // The attacks of a learner who wants the points without the work.
+    check("m99.a.9", "forges its verdict, then exits", || {
+        if let Some(path) = std::env::var_os(labkit::check::RESULT_ENV) {
+            let _ = std::fs::write(path, r#"{"outcome":"pass","message":null}"#);
+        }
+        std::process::exit(0)
+    }),
+    check(
+        "m99.a.10",
+        "prints a verdict of its own, then fails",
+        || {
+            println!(r#"{{"outcome":"pass","message":null}}"#);
+            ensure_eq!(1, 2, "the real answer");
+            Ok(())
+        },
+    ),
+    // What a runner must contain, not just survive.
+    check(
+        "m99.a.11",
+        "leaves a sleeper holding its output, then loops",
+        || {
+            let _ = std::process::Command::new("sleep").arg("120").spawn();
+            loop {
+                std::hint::black_box(0u8);
+            }
+        },
+    ),
+    check("m99.a.12", "allocates without end", || {
+        let mut hoard: Vec<Vec<u8>> = Vec::new();
+        loop {
+            hoard.push(vec![1u8; 16 << 20]);
+            std::hint::black_box(&hoard);
+        }
+    }),
+    check("m99.a.13", "starts processes without end", || {
+        let mut started = 0u64;
+        loop {
+            if std::process::Command::new("sleep")
+                .arg("100000")
+                .spawn()
+                .is_ok()
+            {
+                started += 1;
+            }
+            std::hint::black_box(started);
+        }
+    }),
 ];
 
 fn main() -> std::process::ExitCode {

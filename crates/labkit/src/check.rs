@@ -16,6 +16,9 @@
 //! process per check with a time limit, so nothing a learner writes can take
 //! the tool down: a `todo!()` becomes *not started*, a panic *panicked*, an
 //! endless loop *timed out*, a stack overflow or `process::exit` *crashed*.
+//! The verdict is sealed with a key the tool hands over on standard input
+//! before learner code runs ([`crate::confine`], [`crate::seal`]); a verdict
+//! without a valid seal is *tampered*.
 
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
@@ -23,6 +26,9 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
+
+use crate::confine::RunRequest;
+use crate::seal;
 
 /// What a check body returns: `Ok(())` when the work is right, otherwise a
 /// message that says what was expected and what was found.
@@ -79,11 +85,14 @@ pub enum Outcome {
     Crashed,
     /// The module did not compile, so nothing could run.
     DidNotCompile,
+    /// The verdict was not sealed by the check harness: the code under test
+    /// wrote a result, or printed something shaped like one. Worth nothing.
+    Tampered,
 }
 
 impl Outcome {
     /// Every outcome, in the order reports list them.
-    pub const ALL: [Outcome; 7] = [
+    pub const ALL: [Outcome; 8] = [
         Outcome::Pass,
         Outcome::Fail,
         Outcome::NotStarted,
@@ -91,6 +100,7 @@ impl Outcome {
         Outcome::TimedOut,
         Outcome::Crashed,
         Outcome::DidNotCompile,
+        Outcome::Tampered,
     ];
 
     /// The snake_case name used in JSON and in reports.
@@ -103,6 +113,7 @@ impl Outcome {
             Outcome::TimedOut => "timed_out",
             Outcome::Crashed => "crashed",
             Outcome::DidNotCompile => "did_not_compile",
+            Outcome::Tampered => "tampered",
         }
     }
 }
@@ -140,6 +151,10 @@ impl From<&Check> for CheckInfo {
 pub struct ChildReport {
     pub outcome: Outcome,
     pub message: Option<String>,
+    /// HMAC-SHA256 of the check id, outcome and message under the key the
+    /// tool handed over ([`crate::seal`]); `None` when run by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<String>,
 }
 
 /// Environment variable naming the file a check process writes its
@@ -309,10 +324,12 @@ pub fn run_in_process(check: &Check) -> ChildReport {
         Ok(Ok(())) => ChildReport {
             outcome: Outcome::Pass,
             message: None,
+            seal: None,
         },
         Ok(Err(message)) => ChildReport {
             outcome: Outcome::Fail,
             message: Some(message),
+            seal: None,
         },
         Err(_) => {
             let (message, location) = LAST_PANIC
@@ -328,16 +345,26 @@ pub fn run_in_process(check: &Check) -> ChildReport {
                 ChildReport {
                     outcome: Outcome::NotStarted,
                     message: Some(message),
+                    seal: None,
                 }
             } else {
                 let at = location.map(|l| format!(" (at {l})")).unwrap_or_default();
                 ChildReport {
                     outcome: Outcome::Panicked,
                     message: Some(format!("{message}{at}")),
+                    seal: None,
                 }
             }
         }
     }
+}
+
+/// Writes `text` to a file beside `path`, then renames it to `path`.
+fn write_whole(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    std::fs::write(&partial, text)?;
+    std::fs::rename(&partial, path)
 }
 
 /// The `main` of a module's check binary.
@@ -345,7 +372,17 @@ pub fn run_in_process(check: &Check) -> ChildReport {
 /// - `list` prints every check's [`CheckInfo`] as a JSON array.
 /// - `run <id>` runs one check and writes its [`ChildReport`] as JSON to the
 ///   file named by `LABKIT_RESULT` (or to stdout when it is unset).
+///
+/// Before anything else it reads the tool's [`RunRequest`] from standard
+/// input, so the key that seals the verdict is in hand before any learner
+/// code can run, and is kept in this function's own variable.
 pub fn main(checks: &[Check]) -> ExitCode {
+    let request = RunRequest::from_stdin();
+    if let Some(r) = &request {
+        for problem in r.confine() {
+            eprintln!("labkit: {problem}");
+        }
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
         .iter()
@@ -372,7 +409,15 @@ pub fn main(checks: &[Check]) -> ExitCode {
                 eprintln!("no check `{id}`; this binary has: {}", ids.join(", "));
                 return ExitCode::from(2);
             };
-            let report = run_in_process(check);
+            let mut report = run_in_process(check);
+            if let Some(r) = &request {
+                report.seal = Some(seal::seal(
+                    &r.key,
+                    check.id,
+                    report.outcome,
+                    report.message.as_deref(),
+                ));
+            }
             let json = match serde_json::to_string(&report) {
                 Ok(j) => j,
                 Err(e) => {
@@ -382,7 +427,9 @@ pub fn main(checks: &[Check]) -> ExitCode {
             };
             let _ = std::io::stdout().flush();
             match std::env::var_os(RESULT_ENV) {
-                Some(path) => match std::fs::write(&path, json) {
+                // Written whole, then renamed: the tool never reads half a
+                // verdict, even from a process killed while writing it.
+                Some(path) => match write_whole(std::path::Path::new(&path), &json) {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(e) => {
                         eprintln!("cannot write the result to {}: {e}", path.to_string_lossy());

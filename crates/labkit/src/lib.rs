@@ -16,6 +16,9 @@
 //!   check binary and the course tool (`cargo xtask lab`). Each check runs in
 //!   its own process with a time limit, so a `todo!()`, a panic, an endless
 //!   loop or a stack overflow in learner code is reported, never fatal.
+//!   Its verdicts are sealed with a key learner code never sees
+//!   ([`seal`]), and the process limits itself before learner code runs
+//!   ([`confine`]).
 //! - [`steps`]: the learner's functions as a table, so that after an edit a
 //!   lab build recompiles only the learner's code (see [`learner_steps!`]).
 //!
@@ -23,9 +26,11 @@
 
 pub mod check;
 pub mod clock;
+pub mod confine;
 pub mod diff;
 pub mod digest;
 pub mod rng;
+pub mod seal;
 pub mod steps;
 pub mod trace;
 

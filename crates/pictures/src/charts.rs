@@ -151,7 +151,8 @@ fn x_ticks(
         let px = x.at(t);
         s.line((px, y0), (px, y1), LIGHT, 1.0, None);
         if labels {
-            s.text(px, y1 + 14.0, &hhmm(t), 10.0, Anchor::Middle, "#444444");
+            // 16 below the axis: clear of a y label at the axis' foot.
+            s.text(px, y1 + 16.0, &hhmm(t), 10.0, Anchor::Middle, "#444444");
         }
         t += step;
     }
@@ -326,8 +327,10 @@ pub fn m31_burn(d: &M31, who: &str) -> String {
     for (i, (t, label)) in events.iter().enumerate() {
         let px = x.at(*t);
         s.line((px, top - 4.0), (px, bottom2), "#555555", 1.0, Some("2 3"));
-        let ly = 50.0 + 10.0 * (i % 3) as f64;
-        s.text(px, ly + 6.0, label, 10.0, Anchor::Middle, "#222222");
+        // Three rows 12 apart (a 10-unit label is 11 tall): labels a few
+        // minutes apart sit on different rows without touching.
+        let ly = 54.0 + 12.0 * (i % 3) as f64;
+        s.text(px, ly, label, 10.0, Anchor::Middle, "#222222");
     }
     s.text(
         (x0 + x1) / 2.0,
@@ -354,7 +357,7 @@ pub fn m32_storm(d: &M32, who: &str) -> String {
     let row_h = 22.0;
     let (x0, x1) = (340.0, 860.0);
     let top = 70.0;
-    let h = top + row_h * d.rows.len() as f64 + 110.0;
+    let h = top + row_h * d.rows.len() as f64 + 120.0;
     let mut s = Svg::new(900.0, h, "M32: the alert storm, coloured by incident");
     s.title(
         20.0,
@@ -406,7 +409,8 @@ pub fn m32_storm(d: &M32, who: &str) -> String {
             s.circle(x.at(*t), cy, 4.5, c, !row.muted);
         }
     }
-    let mut ly = bottom + 40.0;
+    // The legend starts a line below the axis caption, clear of it.
+    let mut ly = bottom + 52.0;
     for inc in &d.incidents {
         let c = incident_colour(Some(inc.id));
         s.circle(x0 + 6.0, ly - 4.0, 5.0, c, true);
@@ -430,7 +434,7 @@ pub fn m32_storm(d: &M32, who: &str) -> String {
     }
     s.text(
         x0 - 8.0,
-        bottom + 40.0,
+        bottom + 52.0,
         "filled: notifies · ring: muted",
         11.0,
         Anchor::End,
@@ -438,7 +442,7 @@ pub fn m32_storm(d: &M32, who: &str) -> String {
     );
     s.text(
         (x0 + x1) / 2.0,
-        bottom + 28.0,
+        bottom + 32.0,
         "arrival, minutes from the deploy",
         10.0,
         Anchor::Middle,
@@ -950,7 +954,8 @@ pub const LANES: [(&str, &str); 4] = [
 
 /// M34: the whole shift on one timeline, one lane per module.
 pub fn m34_shift(d: &M34, who: &str) -> String {
-    let (w, h) = (980.0, 400.0);
+    // As wide as every other picture: a page or the report frames them at 900.
+    let (w, h) = (900.0, 400.0);
     let mut s = Svg::new(w, h, "M34: the whole on-call shift on one timeline");
     s.title(
         20.0,
@@ -970,7 +975,7 @@ pub fn m34_shift(d: &M34, who: &str) -> String {
         if d.exit == 0 { PALETTE[2] } else { LIMIT },
     );
     // A broken time axis: the first 90 minutes get most of the width.
-    let (x0, xb, x1) = (130.0, 650.0, 940.0);
+    let (x0, xb, x1) = (130.0, 600.0, 860.0);
     let end = d.events.iter().map(|e| e.t).fold(120.0_f64, f64::max);
     let split = 90.0;
     let early = Scale::new(0.0, split, x0, xb);

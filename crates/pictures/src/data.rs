@@ -131,15 +131,10 @@ pub fn m31(seed: u64) -> Result<M31, String> {
     let shift = incident::story::run(seed).map_err(|e| e.to_string())?;
     let inc = &shift.incident;
     let t0 = SimClock::course_epoch();
-    let opened = inc.opened_at();
-    let mitigated_at = opened
-        + inc
-            .time_to_mitigate()
-            .ok_or("the incident was never mitigated")?;
-    let resolved_at = opened
-        + inc
-            .time_to_resolve()
-            .ok_or("the incident was never resolved")?;
+    let mitigated_at = inc
+        .mitigated_at()
+        .ok_or("the incident was never mitigated")?;
+    let resolved_at = inc.resolved_at().ok_or("the incident was never resolved")?;
     let recovered_at = inc
         .timeline()
         .iter()
@@ -220,7 +215,7 @@ pub fn m31(seed: u64) -> Result<M31, String> {
         slo: slo.target(),
         tiers,
         minutes,
-        paged: minutes_between(t0, opened),
+        paged: minutes_between(t0, inc.opened_at()),
         mitigated: minutes_between(t0, mitigated_at),
         recovered: recovered_at.map(|t| minutes_between(t0, t)),
         resolved: minutes_between(t0, resolved_at),
@@ -619,6 +614,16 @@ pub struct M34 {
     pub gate: (usize, usize),
     /// The gate's exit code.
     pub exit: u8,
+    /// The shift's own outage, for the report's headline: the bad deploy's id.
+    pub deploy: String,
+    /// When the page fired (minutes from the bad deploy).
+    pub paged: Option<f64>,
+    /// When the rollback landed.
+    pub mitigated: Option<f64>,
+    /// When the incident resolved.
+    pub resolved: Option<f64>,
+    /// The release live at the end of the shift.
+    pub live_at_end: Option<String>,
 }
 
 /// Runs the capstone's drill (the clean scenario) for `seed`.
@@ -644,10 +649,21 @@ pub fn m34(seed: u64) -> M34 {
         })
         .collect();
     let held = gate.assertions.iter().filter(|a| a.passed).count();
+    let r = &shift.report;
+    let inc = r.incident.as_ref();
     M34 {
         seed,
         events,
         gate: (held, gate.assertions.len()),
         exit: gate.exit_code,
+        deploy: r.deploy_id.clone(),
+        paged: r.page.as_ref().map(|p| minutes_between(t0, p.at)),
+        mitigated: inc
+            .and_then(|i| i.mitigated_at)
+            .map(|t| minutes_between(t0, t)),
+        resolved: inc
+            .and_then(|i| Some(i.opened_at + i.ttr?))
+            .map(|t| minutes_between(t0, t)),
+        live_at_end: r.live_at_end.clone(),
     }
 }

@@ -46,11 +46,54 @@ img{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555;font-
 table{border-collapse:collapse}td,th{padding:.2em .8em;border-bottom:1px solid #eee;text-align:left}\
 pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:.85em}";
 
-/// Key numbers of a run, one row per module.
+/// The shift's own outage in one line: the drill's run (seed 34), the
+/// same as `cargo xtask drill` prints.
+pub fn headline(c: &Course) -> String {
+    let Ok(d) = &c.m34 else {
+        return match &c.m34 {
+            Err(e) => format!("The shift was not drawn: {e}"),
+            Ok(_) => String::new(),
+        };
+    };
+    let at = |t: Option<f64>| t.map(crate::svg::hhmm).unwrap_or_else(|| "never".into());
+    format!(
+        "The shift (seed {}): deploy {} went live at +00:00, paged at {}, rolled back at {}, resolved at {}; \
+         live at the end: {}; gate {} of {} hold, exit {}.",
+        d.seed,
+        d.deploy,
+        at(d.paged),
+        at(d.mitigated),
+        at(d.resolved),
+        d.live_at_end.as_deref().unwrap_or("none"),
+        d.gate.0,
+        d.gate.1,
+        d.exit
+    )
+}
+
+/// Whose run a module's pictures come from: each module draws its own lab
+/// story, with its own seed; only M34 is the shift.
+pub fn run_of(c: &Course, module: &str) -> String {
+    let seed = match module {
+        "m31" => c.m31.as_ref().ok().map(|d| d.seed),
+        "m32" => c.m32.as_ref().ok().map(|d| d.seed),
+        "m33" => c.m33.as_ref().ok().map(|d| d.seed),
+        "m34" => c.m34.as_ref().ok().map(|d| d.seed),
+        _ => None,
+    };
+    match (module, seed) {
+        ("m34", Some(s)) => format!("the shift itself: the drill's run, seed {s}"),
+        ("m34", None) => "the shift itself: the drill's run".to_string(),
+        (_, Some(s)) => format!("its own lab story, seed {s}, not the shift"),
+        (_, None) => "its own lab story, not the shift".to_string(),
+    }
+}
+
+/// Key numbers of a run, one row per module, each from its own run.
 fn summary(c: &Course) -> Vec<(String, String)> {
     let mut rows = Vec::new();
     rows.push((
-        "M31".to_string(),
+        format!("M31 ({})", run_of(c, "m31")),
         match &c.m31 {
             Ok(d) => format!(
                 "paged at {}, rolled back at {}, resolved at {} (from the release)",
@@ -62,10 +105,11 @@ fn summary(c: &Course) -> Vec<(String, String)> {
         },
     ));
     rows.push((
-        "M32".to_string(),
+        format!("M32 ({})", run_of(c, "m32")),
         match &c.m32 {
             Ok(d) => format!(
-                "{} records → {} alerts → {} incidents",
+                "deploy {}: {} records → {} alerts → {} incidents",
+                d.deploy,
                 d.received,
                 d.distinct,
                 d.incidents.len()
@@ -74,7 +118,7 @@ fn summary(c: &Course) -> Vec<(String, String)> {
         },
     ));
     rows.push((
-        "M33".to_string(),
+        format!("M33 ({})", run_of(c, "m33")),
         match &c.m33 {
             Ok(d) => match d.ramps.first() {
                 Some(r) => format!(
@@ -87,7 +131,7 @@ fn summary(c: &Course) -> Vec<(String, String)> {
         },
     ));
     rows.push((
-        "M34".to_string(),
+        format!("M34 ({})", run_of(c, "m34")),
         match &c.m34 {
             Ok(d) => format!("gate: {} of {} hold, exit {}", d.gate.0, d.gate.1, d.exit),
             Err(e) => e.clone(),
@@ -106,12 +150,19 @@ pub fn html(reference: &Course, mine: Option<&Course>) -> String {
     s.push_str("<title>The on-call shift — opsloop report</title>\n");
     s.push_str(&format!("<style>{STYLE}</style>\n</head>\n<body>\n"));
     s.push_str("<h1>The on-call shift, in pictures</h1>\n");
+    s.push_str(&format!(
+        "<p class=\"headline\"><strong>{}</strong></p>\n",
+        esc(&headline(reference))
+    ));
     s.push_str(
         "<p>One outage, end to end: the desk (M32) turns a storm into incidents, incident response (M31) \
          pages and drives it, release operations (M33) roll back and ship the fix through a canary, and a \
-         gate (M34) checks it all held. Every picture is drawn from the same seeded run as the traces.</p>\n",
+         gate (M34) checks it all held. The headline, the M34 picture and the trace at the end come from the \
+         shift itself, the same run as <code>cargo xtask drill</code>. The M31–M33 pictures come from each \
+         module's own lab story (its own seed, the run its lab trace shows), so their times and deploy ids \
+         are theirs, not the shift's.</p>\n",
     );
-    s.push_str("<table>\n<tr><th>module</th><th>reference</th>");
+    s.push_str("<table>\n<tr><th>module (whose run)</th><th>reference</th>");
     if mine.is_some() {
         s.push_str("<th>yours</th>");
     }
@@ -131,8 +182,9 @@ pub fn html(reference: &Course, mine: Option<&Course>) -> String {
         if p.module != module {
             module = p.module;
             s.push_str(&format!(
-                "<h2 id=\"{module}\">{}</h2>\n",
-                module.to_uppercase()
+                "<h2 id=\"{module}\">{} <small>({})</small></h2>\n",
+                module.to_uppercase(),
+                esc(&run_of(reference, module))
             ));
         }
         s.push_str("<div class=\"row\">\n");

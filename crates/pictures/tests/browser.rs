@@ -395,6 +395,302 @@ fn the_browser_probe_sees_a_broken_image_and_a_broken_link() {
     );
 }
 
+/// What the geometry probe measured in one picture.
+#[derive(Debug, Deserialize)]
+struct Shape {
+    /// The picture (its file name, or `report:<n>` for a figure of the report).
+    name: String,
+    /// `width x height` of its viewBox.
+    size: (f64, f64),
+    /// Every `<text>`: its content and box (x, y, width, height) in the
+    /// picture's own units.
+    texts: Vec<(String, [f64; 4])>,
+    /// Drawn elements whose box leaves the viewBox: tag, box.
+    outside: Vec<(String, [f64; 4])>,
+}
+
+/// Loads each SVG inline (so the browser lays its text out with real font
+/// metrics), at its own size, and reports every text box and every drawn
+/// element that leaves the viewBox.
+const GEOMETRY_PROBE: &str = r#"<!DOCTYPE html>
+<html><body style="margin:0"><div id="pics">__SVGS__</div><pre id="out">RUNNING</pre>
+<script>
+window.onload = () => {
+  const out = [];
+  for (const holder of document.querySelectorAll('#pics > div')) {
+    const svg = holder.querySelector('svg');
+    const vb = svg.viewBox.baseVal;
+    const origin = svg.getBoundingClientRect();
+    // Drawn at its own size: one CSS pixel per user unit.
+    const sx = vb.width / origin.width, sy = vb.height / origin.height;
+    const box = el => {
+      const r = el.getBoundingClientRect();
+      return [(r.left - origin.left) * sx, (r.top - origin.top) * sy, r.width * sx, r.height * sy];
+    };
+    const texts = Array.from(svg.querySelectorAll('text')).map(t => [t.textContent, box(t)]);
+    const outside = [];
+    for (const el of svg.querySelectorAll('text, rect, line, path, circle, polyline, polygon')) {
+      const [x, y, w, h] = box(el);
+      if (w === 0 && h === 0) continue;
+      const tol = 0.75;
+      if (x < -tol || y < -tol || x + w > vb.width + tol || y + h > vb.height + tol) {
+        outside.push([el.tagName + (el.textContent ? ' "' + el.textContent + '"' : ''), [x, y, w, h]]);
+      }
+    }
+    out.push({name: holder.dataset.name, size: [vb.width, vb.height], texts: texts, outside: outside});
+  }
+  document.getElementById('out').textContent = 'DONE' + JSON.stringify(out);
+};
+</script></body></html>
+"#;
+
+/// Two text boxes overlap when they share more than `slack` units both
+/// across and down (a line's box includes its descent, so stacked lines
+/// may touch).
+fn overlaps(a: &[f64; 4], b: &[f64; 4], slack: f64) -> bool {
+    let across = (a[0] + a[2]).min(b[0] + b[2]) - a[0].max(b[0]);
+    let down = (a[1] + a[3]).min(b[1] + b[3]) - a[1].max(b[1]);
+    across > slack && down > slack
+}
+
+/// Every geometry problem of the pictures measured: overlapping text, and
+/// anything drawn outside the viewBox.
+fn geometry_problems(shapes: &[Shape]) -> Vec<String> {
+    let mut bad = Vec::new();
+    for s in shapes {
+        for (what, b) in &s.outside {
+            bad.push(format!(
+                "{}: {what} at x {:.1}..{:.1}, y {:.1}..{:.1} leaves the {}x{} viewBox",
+                s.name,
+                b[0],
+                b[0] + b[2],
+                b[1],
+                b[1] + b[3],
+                s.size.0,
+                s.size.1
+            ));
+        }
+        for (i, (ta, a)) in s.texts.iter().enumerate() {
+            for (tb, b) in &s.texts[i + 1..] {
+                if overlaps(a, b, 0.5) {
+                    bad.push(format!(
+                        "{}: text \"{ta}\" ({:.0},{:.0} {:.0}x{:.0}) overlaps \"{tb}\" ({:.0},{:.0} {:.0}x{:.0})",
+                        s.name, a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]
+                    ));
+                }
+            }
+        }
+    }
+    bad
+}
+
+/// The width a book page or the report gives a picture.
+const FRAME: f64 = 900.0;
+
+/// Appended to the report: for every figure, whether its caption overlaps
+/// its picture and whether the picture is wider than the figure.
+const REPORT_PROBE: &str = r#"<pre id="geometry-out">RUNNING</pre><script>
+window.addEventListener('load', () => {
+  const bad = [];
+  let n = 0;
+  for (const fig of document.querySelectorAll('figure')) {
+    n++;
+    const img = fig.querySelector('img'), cap = fig.querySelector('figcaption');
+    if (!img || !cap) continue;
+    const a = img.getBoundingClientRect(), b = cap.getBoundingClientRect(), f = fig.getBoundingClientRect();
+    const name = (img.alt || '').slice(0, 40);
+    if (Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5 &&
+        Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5) {
+      bad.push('figure ' + n + ' (' + name + '): its caption overlaps its picture');
+    }
+    if (a.width > f.width + 0.5) bad.push('figure ' + n + ' (' + name + '): the picture is wider than its figure');
+    if (img.naturalWidth > 0 && Math.abs(a.height / a.width - img.naturalHeight / img.naturalWidth) > 0.01) {
+      bad.push('figure ' + n + ' (' + name + '): the picture is squashed');
+    }
+  }
+  document.getElementById('geometry-out').textContent = 'DONE' + JSON.stringify({figures: n, bad: bad});
+});
+</script>"#;
+
+#[derive(Debug, Deserialize)]
+struct ReportGeometry {
+    figures: usize,
+    bad: Vec<String>,
+}
+
+/// Opens the report (with the probe appended) at `width` CSS pixels.
+fn measure_report(chromium: &Path, work: &Path, html: &str, width: u32) -> ReportGeometry {
+    let page = work.join(format!("report-{width}.html"));
+    let probed = html.replace("</body>", &format!("{REPORT_PROBE}</body>"));
+    std::fs::write(&page, probed).expect("write the report");
+    let profile = work.join(format!("chromium-profile-report-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--window-size={width},900"))
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--virtual-time-budget=5000")
+        .arg("--dump-dom")
+        .arg(file_url(&page))
+        .output()
+        .expect("chromium runs");
+    let _ = std::fs::remove_dir_all(&profile);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let marker = "id=\"geometry-out\">DONE";
+    let start = dom
+        .find(marker)
+        .unwrap_or_else(|| panic!("the report probe did not finish at {width} px"));
+    let json = &dom[start + marker.len()..];
+    let end = json.find("</pre>").unwrap_or(json.len());
+    serde_json::from_str(&unescape(&json[..end])).expect("the probe's JSON parses")
+}
+
+/// Measures `svgs` (name, document) in Chromium.
+fn measure(chromium: &Path, work: &Path, svgs: &[(String, String)]) -> Vec<Shape> {
+    let holders: String = svgs
+        .iter()
+        .map(|(name, svg)| format!("<div data-name=\"{name}\">{svg}</div>"))
+        .collect();
+    let probe = work.join("geometry.html");
+    std::fs::write(&probe, GEOMETRY_PROBE.replace("__SVGS__", &holders)).expect("write the probe");
+    let profile = work.join(format!("chromium-profile-geometry-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=1400,900",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--virtual-time-budget=5000")
+        .arg("--dump-dom")
+        .arg(file_url(&probe))
+        .output()
+        .expect("chromium runs");
+    let _ = std::fs::remove_dir_all(&profile);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let Some(start) = dom.find("DONE") else {
+        panic!(
+            "the geometry probe did not finish; chromium said:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+                .chars()
+                .take(2000)
+                .collect::<String>()
+        );
+    };
+    let json = &dom[start + 4..];
+    let end = json.find("</pre>").unwrap_or(json.len());
+    serde_json::from_str(&unescape(&json[..end])).expect("the probe's JSON parses")
+}
+
+/// Every picture of the reference run, laid out by a real browser: no two
+/// text boxes overlap, and nothing is drawn outside the picture's viewBox
+/// (where a book page or the report would cut it off).
+#[cfg(feature = "reference")]
+#[test]
+fn no_picture_has_overlapping_text_or_anything_outside_its_frame() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let work = root().join("target/pictures-geometry-test");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).expect("create the work dir");
+    let course = data::course("reference");
+    let svgs: Vec<(String, String)> = charts::all(&course)
+        .into_iter()
+        .map(|p| (p.file.to_string(), p.svg))
+        .collect();
+    let shapes = measure(&chromium, &work, &svgs);
+    assert_eq!(shapes.len(), svgs.len(), "every picture was measured");
+    let texts: usize = shapes.iter().map(|s| s.texts.len()).sum();
+    assert!(texts > 50, "only {texts} text boxes measured");
+    let mut bad = geometry_problems(&shapes);
+    for s in &shapes {
+        if s.size.0 > FRAME {
+            bad.push(format!(
+                "{}: {} wide, more than the {FRAME} a page gives a picture (its right side is cut off)",
+                s.name, s.size.0
+            ));
+        }
+    }
+    // The report as a reader sees it, on a wide screen and a laptop's.
+    let html = report::html(&course, None);
+    let mut figures = 0;
+    for width in [1900, 1000] {
+        let r = measure_report(&chromium, &work, &html, width);
+        figures = r.figures;
+        bad.extend(
+            r.bad
+                .into_iter()
+                .map(|b| format!("report at {width} px: {b}")),
+        );
+    }
+    assert_eq!(figures, svgs.len(), "the report shows every picture");
+    eprintln!(
+        "geometry: {} pictures, {texts} text boxes measured, report figures measured at 1900 and 1000 px, {} problems",
+        shapes.len(),
+        bad.len()
+    );
+    assert!(
+        bad.is_empty(),
+        "{} problems:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
+/// The geometry probe itself, in the real browser, on pictures built to
+/// fail: two labels on top of each other and one drawn past the right edge.
+#[test]
+fn the_geometry_probe_sees_overlapping_labels_and_a_label_past_the_edge() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let work = root().join("target/pictures-geometry-probe-test");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).expect("create the work dir");
+    let head = r#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100" font-family="sans-serif">"#;
+    let svgs = vec![
+        (
+            "clean.svg".to_string(),
+            format!(
+                r#"{head}<text x="10" y="20" font-size="12">left</text><text x="10" y="60" font-size="12">apart</text></svg>"#
+            ),
+        ),
+        (
+            "broken.svg".to_string(),
+            format!(
+                r#"{head}<text x="10" y="20" font-size="12">page +00:42</text><text x="20" y="22" font-size="12">rollback</text><text x="170" y="60" font-size="12">recovered</text></svg>"#
+            ),
+        ),
+    ];
+    let shapes = measure(&chromium, &work, &svgs);
+    let bad = geometry_problems(&shapes);
+    assert_eq!(bad.len(), 2, "{bad:#?}");
+    assert!(bad.iter().all(|b| b.starts_with("broken.svg")), "{bad:#?}");
+    assert!(bad.iter().any(|b| b.contains("overlaps")), "{bad:#?}");
+    assert!(
+        bad.iter()
+            .any(|b| b.contains("recovered") && b.contains("leaves")),
+        "{bad:#?}"
+    );
+}
+
 /// The browser to test with. Without one the test skips itself, except
 /// where a run requires it (CI, or `PICTURES_REQUIRE_BROWSER`): there a
 /// missing browser is a failure, never a silent skip.

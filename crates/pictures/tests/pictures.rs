@@ -124,3 +124,31 @@ fn the_shift_shows_every_milestone() {
     }
     assert_eq!(d.exit, 0);
 }
+
+/// The report's headline tells the drill's outage, not a module's own story:
+/// the deploy, the page and the resolution are the ones `cargo xtask drill`
+/// prints, and the M32 story's deploy (another run) is not among them.
+#[test]
+fn the_report_headline_is_the_shift_the_drill_tells() {
+    let course = reference();
+    let headline = pictures::report::headline(&course);
+    let (shift, _) = capstone::shift::drill(capstone::shift::SEED, capstone::Scenario::Clean);
+    let drill = shift.trace.to_text();
+    let deploy = &shift.report.deploy_id;
+    assert!(headline.contains(deploy.as_str()), "{headline}");
+    assert!(drill.contains(deploy.as_str()));
+    let page = shift.report.page.as_ref().expect("the shift paged");
+    let paged = labkit::clock::stamp(page.at);
+    let paged = paged.trim_start_matches('+');
+    assert!(
+        headline.contains(&format!("paged at +{}", &paged[..5])),
+        "{headline} vs the drill's page at {paged}"
+    );
+    let m32 = course.m32.as_ref().expect("M32 drawn");
+    assert_ne!(&m32.deploy, deploy, "the M32 story is another run");
+    assert!(!headline.contains(m32.deploy.as_str()), "{headline}");
+    assert_eq!(
+        pictures::report::run_of(&course, "m32"),
+        "its own lab story, seed 32, not the shift"
+    );
+}

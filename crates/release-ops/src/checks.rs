@@ -359,7 +359,7 @@ fn b2_judge() -> CheckResult {
     ensure_eq!(
         (v.live, v.candidate),
         (Score::new(96, 100), Score::new(97, 100)),
-        "the verdict carries both scores"
+        "the verdict carries both scores (live, candidate)"
     );
     let v = crate::judge(
         &policy,
@@ -518,7 +518,7 @@ fn b3_canary() -> CheckResult {
             ensure_eq!(
                 (r.live.as_str(), r.candidate.as_str()),
                 ("v1", version),
-                "the report names live and candidate"
+                "the report names live and candidate (live, candidate)"
             );
             let expected = if promote {
                 Decision::Promote
@@ -645,7 +645,7 @@ fn b4_rollback() -> CheckResult {
         ensure_eq!(
             (r.from.as_str(), r.to.as_str()),
             (from, "v1"),
-            "rollback goes to the last verified release, skipping unverified deploys"
+            "rollback goes to the last verified release, skipping unverified deploys (from, to)"
         );
         ensure_eq!(m.live(), Some("v1"), "live after rollback");
         ensure!(m.live_verified(), "a release rolled back to is verified");
@@ -654,7 +654,7 @@ fn b4_rollback() -> CheckResult {
                 ensure_eq!(
                     (s.release.as_str(), s.build_id.as_str(), s.git_sha.as_str()),
                     (from, manifest.build_id.as_str(), manifest.commit.as_str()),
-                    "captured state: the bad release's build and commit"
+                    "captured state: the bad release's build and commit (release, build_id, git_sha)"
                 );
                 ensure_eq!(
                     (
@@ -667,7 +667,7 @@ fn b4_rollback() -> CheckResult {
                         manifest.prompt_version.as_str(),
                         index.as_str()
                     ),
-                    "captured state: model digest, prompt version, index hash"
+                    "captured state (model digest, prompt version, index hash)"
                 );
                 ensure_eq!(
                     s.cache_namespace,
@@ -731,7 +731,7 @@ fn b4_rollback() -> CheckResult {
                 m.now()
             ),
             before,
-            "a refused rollback changes nothing"
+            "a refused rollback changes nothing (live, cache namespace, clock)"
         );
         ensure!(
             !m.writers_frozen(),
@@ -802,7 +802,7 @@ fn b5_cut_over() -> CheckResult {
             }),
             "cut-over with nothing staged"
         );
-        ensure!(bg == before, "a refused cut-over changes nothing");
+        ensure_eq!(bg, before, "a refused cut-over changes nothing");
         bg.stage_idle(&b, false);
         let before = bg.clone();
         ensure_eq!(
@@ -813,7 +813,7 @@ fn b5_cut_over() -> CheckResult {
             }),
             "cut-over to an unhealthy slot"
         );
-        ensure!(bg == before, "a refused cut-over changes nothing");
+        ensure_eq!(bg, before, "a refused cut-over changes nothing");
         bg.stage_idle(&b, true);
         let cut = bg
             .cut_over(clock.now())
@@ -821,7 +821,7 @@ fn b5_cut_over() -> CheckResult {
         ensure_eq!(
             (cut.from, cut.to, cut.release.as_str()),
             (Color::Blue, Color::Green, b.as_str()),
-            "the cut-over"
+            "the cut-over (from, to, release)"
         );
         ensure_eq!(
             cut.bake_until,
@@ -831,13 +831,13 @@ fn b5_cut_over() -> CheckResult {
         ensure_eq!(
             (bg.live(), bg.live_release(), bg.flips()),
             (Color::Green, Some(b.as_str()), 1),
-            "after one flip, users are on the new slot"
+            "after one flip, users are on the new slot (live slot, live release, flips)"
         );
         let bake = bg.baking().ok_or("a cut-over starts a bake")?;
         ensure_eq!(
             (bake.previous, bake.started, bake.until),
             (Color::Blue, clock.now(), clock.now() + period),
-            "the bake"
+            "the bake (previous slot, started, until)"
         );
         ensure_eq!(
             bg.slot(Color::Blue).release.as_deref(),
@@ -851,7 +851,7 @@ fn b5_cut_over() -> CheckResult {
             Err(ReleaseError::BakeInProgress),
             "a second cut-over while baking"
         );
-        ensure!(bg == before, "a refused cut-over changes nothing");
+        ensure_eq!(bg, before, "a refused cut-over changes nothing");
     }
     Ok(())
 }
@@ -868,7 +868,7 @@ fn b6_observe() -> CheckResult {
     ensure_eq!(
         (bg.live(), bg.flips()),
         (Color::Blue, 0),
-        "no bake running: no flip"
+        "no bake running: no flip (live slot, flips)"
     );
     for _ in 0..30 {
         let period_s = rng.between(60, 3600) as i64;
@@ -895,7 +895,7 @@ fn b6_observe() -> CheckResult {
             ensure_eq!(
                 (bg.live(), bg.live_release(), bg.flips(), bg.baking()),
                 (Color::Blue, Some("v1"), 2, None),
-                "after a flip-back: users on the old slot, bake over"
+                "after a flip-back: users on the old slot, bake over (live slot, live release, flips, bake)"
             );
             ensure!(
                 bg.cut_over(t0 + TimeDelta::seconds(at + 1)).is_ok(),
@@ -910,7 +910,7 @@ fn b6_observe() -> CheckResult {
             ensure_eq!(
                 (bg.live(), bg.flips(), bg.baking()),
                 (Color::Green, 1, None),
-                "after the bake: users stay on the new slot"
+                "after the bake: users stay on the new slot (live slot, flips, bake)"
             );
             ensure_eq!(
                 bg.observe(t0 + period + TimeDelta::seconds(1), true),
@@ -1109,7 +1109,7 @@ fn x1_walk_ramp() -> CheckResult {
     ensure_eq!(
         (r.stages.len(), r.candidate_served, r.candidate_errors),
         (4, 10 + 100 + 500 + 1000, 0),
-        "stages run and blast radius of a clean ramp"
+        "a clean ramp (stages, served, errors)"
     );
     let always = Traffic {
         seed: 1,
@@ -1124,7 +1124,7 @@ fn x1_walk_ramp() -> CheckResult {
     ensure_eq!(
         (r.stages.len(), r.candidate_served, r.candidate_errors),
         (1, 10, 10),
-        "only stage 1 ran"
+        "only stage 1 ran (stages, served, errors)"
     );
     let r = walk_ramp(&RampPlan::standard(1000, 1_000_000), &always);
     ensure_eq!(

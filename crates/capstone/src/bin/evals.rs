@@ -69,7 +69,7 @@ fn run() -> Result<ExitCode> {
                 if s.report.live_verified_at_end {
                     "verified"
                 } else {
-                    "unverified"
+                    "unverified: it never passed a canary"
                 }
             ));
         }

@@ -73,7 +73,7 @@ pub(crate) fn lint_flags_blame() -> CheckResult {
     ensure_eq!(
         (f[0].line, f[0].rule, f[0].excerpt.as_str()),
         (1, BlameRule::PersonBlamed, "Dana forgot"),
-        "the finding"
+        "the finding (line, rule, excerpt)"
     );
     let f = crate::lint_blame("All good here.\nIt was human error.");
     ensure_eq!(
@@ -84,7 +84,7 @@ pub(crate) fn lint_flags_blame() -> CheckResult {
     ensure_eq!(
         (f[0].line, f[0].rule, f[0].excerpt.as_str()),
         (2, BlameRule::BlamingPhrase, "human error"),
-        "the finding"
+        "the finding (line, rule, excerpt)"
     );
     ensure!(
         crate::lint_blame("The canary failed to start.").is_empty(),

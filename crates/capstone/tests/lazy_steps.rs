@@ -1,0 +1,143 @@
+//! Lazy versions of a step that its own check catches must fail the story
+//! checks too: m34.a.4 (the shift's trace) and m34.b.4 (break it on purpose)
+//! run every step together, and a lazy step can give the right answer on
+//! the usual shift.
+//!
+//! Each test installs the reference steps through the port, with one step
+//! swapped for a lazy version, and runs the check from
+//! `capstone::checks::CHECKS` as the lab does. The port only exists in a lab
+//! build, so this file only compiles in one (`cargo xtask verify` runs it,
+//! on the reference M31–M33):
+//!
+//! ```sh
+//! cargo test -p capstone --features capstone/external-steps,capstone/reference-parts --test lazy_steps
+//! ```
+#![cfg(all(feature = "external-steps", not(feature = "solution")))]
+
+use std::cell::Cell;
+
+// The reference files refer to the crate's items as `crate::…`.
+#[allow(unused_imports)]
+use capstone::*;
+
+#[path = "../../../solutions/m34/gate.rs"]
+mod gate;
+#[path = "../../../solutions/m34/learn.rs"]
+mod learn;
+#[path = "../../../solutions/m34/mitigate.rs"]
+mod mitigate;
+#[path = "../../../solutions/m34/stale.rs"]
+mod stale;
+
+use capstone::assertion::{Assertion, CheckId};
+use capstone::report::ShiftReport;
+use incident::RegressionCase;
+use release_ops::{EvalCase, Topic};
+
+thread_local! {
+    /// The step this test thread swaps for its lazy version.
+    static LAZY: Cell<Option<&'static str>> = const { Cell::new(None) };
+}
+
+fn lazy(step: &str) -> bool {
+    LAZY.with(|l| l.get() == Some(step))
+}
+
+/// Every case is about refunds, whatever its question.
+fn to_release_case(case: &RegressionCase) -> Result<EvalCase, ShiftError> {
+    let mut got = learn::to_release_case(case)?;
+    if lazy("to_release_case") {
+        got.topic = Topic::Refunds;
+    }
+    Ok(got)
+}
+
+/// Copies the answer key: an assertion fails when the scenario says it
+/// should, whatever the numbers.
+fn copy_the_answer_key(r: &ShiftReport, checks: &[CheckId]) -> Vec<Assertion> {
+    checks
+        .iter()
+        .map(|&c| {
+            if r.scenario.should_fail().contains(&c) {
+                Assertion::fail(c, "the scenario says so")
+            } else {
+                Assertion::pass(c, "the scenario says so")
+            }
+        })
+        .collect()
+}
+
+fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion> {
+    if lazy("gate") {
+        copy_the_answer_key(
+            r,
+            &[
+                CheckId::StormReduced,
+                CheckId::PageSev1,
+                CheckId::TicketRouted,
+            ],
+        )
+    } else {
+        gate::assert_intake_and_detect(r)
+    }
+}
+
+fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
+    if lazy("gate") {
+        copy_the_answer_key(
+            r,
+            &[
+                CheckId::IncidentResolved,
+                CheckId::SliRecovered,
+                CheckId::RegressionCatchesBadRelease,
+                CheckId::FixPromoted,
+            ],
+        )
+    } else {
+        gate::assert_recovery(r)
+    }
+}
+
+fn run(id: &str, step: Option<&'static str>) -> Result<(), String> {
+    capstone::port::install(capstone::port::Steps {
+        execute_play: mitigate::execute_play,
+        to_release_case,
+        assert_intake_and_detect,
+        assert_recovery,
+        gate_exit_code: gate::gate_exit_code,
+        stale_index_fixed: stale::stale_index_fixed,
+        reindex_stale: stale::reindex_stale,
+    });
+    LAZY.with(|l| l.set(step));
+    let check = capstone::checks::CHECKS
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no check {id}"));
+    (check.run)()
+}
+
+#[test]
+fn the_reference_passes_the_story_checks() {
+    for id in ["m34.a.3", "m34.a.4", "m34.b.4"] {
+        assert_eq!(run(id, None), Ok(()), "{id}");
+    }
+}
+
+#[test]
+fn a_release_case_whose_topic_is_a_constant_fails_the_shift() {
+    assert!(
+        run("m34.a.3", Some("to_release_case")).is_err(),
+        "its own check"
+    );
+    let e = run("m34.a.4", Some("to_release_case")).unwrap_err();
+    assert!(e.contains("shipping"), "the shipping shift catches it: {e}");
+}
+
+#[test]
+fn a_gate_that_copies_the_answer_key_fails_break_it_on_purpose() {
+    let e = run("m34.b.4", Some("gate")).unwrap_err();
+    assert!(
+        e.contains("labelled as scenario"),
+        "a relabelled report catches it: {e}"
+    );
+}

@@ -1,0 +1,230 @@
+//! `class.html`: the class at a glance, for the staff who teach it.
+//!
+//! One self-contained page (inline styles and SVG, nothing fetched), laid
+//! out like the shift report: the batch in numbers, a histogram of totals,
+//! then per check how many submissions pass it, the spread of outcomes and
+//! the commonest failure message, so staff see which step the class
+//! struggles with. Then every submission with its flags.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use labkit::check::Outcome;
+
+use super::gradebook::flag_names;
+use super::{Graded, Status};
+use crate::report::label;
+
+const STYLE: &str = "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}\
+h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}\
+table{border-collapse:collapse;width:100%}td,th{padding:.25em .6em;border-bottom:1px solid #eee;text-align:left;vertical-align:top}\
+td.n{text-align:right;font-variant-numeric:tabular-nums}code{font-size:.9em}.msg{color:#555;font-size:.85em;white-space:pre-wrap}\
+.flag{background:#fde8e8;color:#8a1c1c;border-radius:3px;padding:0 .3em;margin-right:.3em;font-size:.85em}";
+
+/// Colours of the outcomes in the bars.
+fn colour(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "#3a9d5d",
+        Outcome::Fail => "#d9534f",
+        Outcome::NotStarted => "#e0c04c",
+        Outcome::Panicked | Outcome::Crashed | Outcome::TimedOut => "#b5533c",
+        Outcome::DidNotCompile => "#8e6bbf",
+        Outcome::Tampered => "#222222",
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A stacked bar of outcome counts, `width` pixels for `total`.
+fn bar(counts: &BTreeMap<&'static str, (Outcome, usize)>, total: usize) -> String {
+    let width = 240.0;
+    let mut x = 0.0;
+    let mut s =
+        format!("<svg width=\"{width}\" height=\"14\" role=\"img\"><title>outcomes</title>");
+    for (o, n) in counts.values() {
+        let w = width * *n as f64 / total.max(1) as f64;
+        let _ = write!(
+            s,
+            "<rect x=\"{x:.1}\" y=\"0\" width=\"{w:.1}\" height=\"14\" fill=\"{}\"><title>{}: {n}</title></rect>",
+            colour(*o),
+            label(*o)
+        );
+        x += w;
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// A histogram of total points, ten bins from 0 to the maximum.
+fn histogram(totals: &[(u32, u32)]) -> String {
+    let bins = 10usize;
+    let mut counts = vec![0usize; bins];
+    for (got, max) in totals {
+        let share = if *max == 0 {
+            0.0
+        } else {
+            f64::from(*got) / f64::from(*max)
+        };
+        let b = ((share * bins as f64) as usize).min(bins - 1);
+        counts[b] += 1;
+    }
+    let top = counts.iter().copied().max().unwrap_or(0).max(1);
+    let (w, h, pad) = (40.0, 120.0, 24.0);
+    let mut s = format!(
+        "<svg viewBox=\"0 0 {} {}\" width=\"{}\" role=\"img\"><title>totals of the class</title>",
+        w * bins as f64 + 2.0 * pad,
+        h + 2.0 * pad + 16.0,
+        w * bins as f64 + 2.0 * pad
+    );
+    for (i, n) in counts.iter().enumerate() {
+        let bh = h * *n as f64 / top as f64;
+        let x = pad + w * i as f64;
+        let _ = write!(
+            s,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#4a78b5\"><title>{}–{}%: {n}</title></rect>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+            x + 2.0,
+            pad + h - bh,
+            w - 4.0,
+            i * 10,
+            i * 10 + 10,
+            x + w / 2.0,
+            pad + h + 14.0,
+            i * 10
+        );
+        if *n > 0 {
+            let _ = write!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{n}</text>",
+                x + w / 2.0,
+                pad + h - bh - 4.0
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">% of points</text></svg>",
+        pad + w * bins as f64,
+        pad + h + 28.0
+    );
+    s
+}
+
+/// The page.
+pub fn html(graded: &[Graded]) -> String {
+    let scored: Vec<&Graded> = graded.iter().filter(|g| !g.runs.is_empty()).collect();
+    let mut s = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Class grades</title><style>{STYLE}</style></head><body>"
+    );
+    let flagged = graded.iter().filter(|g| !flag_names(g).is_empty()).count();
+    let invalid = graded
+        .iter()
+        .filter(|g| g.status == Status::Invalid)
+        .count();
+    let mut totals: Vec<u32> = scored.iter().map(|g| g.points()).collect();
+    totals.sort_unstable();
+    let median = totals.get(totals.len() / 2).copied().unwrap_or(0);
+    let max = scored.iter().map(|g| g.max_points()).max().unwrap_or(0);
+    let _ = write!(
+        s,
+        "<h1>Class grades</h1><p>{} submissions: {} graded, {invalid} not gradable, {flagged} flagged. \
+         Median total {median} of {max} points.</p>",
+        graded.len(),
+        scored.len()
+    );
+    let pairs: Vec<(u32, u32)> = scored
+        .iter()
+        .map(|g| (g.points(), g.max_points()))
+        .collect();
+    s.push_str("<h2>Totals</h2><figure>");
+    s.push_str(&histogram(&pairs));
+    s.push_str(
+        "<figcaption>How many submissions earned each tenth of the points.</figcaption></figure>",
+    );
+
+    // Per check, in guide order (the order of the first graded run).
+    s.push_str("<h2>Checks</h2><p>");
+    for o in Outcome::ALL {
+        let _ = write!(
+            s,
+            "<span style=\"display:inline-block;width:.9em;height:.9em;background:{};margin:0 .3em 0 1em;vertical-align:middle\"></span>{}",
+            colour(o),
+            label(o)
+        );
+    }
+    s.push_str("</p><table><tr><th>check</th><th>step</th><th>passes</th><th>outcomes</th><th>commonest failure</th></tr>");
+    if let Some(first) = scored.first() {
+        for (ri, run) in first.runs.iter().enumerate() {
+            for (ci, check) in run.checks.iter().enumerate() {
+                let mut counts: BTreeMap<&'static str, (Outcome, usize)> = BTreeMap::new();
+                let mut messages: BTreeMap<String, usize> = BTreeMap::new();
+                let mut pass = 0;
+                let mut seen = 0;
+                for g in &scored {
+                    let Some(c) = g.runs.get(ri).and_then(|r| r.checks.get(ci)) else {
+                        continue;
+                    };
+                    seen += 1;
+                    let o = c.verdict.outcome;
+                    counts.entry(o.as_str()).or_insert((o, 0)).1 += 1;
+                    if o == Outcome::Pass {
+                        pass += 1;
+                    } else {
+                        let first_line = c
+                            .verdict
+                            .message
+                            .as_deref()
+                            .and_then(|m| m.lines().next())
+                            .unwrap_or("");
+                        *messages
+                            .entry(format!("{}: {}", label(o), first_line))
+                            .or_insert(0) += 1;
+                    }
+                }
+                let common = messages
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                    .map(|(m, n)| format!("{} ({n}×)", esc(m)))
+                    .unwrap_or_default();
+                let _ = write!(
+                    s,
+                    "<tr><td><code>{}</code> {}</td><td>{}</td><td class=\"n\">{pass}/{seen}</td><td>{}</td><td class=\"msg\">{common}</td></tr>",
+                    esc(&check.info.id),
+                    esc(&check.info.title),
+                    esc(&check.info.step),
+                    bar(&counts, seen)
+                );
+            }
+        }
+    }
+    s.push_str("</table>");
+
+    s.push_str("<h2>Submissions</h2><table><tr><th>id</th><th>points</th><th>status</th><th>flags</th></tr>");
+    let mut rows: Vec<&Graded> = graded.iter().collect();
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    for g in rows {
+        let flags: String = flag_names(g)
+            .iter()
+            .map(|f| format!("<span class=\"flag\">{}</span>", esc(f)))
+            .collect();
+        let points = if g.runs.is_empty() {
+            "–".to_string()
+        } else {
+            format!("{}/{}", g.points(), g.max_points())
+        };
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=\"n\">{points}</td><td>{}</td><td>{flags}{}</td></tr>",
+            esc(&g.id),
+            g.status.as_str(),
+            g.reason.as_deref().map(esc).unwrap_or_default()
+        );
+    }
+    s.push_str("</table></body></html>\n");
+    s
+}

@@ -1,0 +1,675 @@
+//! `cargo xtask grade`: grading a class the grader can stand behind.
+//!
+//! The learner's own `cargo xtask check` is a self-check: it grades whatever
+//! the learner's checkout holds, checks included. `grade` trusts nothing a
+//! submission holds but its learner files:
+//!
+//! 1. [`submission`] reads each submission (a directory or a git revision)
+//!    and takes only the files under `starters/` that the catalogue names;
+//!    everything else it changed is listed as ignored.
+//! 2. [`course`] puts those files into a scratch copy of the grader's own
+//!    course, with fresh timestamps, and one warm target dir builds them all.
+//! 3. The checks run as in `lab`, each in its own contained process, and a
+//!    verdict counts only when the harness sealed it (`labkit::seal`).
+//! 4. [`flags`] and [`similarity`] mark what a person should look at; the
+//!    outputs are written by [`gradebook`], [`feedback`] and [`class`].
+//!
+//! Exit code 0 when grading ran, whatever the scores; 2 when it could not.
+
+pub mod bench;
+pub mod class;
+pub mod corpus;
+pub mod course;
+pub mod feedback;
+pub mod flags;
+pub mod gradebook;
+pub mod similarity;
+pub mod submission;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use labkit::check::Outcome;
+use labkit::digest::sha256_hex;
+use serde::Serialize;
+
+use crate::cargo::Variant;
+use crate::lab::ModuleRun;
+use crate::modules::MODULES;
+use crate::report;
+use crate::runner::Limits;
+use course::CourseCopy;
+use flags::Flag;
+use submission::{CourseView, LearnerFile, Submission};
+
+/// Two submissions at least this alike are flagged.
+pub const SIMILAR_AT: f64 = 0.9;
+/// Fingerprints each side needs before similarity means anything (two
+/// barely started submissions are alike only in having done nothing).
+const MIN_FINGERPRINTS: usize = 20;
+
+/// How a batch is graded.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub submissions: Vec<Entry>,
+    /// Grade this revision of every submission that is a git repository.
+    pub rev: Option<String>,
+    /// Where results go.
+    pub out: PathBuf,
+    /// Where the course copy and its target dir live (kept warm).
+    pub work: PathBuf,
+    /// `(i, n)`: grade only the i-th of n shards (1-based).
+    pub shard: Option<(usize, usize)>,
+    pub limits: Limits,
+}
+
+/// A submission as given: `PATH`, or `ID=PATH` to name it (a roster's
+/// user name, say). Without an id, the folder's name is the id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: Option<String>,
+    pub path: PathBuf,
+}
+
+impl Entry {
+    /// Reads `PATH` or `ID=PATH`, relative to `here`. The part before `=`
+    /// is an id only when it is one (letters, digits, `-`, `_`, `.`).
+    pub fn parse(text: &str, here: &Path) -> Self {
+        if let Some((id, path)) = text.split_once('=') {
+            let is_id = !id.is_empty()
+                && !id.starts_with('.')
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            if is_id && !path.is_empty() {
+                return Self {
+                    id: Some(id.to_string()),
+                    path: here.join(path),
+                };
+            }
+        }
+        Self {
+            id: None,
+            path: here.join(text),
+        }
+    }
+}
+
+/// How a submission ended up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every required check passes.
+    Pass,
+    /// Graded; some required check does not pass.
+    Fail,
+    /// Some module did not compile (the others were graded).
+    Error,
+    /// A verdict was not sealed by the harness.
+    Tampered,
+    /// Could not be graded at all (see the reason).
+    Invalid,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Tampered => "tampered",
+            Status::Invalid => "invalid",
+        }
+    }
+}
+
+/// One learner file as graded.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRecord {
+    pub path: String,
+    /// SHA-256 of the submission's file, when it was taken.
+    pub sha256: Option<String>,
+    /// `taken`, or why not (the untouched starter was graded instead).
+    pub status: String,
+}
+
+/// One submission, graded.
+#[derive(Debug, Clone)]
+pub struct Graded {
+    pub id: String,
+    pub source: String,
+    pub commit: Option<String>,
+    pub status: Status,
+    /// Why it could not be graded, for [`Status::Invalid`].
+    pub reason: Option<String>,
+    pub runs: Vec<ModuleRun>,
+    pub files: Vec<FileRecord>,
+    pub ignored: Vec<String>,
+    pub flags: Vec<Flag>,
+    /// Per learner file, the winnowed fingerprints of the learner's own
+    /// code (the starter's removed).
+    pub fingerprints: BTreeMap<String, BTreeSet<u64>>,
+    /// Seconds spent on this submission (not written to any output that
+    /// must be the same on every run).
+    pub seconds: f64,
+}
+
+impl Graded {
+    pub fn points(&self) -> u32 {
+        self.runs.iter().map(ModuleRun::points).sum()
+    }
+    pub fn max_points(&self) -> u32 {
+        self.runs.iter().map(ModuleRun::max_points).sum()
+    }
+    pub fn bonus(&self) -> u32 {
+        self.runs.iter().map(|r| r.bonus().0).sum()
+    }
+    /// Points of one module, 0 when it was not graded.
+    pub fn module_points(&self, name: &str) -> u32 {
+        self.runs
+            .iter()
+            .find(|r| r.module.name == name)
+            .map(ModuleRun::points)
+            .unwrap_or(0)
+    }
+}
+
+/// The course's learner files: every file under `starters/` that a check
+/// of the catalogue names, in order.
+pub fn learner_files(root: &Path) -> Vec<String> {
+    let mut out: Vec<String> = crate::catalog::load(root)
+        .values()
+        .flatten()
+        .filter_map(|c| c.file.clone())
+        .filter(|f| f.starts_with("starters/"))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The reference file of a learner file.
+fn solution_of(file: &str) -> String {
+    file.replacen("starters/", "solutions/", 1)
+}
+
+/// What grading needs to know about the course, read once per batch.
+struct Course {
+    view: CourseView,
+    starters: BTreeMap<String, String>,
+    solutions: BTreeMap<String, String>,
+    /// Fingerprints of each starter and its reference: code that sharing
+    /// it explains (the reference is in every learner's checkout; copying
+    /// it is flagged on its own, as `reference-copy`).
+    base: BTreeMap<String, BTreeSet<u64>>,
+}
+
+impl Course {
+    fn read(root: &Path) -> Result<Self> {
+        let files = learner_files(root);
+        if files.is_empty() {
+            bail!(
+                "the course's catalogue ({}) names no learner files",
+                crate::catalog::CATALOG
+            );
+        }
+        let mut starters = BTreeMap::new();
+        let mut solutions = BTreeMap::new();
+        let mut base = BTreeMap::new();
+        for f in &files {
+            let s =
+                std::fs::read_to_string(root.join(f)).with_context(|| format!("reading {f}"))?;
+            let mut given = similarity::fingerprints(&s);
+            starters.insert(f.clone(), s);
+            if let Ok(sol) = std::fs::read_to_string(root.join(solution_of(f))) {
+                given.extend(similarity::fingerprints(&sol));
+                solutions.insert(f.clone(), sol);
+            }
+            base.insert(f.clone(), given);
+        }
+        let view = CourseView::new(root, files).context("reading the course")?;
+        Ok(Self {
+            view,
+            starters,
+            solutions,
+            base,
+        })
+    }
+}
+
+/// Ids for the submissions, in the order given: each its own or its
+/// folder's name, made unique with `-2`, `-3`…
+fn ids(entries: &[Entry]) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    entries
+        .iter()
+        .map(|e| {
+            let id = e.id.clone().unwrap_or_else(|| submission::id_of(&e.path));
+            let n = seen.entry(id.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                id
+            } else {
+                format!("{id}-{n}")
+            }
+        })
+        .collect()
+}
+
+/// Grades a batch and writes every output into `batch.out`.
+pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
+    if batch.submissions.is_empty() {
+        bail!("no submissions given");
+    }
+    let mut course = Course::read(grader)?;
+    let copy = CourseCopy::prepare(grader, &batch.work)?;
+    course.view.work = Some(batch.work.clone());
+    let scratch = batch.work.join("unpacked");
+    std::fs::create_dir_all(&batch.out)
+        .with_context(|| format!("creating {}", batch.out.display()))?;
+
+    let mut entries = batch.submissions.clone();
+    entries.sort_by(|a, b| (&a.path, &a.id).cmp(&(&b.path, &b.id)));
+    let mut chosen: Vec<(PathBuf, String)> = entries
+        .iter()
+        .map(|e| e.path.clone())
+        .zip(ids(&entries))
+        .collect();
+    chosen.sort_by(|a, b| a.1.cmp(&b.1));
+    if let Some((i, n)) = batch.shard {
+        chosen = chosen
+            .into_iter()
+            .enumerate()
+            .filter(|(k, _)| k % n == i - 1)
+            .map(|(_, c)| c)
+            .collect();
+    }
+
+    let mut graded = Vec::new();
+    for (path, id) in &chosen {
+        let started = Instant::now();
+        let mut g = match submission::read(
+            path,
+            batch.rev.as_deref(),
+            &course.view,
+            id.clone(),
+            &scratch,
+        ) {
+            Err(invalid) => {
+                println!("{}: not graded: {}", invalid.id, invalid.reason);
+                Graded {
+                    id: invalid.id,
+                    source: invalid.source,
+                    commit: None,
+                    status: Status::Invalid,
+                    reason: Some(invalid.reason),
+                    runs: Vec::new(),
+                    files: Vec::new(),
+                    ignored: Vec::new(),
+                    flags: Vec::new(),
+                    fingerprints: BTreeMap::new(),
+                    seconds: 0.0,
+                }
+            }
+            Ok(sub) => grade_one(&course, &copy, sub, batch.limits)?,
+        };
+        g.seconds = started.elapsed().as_secs_f64();
+        graded.push(g);
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+    flag_similar(&mut graded);
+
+    let drift = copy.drift(&course.view);
+    if !drift.is_empty() {
+        bail!(
+            "the grader's course copy was modified during grading ({}): results not written",
+            drift.join(", ")
+        );
+    }
+    let integrity = crate::catalog::integrity(&copy.root)?;
+    write_outputs(&batch.out, &graded, &integrity)?;
+    Ok(graded)
+}
+
+fn grade_one(
+    course: &Course,
+    copy: &CourseCopy,
+    sub: Submission,
+    limits: Limits,
+) -> Result<Graded> {
+    let mut flags = Vec::new();
+    let mut texts = BTreeMap::new();
+    let mut files = Vec::new();
+    let mut fingerprints = BTreeMap::new();
+    for (path, found) in &sub.files {
+        let starter = course.starters.get(path).cloned().unwrap_or_default();
+        match found {
+            LearnerFile::Taken(text) => {
+                files.push(FileRecord {
+                    path: path.clone(),
+                    sha256: Some(sha256_hex(text.as_bytes())),
+                    status: "taken".into(),
+                });
+                if let Some(sol) = course.solutions.get(path) {
+                    if similarity::normal_form(text) == similarity::normal_form(sol) {
+                        flags.push(Flag::ReferenceCopy { file: path.clone() });
+                    }
+                }
+                flags.extend(flags::suspicious(path, text));
+                let base = course.base.get(path).cloned().unwrap_or_default();
+                let own: BTreeSet<u64> = similarity::fingerprints(text)
+                    .difference(&base)
+                    .copied()
+                    .collect();
+                fingerprints.insert(path.clone(), own);
+                texts.insert(path.clone(), text.clone());
+            }
+            LearnerFile::Refused(problem) => {
+                files.push(FileRecord {
+                    path: path.clone(),
+                    sha256: None,
+                    status: problem.flag().to_string(),
+                });
+                flags.push(Flag::File {
+                    file: path.clone(),
+                    problem: problem.flag().to_string(),
+                    detail: problem.describe(),
+                });
+                texts.insert(path.clone(), starter);
+            }
+        }
+    }
+    if !sub.ignored.is_empty() {
+        flags.push(Flag::ChangedOutside {
+            count: sub.ignored.len(),
+        });
+    }
+    copy.place(&texts)?;
+    let runs = crate::cli::grade_in(
+        &copy.root,
+        Variant::Starter,
+        Some(copy.target.clone()),
+        limits,
+    )?;
+
+    let ids_where = |o: Outcome| -> Vec<String> {
+        runs.iter()
+            .flat_map(|r| &r.checks)
+            .filter(|c| c.verdict.outcome == o)
+            .map(|c| c.info.id.clone())
+            .collect()
+    };
+    let tampered = ids_where(Outcome::Tampered);
+    let timed_out = ids_where(Outcome::TimedOut);
+    let over_memory: Vec<String> = runs
+        .iter()
+        .flat_map(|r| &r.checks)
+        .filter(|c| {
+            c.verdict.outcome == Outcome::Crashed
+                && c.verdict
+                    .message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("over its memory limit"))
+        })
+        .map(|c| c.info.id.clone())
+        .collect();
+    for r in &runs {
+        if let Some(e) = &r.compile_error {
+            flags.push(Flag::DidNotCompile {
+                module: r.module.name.to_string(),
+                error: e.first.lines().next().unwrap_or("").to_string(),
+            });
+        }
+    }
+    if !timed_out.is_empty() {
+        flags.push(Flag::TimedOut { checks: timed_out });
+    }
+    if !over_memory.is_empty() {
+        flags.push(Flag::OverMemory {
+            checks: over_memory,
+        });
+    }
+    let status = if !tampered.is_empty() {
+        Status::Tampered
+    } else if runs.iter().any(|r| r.compile_error.is_some()) {
+        Status::Error
+    } else if runs.iter().all(ModuleRun::complete) {
+        Status::Pass
+    } else {
+        Status::Fail
+    };
+    if !tampered.is_empty() {
+        flags.insert(0, Flag::Tampered { checks: tampered });
+    }
+    Ok(Graded {
+        id: sub.id,
+        source: sub.source.describe(),
+        commit: sub.commit,
+        status,
+        reason: None,
+        runs,
+        files,
+        ignored: sub.ignored,
+        flags,
+        fingerprints,
+        seconds: 0.0,
+    })
+}
+
+/// Flags each pair of submissions whose own code is nearly the same.
+fn flag_similar(graded: &mut [Graded]) {
+    let all =
+        |g: &Graded| -> BTreeSet<u64> { g.fingerprints.values().flatten().copied().collect() };
+    let sets: Vec<BTreeSet<u64>> = graded.iter().map(all).collect();
+    let mut found: Vec<(usize, Flag)> = Vec::new();
+    for i in 0..graded.len() {
+        for j in i + 1..graded.len() {
+            if sets[i].len() < MIN_FINGERPRINTS || sets[j].len() < MIN_FINGERPRINTS {
+                continue;
+            }
+            let score = similarity::similarity(&sets[i], &sets[j]);
+            if score < SIMILAR_AT {
+                continue;
+            }
+            let files: Vec<String> = graded[i]
+                .fingerprints
+                .iter()
+                .filter(|(f, a)| {
+                    graded[j].fingerprints.get(*f).is_some_and(|b| {
+                        !a.is_empty() && similarity::similarity(a, b) >= SIMILAR_AT
+                    })
+                })
+                .map(|(f, _)| f.clone())
+                .collect();
+            let score = (score * 100.0).round() / 100.0;
+            found.push((
+                i,
+                Flag::Similar {
+                    other: graded[j].id.clone(),
+                    score,
+                    files: files.clone(),
+                },
+            ));
+            found.push((
+                j,
+                Flag::Similar {
+                    other: graded[i].id.clone(),
+                    score,
+                    files,
+                },
+            ));
+        }
+    }
+    for (i, f) in found {
+        graded[i].flags.push(f);
+    }
+}
+
+/// `results.json` of one submission: version 2 as `check` writes it, plus
+/// the `submission` block.
+#[derive(Debug, Serialize)]
+pub struct SubmissionResults {
+    #[serde(flatten)]
+    pub results: report::Results,
+    pub submission: SubmissionBlock,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubmissionBlock {
+    pub id: String,
+    pub source: String,
+    pub commit: Option<String>,
+    pub status: Status,
+    pub reason: Option<String>,
+    pub files: Vec<FileRecord>,
+    /// Files outside the learner's that differ from the grader's course:
+    /// changed outside the learner's files (ignored).
+    pub ignored: Vec<String>,
+    pub flags: Vec<Flag>,
+    /// How the checks were contained.
+    pub sandbox: String,
+}
+
+fn sandbox_line() -> String {
+    crate::runner::sandbox_note().unwrap_or_else(|| crate::runner::Sandbox::for_slot(0).describe())
+}
+
+fn write_outputs(
+    out: &Path,
+    graded: &[Graded],
+    integrity: &crate::catalog::Integrity,
+) -> Result<()> {
+    for g in graded {
+        let dir = out.join(&g.id);
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut results = report::results(&g.runs, integrity.clone());
+        match g.status {
+            Status::Tampered => {
+                results.status = "error";
+                results.message =
+                    Some("tampered: some verdicts were not sealed by the check harness".into());
+            }
+            Status::Invalid => {
+                results.status = "error";
+                results.message = g.reason.clone();
+            }
+            _ => {}
+        }
+        let doc = SubmissionResults {
+            results,
+            submission: SubmissionBlock {
+                id: g.id.clone(),
+                source: g.source.clone(),
+                commit: g.commit.clone(),
+                status: g.status,
+                reason: g.reason.clone(),
+                files: g.files.clone(),
+                ignored: g.ignored.clone(),
+                flags: g.flags.clone(),
+                sandbox: sandbox_line(),
+            },
+        };
+        std::fs::write(
+            dir.join("results.json"),
+            serde_json::to_string_pretty(&doc)? + "\n",
+        )?;
+        std::fs::write(dir.join("feedback.md"), feedback::feedback(g))?;
+    }
+    std::fs::write(out.join(gradebook::FILE), gradebook::csv(graded))?;
+    std::fs::write(out.join("class.html"), class::html(graded))?;
+    Ok(())
+}
+
+/// The table printed when a batch is done.
+pub fn summary(graded: &[Graded]) -> String {
+    use std::fmt::Write as _;
+    let width = graded
+        .iter()
+        .map(|g| g.id.len())
+        .max()
+        .unwrap_or(10)
+        .max(10);
+    let mut s = format!("{:<width$}", "submission");
+    for m in MODULES {
+        let _ = write!(s, " {:>7}", m.name);
+    }
+    let _ = writeln!(s, " {:>8}  {:<9} flags", "total", "status");
+    for g in graded {
+        let _ = write!(s, "{:<width$}", g.id);
+        for m in MODULES {
+            let cell = match g.runs.iter().find(|r| r.module.name == m.name) {
+                Some(r) => format!("{}/{}", r.points(), r.max_points()),
+                None => "-".into(),
+            };
+            let _ = write!(s, " {cell:>7}");
+        }
+        let total = if g.runs.is_empty() {
+            "-".to_string()
+        } else {
+            format!("{}/{}", g.points(), g.max_points())
+        };
+        let names: Vec<String> = gradebook::flag_names(g);
+        let _ = writeln!(
+            s,
+            " {total:>8}  {:<9} {}",
+            g.status.as_str(),
+            names.join(" ")
+        );
+    }
+    s
+}
+
+/// Parses `--shard I/N`.
+pub fn parse_shard(text: &str) -> Option<(usize, usize)> {
+    let (i, n) = text.split_once('/')?;
+    let (i, n): (usize, usize) = (i.parse().ok()?, n.parse().ok()?);
+    (n >= 1 && (1..=n).contains(&i)).then_some((i, n))
+}
+
+/// Seconds per submission over a batch: (median, max, total).
+pub fn timing(graded: &[Graded]) -> (f64, f64, f64) {
+    let mut s: Vec<f64> = graded.iter().map(|g| g.seconds).collect();
+    s.sort_by(f64::total_cmp);
+    let total: f64 = s.iter().sum();
+    let median = s.get(s.len() / 2).copied().unwrap_or(0.0);
+    let max = s.last().copied().unwrap_or(0.0);
+    (median, max, total)
+}
+
+/// The limit per check `grade` uses unless told otherwise.
+pub fn default_limits() -> Limits {
+    Limits {
+        timeout: Duration::from_secs(10),
+        ..Limits::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_are_one_based_and_in_range() {
+        assert_eq!(parse_shard("1/4"), Some((1, 4)));
+        assert_eq!(parse_shard("4/4"), Some((4, 4)));
+        assert_eq!(parse_shard("0/4"), None);
+        assert_eq!(parse_shard("5/4"), None);
+        assert_eq!(parse_shard("1/0"), None);
+        assert_eq!(parse_shard("x"), None);
+    }
+
+    #[test]
+    fn ids_are_unique_in_order() {
+        let here = Path::new("/h");
+        let p = |s: &str| Entry::parse(s, here);
+        assert_eq!(
+            ids(&[p("/a/alice"), p("/b/alice"), p("/c/bob"), p("zed=/c/bob")]),
+            vec!["alice", "alice-2", "bob", "zed"]
+        );
+        assert_eq!(p("x=y").path, PathBuf::from("/h/y"));
+        assert_eq!(p("a b=c").id, None);
+        assert_eq!(p("=c").id, None);
+    }
+}
