@@ -203,7 +203,7 @@ fn secret_may_start(b: &[u8], i: usize, class: u8) -> bool {
 
 /// The first two bytes of every known secret prefix (see [`PREFIXES`] and
 /// `jwt`), as a set of 65,536 bits indexed by `first << 8 | second`.
-const SECRET_BIGRAMS: [u64; 1024] = {
+static SECRET_BIGRAMS: [u64; 1024] = {
     let mut t = [0u64; 1024];
     let pairs: [&[u8; 2]; 10] = [
         b"sk", b"rk", b"gh", b"gl", b"gi", b"xo", b"AI", b"AK", b"AS", b"ey",
@@ -230,7 +230,7 @@ const AFTER_KEY_SPACED: u8 = 64;
 /// One lookup per byte: whitespace (ends a chunk), trigger (a digit, `@`,
 /// `:`), can start a value (ASCII graphic, or the first byte of a
 /// multi-byte character), continues a word (letters, digits, `_`).
-const BYTE_CLASS: [u8; 256] = {
+static BYTE_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut x = 0usize;
     while x < 256 {
