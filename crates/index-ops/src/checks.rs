@@ -62,7 +62,7 @@ pub const CHECKS: &[Check] = &[
         step: "redact",
         title: "redact finds every planted value in seeded random documents, with exact spans",
         points: 3,
-        hint: "After a match, continue scanning right after its end; when nothing starts at a position, move on by one byte.",
+        hint: "After a match, continue scanning right after its end; when nothing starts at a position, move on: next_candidate(text, i + 1) gives the next position where a value can start.",
         edit: Some(Edit { file: REDACT, function: "redact" }),
         run: redact_random,
     },
