@@ -304,3 +304,17 @@ fn rotation_grace_shorter_than_the_refresh_fails_for_some_phase() {
         );
     }
 }
+
+#[test]
+fn the_whole_second_drill_cannot_see_the_boundary() {
+    // On the drill's grid of whole seconds the tightest case fits even in a
+    // window one second short: only the millisecond replay above shows it.
+    use release_ops::secrets::{run_drill, RotationDrill};
+    for seed in 0..10 {
+        let r = run_drill(&RotationDrill::course(
+            seed,
+            TimeDelta::minutes(15) - TimeDelta::seconds(1),
+        ));
+        assert_eq!(r.failed, 0, "seed {seed}");
+    }
+}
