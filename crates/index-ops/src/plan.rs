@@ -138,8 +138,9 @@ impl Index {
 
 /// Checks the sources, fingerprints them, and returns them in id order,
 /// ready for `plan_sync`, each id once: a source repeated with the same
-/// fingerprint counts once, the same id with different content is refused. Checking must cost little next to the hashing:
-/// each collection name is scanned once, and duplicates are found as
+/// fingerprint counts once, the same id with different content is refused.
+/// Checking must cost little next to the hashing: each collection name is
+/// scanned once, and duplicates are found as
 /// neighbours after a sort (on a 16-byte prefix of the id, one integer
 /// comparison in most cases) rather than by hashing every id.
 fn check_sources<'a>(
@@ -188,7 +189,11 @@ fn check_sources<'a>(
     order.sort_unstable_by_key(|(prefix, _)| *prefix);
     for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
         if run.len() > 1 {
-            run.sort_unstable_by(|(_, a), (_, b)| sources[*a].id.cmp(&sources[*b].id));
+            // Equal ids keep their input order, so of a repeated id the
+            // first copy is kept and a conflict names the earliest pair.
+            run.sort_unstable_by(|(_, a), (_, b)| {
+                sources[*a].id.cmp(&sources[*b].id).then(a.cmp(b))
+            });
         }
     }
     // The same id twice: the same document delivered twice (two feeds, a
@@ -207,14 +212,8 @@ fn check_sources<'a>(
                         second: i.max(j),
                     });
                 }
-                // Identical: one document. Keep the copy given first.
-                if i < j {
-                    if let Some(kept) = out.last_mut() {
-                        kept.source = &sources[i];
-                        kept.id = &sources[i].id;
-                    }
-                    last = Some((prefix, i));
-                }
+                // Identical: one document, the copy given first (equal ids
+                // are in input order), already kept.
                 continue;
             }
         }

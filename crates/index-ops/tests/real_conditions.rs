@@ -233,3 +233,40 @@ fn a_backup_records_the_redactor_version_of_every_document() {
     );
     assert!(err.to_string().contains("re-redacted"), "{err}");
 }
+
+#[test]
+fn a_conflict_names_the_earliest_pair_whatever_the_order_of_the_rest() {
+    let t = SimClock::new().now();
+    let mut rng = SimRng::seed(151);
+    for _ in 0..200 {
+        // n copies of kb/x, the first `same` identical, then one that differs.
+        let n = rng.between(3, 8) as usize;
+        let differs_at = rng.between(1, n as u64 - 1) as usize;
+        let mut sources: Vec<SourceDoc> = (0..n)
+            .map(|k| {
+                let text = if k == differs_at { "two" } else { "one" };
+                SourceDoc::new("kb/x", "kb", text)
+            })
+            .collect();
+        // Unrelated documents in between.
+        for k in (0..n).rev() {
+            sources.insert(k, SourceDoc::new(format!("kb/o{k}"), "kb", "other"));
+        }
+        let err = Index::new("v").sync(&Scope::All, &sources, t).unwrap_err();
+        let pos = |copy: usize| 2 * copy + 1;
+        assert_eq!(
+            err,
+            SyncError::ConflictingDuplicate {
+                id: "kb/x".into(),
+                first: pos(0),
+                second: pos(differs_at)
+            }
+        );
+        // Without the differing copy: one document, counted once.
+        sources.remove(pos(differs_at));
+        let mut index = Index::new("v");
+        let r = index.sync(&Scope::All, &sources, t).unwrap();
+        assert_eq!(r.added.iter().filter(|id| *id == "kb/x").count(), 1);
+        assert_eq!(index.len(), n + 1);
+    }
+}
