@@ -712,6 +712,7 @@ fn reindex_report(changed: &[String], embedded: u64, updated: Vec<String>) -> Re
         sync: SyncReport {
             added: Vec::new(),
             updated,
+            reredacted: Vec::new(),
             unchanged: 40 - changed.len(),
             deleted: Vec::new(),
         },

@@ -951,3 +951,27 @@ fn draft(
         failing_example,
     }
 }
+
+#[cfg(all(test, feature = "reference-parts"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_canary_that_cannot_compare_says_why_in_the_shift_report() {
+        // An eval set with no cases: the gate fails closed, and the
+        // outcome the shift records carries the reason, not just "rollback".
+        let mut m = release_ops::ReleaseManager::course(release_ops::EvalSet::new(), "idx")
+            .expect("the course registry installs v1");
+        let report = m.canary("v3").expect("a canary on an empty set runs");
+        let outcome = canary_outcome(&report);
+        assert_eq!(outcome.decision, release_ops::Decision::Rollback);
+        assert!(
+            outcome
+                .reasons
+                .iter()
+                .any(|r| r.contains("candidate was scored on no case")),
+            "{:?}",
+            outcome.reasons
+        );
+    }
+}

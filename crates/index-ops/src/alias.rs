@@ -12,6 +12,7 @@
 //! The table also refuses to drop an index an alias still points at, as its
 //! live target or its rollback target.
 
+use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -204,8 +205,15 @@ impl AliasTable {
             .ok_or_else(|| AliasError::UnknownIndex(state.live.clone()))
     }
 
-    /// Searches whatever index `alias` serves now.
-    pub fn search(&self, alias: &str, query: &str, k: usize) -> Result<Vec<Hit>, AliasError> {
-        Ok(self.resolve(alias)?.search(query, k))
+    /// Searches whatever index `alias` serves, for documents live at `now`
+    /// (see [`Index::search`]).
+    pub fn search(
+        &self,
+        alias: &str,
+        query: &str,
+        k: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Hit>, AliasError> {
+        Ok(self.resolve(alias)?.search(query, k, now))
     }
 }

@@ -1,12 +1,12 @@
 //! Backups: a versioned, checksummed byte snapshot of an index, and a restore
 //! that proves itself before it replaces anything.
 //!
-//! ## The format (version 1)
+//! ## The format (version 2)
 //!
 //! | offset | size | field |
 //! |---|---|---|
 //! | 0 | 8 | magic: the bytes `OPSIDX\r\n` |
-//! | 8 | 2 | format version, little-endian `u16` (this code writes and reads 1) |
+//! | 8 | 2 | format version, little-endian `u16` (this code writes and reads 2) |
 //! | 10 | 8 | payload length in bytes, little-endian `u64` |
 //! | 18 | 32 | SHA-256 of the payload |
 //! | 50 | … | the payload |
@@ -20,7 +20,13 @@
 //! that names it.
 //!
 //! The payload holds the index name, the retention policies and every stored
-//! document (redacted text, fingerprint, times, embedding). Vectors are saved
+//! document (redacted text, fingerprint, the redactor version that wrote it,
+//! times, embedding). Version 2 added the redactor version. A version-1
+//! backup is refused with [`BackupError::UnsupportedVersion`] rather than
+//! guessed at: it does not say which redactor wrote its documents, and
+//! pretending they are current would keep any value the old detectors
+//! missed. Restore it with the release that wrote it, then let a sync
+//! re-redact. Vectors are saved
 //! as they are, so a restore embeds nothing and answers every search exactly
 //! as the original did.
 //!
@@ -46,7 +52,7 @@ use crate::{redact, verify_backup};
 /// The first eight bytes of every backup.
 pub const MAGIC: [u8; 8] = *b"OPSIDX\r\n";
 /// The format version this code writes, and the only one it reads.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 /// Offset of the version field.
 pub const VERSION_AT: usize = 8;
 /// Offset of the payload-length field.
@@ -117,7 +123,12 @@ impl fmt::Display for BackupError {
             ),
             BackupError::UnsupportedVersion { found, supported } => write!(
                 f,
-                "backup format version {found} is not supported (this build reads version {supported}); restore with the matching release"
+                "backup format version {found} is not supported (this build reads version {supported}); restore with the matching release{}",
+                if found < supported {
+                    ", then sync so that documents written by an older redactor are re-redacted"
+                } else {
+                    ""
+                }
             ),
             BackupError::TrailingBytes { extra } => {
                 write!(f, "backup has {extra} unexpected bytes after its payload; it was appended to or spliced")
@@ -211,6 +222,7 @@ fn encode_payload(index: &Index) -> Vec<u8> {
         w.str(&d.text);
         w.out.extend_from_slice(&d.redactions.to_le_bytes());
         w.out.extend_from_slice(&d.fingerprint);
+        w.out.extend_from_slice(&d.redactor.to_le_bytes());
         w.time(d.indexed_at);
         match d.expires_at {
             Some(t) => {
@@ -317,6 +329,13 @@ fn decode_payload(payload: &[u8]) -> Result<Index, BackupError> {
         let text = r.str("a document text")?;
         let redactions = r.u32("a redaction count")?;
         let fingerprint = r.array("a fingerprint")?;
+        let redactor = r.u32("a redactor version")?;
+        if !(1..=crate::redaction::REDACTOR_VERSION).contains(&redactor) {
+            return r.fail(format!(
+                "redactor version {redactor} of `{id}` is not one this build knows (1 to {})",
+                crate::redaction::REDACTOR_VERSION
+            ));
+        }
         let indexed_at = r.time("an indexing time")?;
         let expires_at = match r.array::<1>("an expiry flag")? {
             [0] => None,
@@ -339,6 +358,7 @@ fn decode_payload(payload: &[u8]) -> Result<Index, BackupError> {
                 text,
                 redactions,
                 fingerprint,
+                redactor,
                 indexed_at,
                 expires_at,
                 vector,
@@ -402,7 +422,7 @@ mod tests {
     fn header_layout_is_as_documented() {
         let b = seal(VERSION, b"abc");
         assert_eq!(&b[..8], b"OPSIDX\r\n");
-        assert_eq!(&b[VERSION_AT..LENGTH_AT], &1u16.to_le_bytes());
+        assert_eq!(&b[VERSION_AT..LENGTH_AT], &2u16.to_le_bytes());
         assert_eq!(&b[LENGTH_AT..CHECKSUM_AT], &3u64.to_le_bytes());
         assert_eq!(&b[CHECKSUM_AT..HEADER_LEN], &labkit::digest::sha256(b"abc"));
         assert_eq!(&b[HEADER_LEN..], b"abc");

@@ -9,7 +9,7 @@
 
 use labkit::SimRng;
 
-use crate::detect::mod97;
+use crate::detect::{iban_length, mod97};
 use crate::document::SourceDoc;
 use crate::redaction::PiiKind;
 
@@ -290,12 +290,153 @@ pub fn secret(rng: &mut SimRng) -> (String, String) {
     }
 }
 
-/// A value of `kind`.
+/// An SSN written with any of the separators real text uses: a dash, a
+/// space or a dot (one of them, in both places).
+pub fn ssn_any(rng: &mut SimRng) -> String {
+    let s = ssn(rng);
+    let sep = *rng.pick(&['-', ' ', '.']).unwrap_or(&'.');
+    format!("{}{sep}{}{sep}{}", &s[..3], &s[4..6], &s[7..])
+}
+
+/// An ITIN: area 9xx, a group from the IRS ranges, any serial, with one of
+/// the three separators.
+pub fn itin(rng: &mut SimRng) -> String {
+    let ranges: [(u64, u64); 4] = [(50, 65), (70, 88), (90, 92), (94, 99)];
+    let (lo, hi) = *rng.pick(&ranges).unwrap_or(&(70, 88));
+    let group = rng.between(lo, hi);
+    let sep = *rng.pick(&['-', ' ', '.']).unwrap_or(&'-');
+    format!("9{}{sep}{group:02}{sep}{}", digits(rng, 2), digits(rng, 4))
+}
+
+/// Countries for [`iban_any`], with whether their BBAN starts with a
+/// four-letter bank code.
+const IBAN_COUNTRIES: &[(&str, bool)] = &[
+    ("DE", false),
+    ("FR", false),
+    ("ES", false),
+    ("IT", false),
+    ("NO", false),
+    ("BE", false),
+    ("PL", false),
+    ("CH", false),
+    ("MT", true),
+    ("GB", true),
+    ("NL", true),
+    ("IE", true),
+];
+
+/// An IBAN of one of several countries, of that country's length, with
+/// correct check digits, in upper, lower or mixed case, compact, grouped by
+/// four with spaces or dashes, or in irregular groups.
+pub fn iban_any(rng: &mut SimRng) -> String {
+    let &(cc, letters) = rng.pick(IBAN_COUNTRIES).unwrap_or(&("DE", false));
+    let code = [cc.as_bytes()[0], cc.as_bytes()[1]];
+    let len = iban_length(code).unwrap_or(22);
+    let mut bban = String::new();
+    if letters {
+        bban.push_str(&rng.word(4).to_uppercase());
+    }
+    bban.push_str(&digits(rng, len - 4 - bban.len()));
+    let probe = format!("{cc}00{bban}");
+    let check = 98 - mod97(probe.as_bytes()).unwrap_or(0);
+    let compact = format!("{cc}{check:02}{bban}");
+    let cased: String = match rng.below(3) {
+        0 => compact,
+        1 => compact.to_lowercase(),
+        _ => compact
+            .chars()
+            .map(|c| {
+                if rng.chance(0.5) {
+                    c.to_ascii_lowercase()
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    };
+    let groups = |sizes: &mut dyn FnMut() -> usize, seps: &mut dyn FnMut() -> &'static str| {
+        let mut out = String::new();
+        let mut at = 0;
+        while at < cased.len() {
+            let n = if at == 0 { 4 } else { sizes() }.min(cased.len() - at);
+            if at > 0 {
+                out.push_str(seps());
+            }
+            out.push_str(&cased[at..at + n]);
+            at += n;
+        }
+        out
+    };
+    match rng.below(4) {
+        0 => cased.clone(),
+        1 => groups(&mut || 4, &mut || " "),
+        2 => groups(&mut || 4, &mut || "-"),
+        _ => {
+            let mut r = SimRng::seed(rng.next_u64());
+            let mut r2 = SimRng::seed(rng.next_u64());
+            groups(&mut || r.between(2, 8) as usize, &mut || {
+                if r2.chance(0.3) {
+                    "  "
+                } else {
+                    " "
+                }
+            })
+        }
+    }
+}
+
+/// An e-mail address that uses what RFC 5322 allows in a local part
+/// (`'`, `!`, `#`, `$`, `%`, `&`, `*`, `+`, `/`, `=`, `?`, `^`, `_`, a
+/// backtick, `{`, `|`, `}`, `~`, `-`, inner dots) and internationalized
+/// domains, in Unicode (`münchen.de`) or punycode (`xn--mnchen-3ya.de`).
+pub fn email_rfc(rng: &mut SimRng) -> String {
+    const ATEXT: &[u8] = b"'!#$%&*+/=?^_`{|}~-";
+    let n = rng.between(2, 5) as usize;
+    let mut local = rng.word(n);
+    for _ in 0..rng.between(1, 3) {
+        let sym = char::from(ATEXT[rng.below(ATEXT.len() as u64) as usize]);
+        local.push(sym);
+        let n = rng.between(1, 4) as usize;
+        local.push_str(&rng.word(n));
+    }
+    if rng.chance(0.3) {
+        local = format!("{local}.{}", rng.word(3));
+    }
+    if rng.chance(0.2) {
+        local = format!("zoë.{local}");
+    }
+    let domains = [
+        "münchen.de",
+        "bücher.example",
+        "xn--mnchen-3ya.de",
+        "mail.xn--bcher-kva.example",
+        "例え.jp",
+        "пример.рф",
+        "xn--e1afmkfd.xn--p1ai",
+        "straße.at",
+    ];
+    let domain = *rng.pick(&domains).unwrap_or(&"münchen.de");
+    let host = if rng.chance(0.5) {
+        let n = rng.between(3, 7) as usize;
+        format!("{}.", rng.word(n))
+    } else {
+        String::new()
+    };
+    format!("{local}@{host}{domain}")
+}
+
+/// A value of `kind`. Half the e-mail addresses, SSNs and IBANs use the
+/// harder forms ([`email_rfc`], [`ssn_any`], [`iban_any`]).
 pub fn plant(rng: &mut SimRng, kind: PiiKind) -> Planted {
+    let hard = rng.chance(0.5);
     let (lead, value) = match kind {
+        PiiKind::Email if hard => (String::new(), email_rfc(rng)),
         PiiKind::Email => (String::new(), email(rng)),
         PiiKind::Phone => (String::new(), phone(rng)),
+        PiiKind::Ssn if hard => (String::new(), ssn_any(rng)),
         PiiKind::Ssn => (String::new(), ssn(rng)),
+        PiiKind::Itin => (String::new(), itin(rng)),
+        PiiKind::Iban if hard => (String::new(), iban_any(rng)),
         PiiKind::Card => (String::new(), card(rng)),
         PiiKind::Ipv4 => (String::new(), ipv4(rng)),
         PiiKind::Ipv6 => (String::new(), ipv6(rng)),

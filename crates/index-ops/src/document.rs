@@ -97,6 +97,11 @@ pub struct StoredDoc {
     pub redactions: u32,
     /// [`SourceDoc::fingerprint`] of the source this copy was made from.
     pub fingerprint: [u8; 32],
+    /// The [`REDACTOR_VERSION`](crate::redaction::REDACTOR_VERSION) that
+    /// redacted this copy. A copy is derived from two things, the source and
+    /// the redactor, so it is up to date only when both match: the pair
+    /// (`fingerprint`, `redactor`) is what a sync compares.
+    pub redactor: u32,
     /// When this copy was written (added or last updated).
     pub indexed_at: DateTime<Utc>,
     /// The source's own expiry, if any.

@@ -53,6 +53,10 @@ pub struct SyncReport {
     pub added: Vec<String>,
     /// Ids whose source fingerprint changed: redacted and embedded again.
     pub updated: Vec<String>,
+    /// Ids whose source is unchanged but whose stored copy was redacted by
+    /// an older [`REDACTOR_VERSION`](crate::redaction::REDACTOR_VERSION):
+    /// redacted and embedded again, so a detector fix reaches old copies.
+    pub reredacted: Vec<String>,
     /// How many in-scope documents were already up to date (no work done).
     pub unchanged: usize,
     /// Ids in scope that the sources no longer have: removed.
@@ -62,13 +66,17 @@ pub struct SyncReport {
 impl SyncReport {
     /// `true` when the sync changed nothing.
     pub fn is_noop(&self) -> bool {
-        self.added.is_empty() && self.updated.is_empty() && self.deleted.is_empty()
+        self.added.is_empty()
+            && self.updated.is_empty()
+            && self.reredacted.is_empty()
+            && self.deleted.is_empty()
     }
 
     /// Puts every list in id order (the form reports and traces use).
     pub fn sorted(mut self) -> Self {
         self.added.sort();
         self.updated.sort();
+        self.reredacted.sort();
         self.deleted.sort();
         self
     }
@@ -83,15 +91,33 @@ impl fmt::Display for SyncReport {
             self.updated.len(),
             self.unchanged,
             self.deleted.len()
-        )
+        )?;
+        if !self.reredacted.is_empty() {
+            write!(
+                f,
+                ", {} re-redacted (stored under an older redactor)",
+                self.reredacted.len()
+            )?;
+        }
+        Ok(())
     }
 }
 
 /// Why a sync was refused. A refused sync changes nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncError {
-    /// Two sources share an id: which one is the truth?
-    DuplicateId(String),
+    /// Two sources share an id but not their content (text, collection or
+    /// expiry): which one is the truth? Both are named by their 0-based
+    /// position in the sources. (The same id with the same content is one
+    /// document, not an error.)
+    ConflictingDuplicate {
+        /// The shared id.
+        id: String,
+        /// Position of the first of the two in the sources.
+        first: usize,
+        /// Position of the second.
+        second: usize,
+    },
     /// A scoped sync was given a document of another collection.
     OutOfScope {
         /// The document's id.
@@ -116,9 +142,10 @@ pub enum SyncError {
 impl fmt::Display for SyncError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SyncError::DuplicateId(id) => {
-                write!(f, "two sources have the id `{id}`; ids must be unique within a sync")
-            }
+            SyncError::ConflictingDuplicate { id, first, second } => write!(
+                f,
+                "sources #{first} and #{second} both have the id `{id}` with different content; one id is one document: fix the source that is wrong"
+            ),
             SyncError::OutOfScope { id, collection, scope } => write!(
                 f,
                 "`{id}` belongs to collection `{collection}`, outside this sync's scope ({scope}); sync that collection separately"
@@ -199,12 +226,15 @@ impl Index {
         self.docs.is_empty()
     }
 
-    /// A stored document by id.
+    /// A stored document by id: the operator's view, which includes a
+    /// document that has expired but not been swept yet. Serving paths use
+    /// [`Index::read`] or [`Index::search`], which take `now`.
     pub fn get(&self, id: &str) -> Option<&StoredDoc> {
         self.docs.get(id)
     }
 
-    /// Every stored document, in id order.
+    /// Every stored document, in id order (the operator's view: expired
+    /// documents not yet swept included).
     pub fn docs(&self) -> impl Iterator<Item = &StoredDoc> {
         self.docs.values()
     }
@@ -279,10 +309,32 @@ impl Index {
             redactions: u32::try_from(redaction.findings.len()).unwrap_or(u32::MAX),
             text: redaction.text,
             fingerprint,
+            redactor: crate::redaction::REDACTOR_VERSION,
             indexed_at: now,
             expires_at: src.expires_at,
             vector,
         }
+    }
+
+    /// A drill of a detector change (for tests, checks and the story): makes
+    /// the stored copy of `id` look as redactor version `version` left it,
+    /// with `text` as its stored text, which may hold a value that version
+    /// missed. The text is embedded again (not counted: this simulates the
+    /// past, it is not work a sync did). Returns `false`, changing nothing,
+    /// when there is no document `id` or `version` is not older than
+    /// [`REDACTOR_VERSION`](crate::redaction::REDACTOR_VERSION). The next
+    /// sync re-redacts the document from its source.
+    pub fn plant_older_copy(&mut self, id: &str, version: u32, text: &str) -> bool {
+        if version >= crate::redaction::REDACTOR_VERSION {
+            return false;
+        }
+        let Some(doc) = self.docs.get_mut(id) else {
+            return false;
+        };
+        doc.vector = embed_cached(text, &mut self.word_hashes);
+        doc.text = text.to_string();
+        doc.redactor = version;
+        true
     }
 
     /// A full rebuild: a new index made from `sources`, every document
@@ -298,11 +350,33 @@ impl Index {
         Ok(index)
     }
 
-    /// The `k` stored documents most similar to `query`, best first; equal
-    /// scores are ordered by id, so the answer is the same on every run.
-    /// The query is redacted before it is embedded, so personal data typed
-    /// into a search box goes no further than this call.
-    pub fn search(&self, query: &str, k: usize) -> Vec<Hit> {
+    /// `true` when `doc` may be served at `now`: it has no expiry, or its
+    /// [`Index::expiry_of`] is still after `now`. Every read path asks this,
+    /// so an expired document is never served, whether or not a sweep has
+    /// removed it yet.
+    pub fn is_live_at(&self, doc: &StoredDoc, now: DateTime<Utc>) -> bool {
+        self.expiry_of(doc).is_none_or(|at| at > now)
+    }
+
+    /// The document `id` as a reader may see it at `now`: `None` when there
+    /// is none, or when it has expired (even if no sweep has removed it yet).
+    /// [`Index::get`] is the operator's view, expired documents included.
+    pub fn read(&self, id: &str, now: DateTime<Utc>) -> Option<&StoredDoc> {
+        self.docs.get(id).filter(|doc| self.is_live_at(doc, now))
+    }
+
+    /// The `k` stored documents most similar to `query` that are live at
+    /// `now`, best first; equal scores are ordered by id, so the answer is
+    /// the same on every run. The query is redacted before it is embedded,
+    /// so personal data typed into a search box goes no further than this
+    /// call.
+    ///
+    /// A document whose expiry is at or before `now` is never returned, even
+    /// before [`Index::sweep_expired`] has run: the sweep reclaims space on
+    /// its own schedule (hourly, nightly), but the expiry is the first
+    /// instant the document must not be *served*, and a reader between two
+    /// sweeps must not see it.
+    pub fn search(&self, query: &str, k: usize, now: DateTime<Utc>) -> Vec<Hit> {
         if k == 0 {
             return Vec::new();
         }
@@ -310,7 +384,14 @@ impl Index {
         // Keep the best k in a small sorted buffer: cheaper than sorting
         // every score when the index is large and k is small.
         let mut best: Vec<(f32, &StoredDoc)> = Vec::with_capacity(k.min(self.docs.len()) + 1);
+        // Without a retention policy or an expiry, no document can have
+        // expired: skip the per-document check.
+        let check =
+            !self.retention.is_empty() || self.docs.values().any(|d| d.expires_at.is_some());
         for doc in self.docs.values() {
+            if check && !self.is_live_at(doc, now) {
+                continue;
+            }
             let score = cosine(&q, &doc.vector);
             if best.len() == k && best.last().is_some_and(|(s, _)| score <= *s) {
                 continue; // ties keep the earlier (smaller) id already held
@@ -355,19 +436,19 @@ mod tests {
             index.docs.insert(s.id.clone(), stored);
         }
         let ids: Vec<String> = index
-            .search("same words", 3)
+            .search("same words", 3, t)
             .into_iter()
             .map(|h| h.id)
             .collect();
         assert_eq!(ids, ["kb/a", "kb/b", "kb/c"]);
         let ids: Vec<String> = index
-            .search("same words", 2)
+            .search("same words", 2, t)
             .into_iter()
             .map(|h| h.id)
             .collect();
         assert_eq!(ids, ["kb/a", "kb/b"]);
-        assert!(index.search("x", 0).is_empty());
-        assert_eq!(index.search("same words", usize::MAX).len(), 3);
+        assert!(index.search("x", 0, t).is_empty());
+        assert_eq!(index.search("same words", usize::MAX, t).len(), 3);
     }
 
     #[test]

@@ -48,6 +48,6 @@ pub use embed::{embed, Embedding, DIM};
 pub use index::{Expired, Hit, Index, SweepReport, SyncError, SyncReport};
 pub use plan::{Incoming, SyncPlan};
 pub use redact::redact;
-pub use redaction::{Finding, PiiKind, Redaction};
+pub use redaction::{Finding, PiiKind, Redaction, REDACTOR_VERSION};
 pub use validity::{luhn_valid, ssn_valid};
 pub use verify::verify_backup;

@@ -18,8 +18,6 @@
 //!   restore scans again). On a steady-state sync of 100,000 documents that
 //!   is almost none.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
 
 use crate::detect::first_pii;
@@ -51,7 +49,11 @@ pub struct SyncPlan<'a> {
     /// Sources whose stored copy has a different fingerprint: to be
     /// written again.
     pub update: Vec<Incoming<'a>>,
-    /// How many sources are already up to date: no work planned for them.
+    /// Sources whose stored copy has the same fingerprint but was redacted
+    /// by an older redactor version: to be written again.
+    pub reredact: Vec<Incoming<'a>>,
+    /// How many sources are already up to date (same fingerprint, current
+    /// redactor): no work planned for them.
     pub unchanged: usize,
     /// Stored ids inside the scope that the sources no longer have.
     pub delete: Vec<String>,
@@ -63,6 +65,7 @@ impl SyncPlan<'_> {
         SyncReport {
             added: self.add.iter().map(|p| p.source.id.clone()).collect(),
             updated: self.update.iter().map(|p| p.source.id.clone()).collect(),
+            reredacted: self.reredact.iter().map(|p| p.source.id.clone()).collect(),
             unchanged: self.unchanged,
             deleted: self.delete.clone(),
         }
@@ -76,9 +79,10 @@ impl Index {
     /// alone, and deletes in-scope ids the sources no longer have. Running the
     /// same sync twice changes nothing the second time.
     ///
-    /// The sources are checked first (unique, non-empty ids; every document
-    /// inside the scope; no personal data in collection names or new ids);
-    /// a refused sync changes nothing.
+    /// The sources are checked first (non-empty ids; every document inside
+    /// the scope; no personal data in collection names or new ids; an id
+    /// given twice must carry the same content, and then counts once); a
+    /// refused sync changes nothing.
     pub fn sync(
         &mut self,
         scope: &Scope,
@@ -93,6 +97,15 @@ impl Index {
         }
         for incoming in plan.add.into_iter().chain(plan.update) {
             let doc = self.write(incoming.source, incoming.fingerprint, now);
+            self.docs.insert(incoming.source.id.clone(), doc);
+        }
+        // A re-redaction redoes the redaction, not the content: the copy
+        // keeps the time its content was written, so retention still counts
+        // from then (a detector fix must not keep data longer).
+        for incoming in plan.reredact {
+            let written = self.docs.get(incoming.id).map(|d| d.indexed_at);
+            let mut doc = self.write(incoming.source, incoming.fingerprint, now);
+            doc.indexed_at = written.unwrap_or(now);
             self.docs.insert(incoming.source.id.clone(), doc);
         }
         Ok(report)
@@ -124,15 +137,20 @@ impl Index {
 }
 
 /// Checks the sources, fingerprints them, and returns them in id order,
-/// ready for `plan_sync`. Checking must cost little next to the hashing:
-/// each collection name is scanned once, and duplicates are found as
+/// ready for `plan_sync`, each id once: a source repeated with the same
+/// fingerprint counts once, the same id with different content is refused.
+/// Checking must cost little next to the hashing: each collection name is
+/// scanned once, and duplicates are found as
 /// neighbours after a sort (on a 16-byte prefix of the id, one integer
 /// comparison in most cases) rather than by hashing every id.
 fn check_sources<'a>(
     scope: &Scope,
     sources: &'a [SourceDoc],
 ) -> Result<Vec<Incoming<'a>>, SyncError> {
-    let mut collections = BTreeSet::new();
+    // The collections seen so far: a handful per sync, so a short list
+    // searched linearly beats a set (sources of two collections often
+    // alternate, which would otherwise mean a set insertion per source).
+    let mut collections: Vec<&str> = Vec::new();
     let mut last_collection: Option<&str> = None;
     let mut fingerprints = Vec::with_capacity(sources.len());
     let mut order: Vec<(u128, usize)> = Vec::with_capacity(sources.len());
@@ -141,19 +159,22 @@ fn check_sources<'a>(
             return Err(SyncError::EmptyId);
         }
         if last_collection != Some(src.collection.as_str()) {
-            if !scope.contains(&src.collection) {
-                return Err(SyncError::OutOfScope {
-                    id: src.id.clone(),
-                    collection: src.collection.clone(),
-                    scope: scope.to_string(),
-                });
+            if !collections.contains(&src.collection.as_str()) {
+                if !scope.contains(&src.collection) {
+                    return Err(SyncError::OutOfScope {
+                        id: src.id.clone(),
+                        collection: src.collection.clone(),
+                        scope: scope.to_string(),
+                    });
+                }
+                collections.push(src.collection.as_str());
             }
-            collections.insert(src.collection.as_str());
             last_collection = Some(src.collection.as_str());
         }
         order.push((id_prefix(&src.id), i));
         fingerprints.push(src.fingerprint());
     }
+    collections.sort_unstable();
     for name in collections {
         if let Some(kind) = first_pii(name) {
             return Err(SyncError::PiiInName {
@@ -168,23 +189,42 @@ fn check_sources<'a>(
     order.sort_unstable_by_key(|(prefix, _)| *prefix);
     for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
         if run.len() > 1 {
-            run.sort_unstable_by(|(_, a), (_, b)| sources[*a].id.cmp(&sources[*b].id));
+            // Equal ids keep their input order, so of a repeated id the
+            // first copy is kept and a conflict names the earliest pair.
+            run.sort_unstable_by(|(_, a), (_, b)| {
+                sources[*a].id.cmp(&sources[*b].id).then(a.cmp(b))
+            });
         }
     }
-    if let Some(pair) = order
-        .windows(2)
-        .find(|pair| pair[0].0 == pair[1].0 && sources[pair[0].1].id == sources[pair[1].1].id)
-    {
-        return Err(SyncError::DuplicateId(sources[pair[0].1].id.clone()));
-    }
-    Ok(order
-        .into_iter()
-        .map(|(_, i)| Incoming {
+    // The same id twice: the same document delivered twice (two feeds, a
+    // retried page) is one document; two different documents under one id
+    // is a conflict nobody can resolve here, so the sync is refused and both
+    // are named by their position in the input.
+    let mut out: Vec<Incoming<'a>> = Vec::with_capacity(order.len());
+    let mut last: Option<(u128, usize)> = None;
+    for (prefix, i) in order {
+        if let Some((p, j)) = last {
+            if p == prefix && sources[j].id == sources[i].id {
+                if fingerprints[j] != fingerprints[i] {
+                    return Err(SyncError::ConflictingDuplicate {
+                        id: sources[i].id.clone(),
+                        first: i.min(j),
+                        second: i.max(j),
+                    });
+                }
+                // Identical: one document, the copy given first (equal ids
+                // are in input order), already kept.
+                continue;
+            }
+        }
+        out.push(Incoming {
             id: &sources[i].id,
             source: &sources[i],
             fingerprint: fingerprints[i],
-        })
-        .collect())
+        });
+        last = Some((prefix, i));
+    }
+    Ok(out)
 }
 
 /// The first 16 bytes of an id as one big-endian number, zero-padded.

@@ -16,11 +16,24 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+/// The version of the detectors behind [`redact`](crate::redact).
+///
+/// Every stored document records the version that redacted it
+/// ([`StoredDoc::redactor`](crate::StoredDoc::redactor)). When a detector
+/// changes what it finds (a new class, a fixed rule), this number goes up,
+/// and the next sync re-redacts and re-embeds every document written under
+/// an older version, even when its source has not changed: the old copy may
+/// hold a value the old detectors missed. Version 1 is the redactor before
+/// ITINs, SSNs with dots, any-case IBANs, RFC 5322 local parts and
+/// internationalized domains; version 2 finds all of them.
+pub const REDACTOR_VERSION: u32 = 2;
+
 /// A kind of personal or secret data that must never be stored raw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PiiKind {
-    /// An e-mail address: `ana.lima@example.org`.
+    /// An e-mail address: `ana.lima@example.org`, `o'brien+tag@example.org`,
+    /// `zoë@münchen.de`, `ana@xn--mnchen-3ya.de`.
     Email,
     /// A phone number: US forms (`(415) 555-2671`, `415-555-2671`,
     /// `+1 415 555 2671`) and international ones (`+44 20 7946 0958`).
@@ -28,6 +41,10 @@ pub enum PiiKind {
     /// A US Social Security number that passes the validity rules
     /// (see [`ssn_valid`](crate::ssn_valid)).
     Ssn,
+    /// A US Individual Taxpayer Identification Number: written like an SSN,
+    /// area 9xx, group in the ITIN ranges (see
+    /// [`itin_valid`](crate::detect::itin_valid)).
+    Itin,
     /// A payment card number: 13–19 digits that pass the Luhn checksum
     /// (see [`luhn_valid`](crate::luhn_valid)).
     Card,
@@ -35,7 +52,8 @@ pub enum PiiKind {
     Ipv4,
     /// An IPv6 address, full or `::`-compressed.
     Ipv6,
-    /// An international bank account number that passes the mod-97 check.
+    /// An international bank account number in any case, compact or with
+    /// spaces or dashes, of its country's length, that passes mod-97.
     Iban,
     /// An API key, access token or password: known key prefixes (`sk-`,
     /// `ghp_`, `AKIA`…), `Bearer` tokens, JWTs, and `token=`/`password:`
@@ -45,10 +63,11 @@ pub enum PiiKind {
 
 impl PiiKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [PiiKind; 8] = [
+    pub const ALL: [PiiKind; 9] = [
         PiiKind::Email,
         PiiKind::Phone,
         PiiKind::Ssn,
+        PiiKind::Itin,
         PiiKind::Card,
         PiiKind::Ipv4,
         PiiKind::Ipv6,
@@ -62,6 +81,7 @@ impl PiiKind {
             PiiKind::Email => "[EMAIL]",
             PiiKind::Phone => "[PHONE]",
             PiiKind::Ssn => "[SSN]",
+            PiiKind::Itin => "[ITIN]",
             PiiKind::Card => "[CARD]",
             PiiKind::Ipv4 => "[IPV4]",
             PiiKind::Ipv6 => "[IPV6]",
@@ -76,6 +96,7 @@ impl PiiKind {
             PiiKind::Email => "email",
             PiiKind::Phone => "phone",
             PiiKind::Ssn => "ssn",
+            PiiKind::Itin => "itin",
             PiiKind::Card => "card",
             PiiKind::Ipv4 => "ipv4",
             PiiKind::Ipv6 => "ipv6",

@@ -19,7 +19,7 @@ use crate::corpus;
 use crate::document::{Scope, SourceDoc};
 use crate::index::{Hit, Index};
 use crate::redact;
-use crate::redaction::PiiKind;
+use crate::redaction::{PiiKind, REDACTOR_VERSION};
 
 /// The seed of the reference trace.
 pub const SEED: u64 = 33;
@@ -246,6 +246,39 @@ pub fn run_part_a(seed: u64) -> PartA {
         Err(e) => t.at(clock.now(), "sync", format!("sync refused: {e}")),
     }
 
+    // 2b. A detector fix: a copy written by the previous redactor version is
+    // redone from its source, although the source did not change.
+    clock.advance(TimeDelta::minutes(1));
+    let older = REDACTOR_VERSION - 1;
+    let planted = index
+        .get("tickets/T-1043")
+        .map(|doc| {
+            doc.text
+                .replacen(PiiKind::Iban.placeholder(), &v.iban.to_lowercase(), 1)
+        })
+        .is_some_and(|old| index.plant_older_copy("tickets/T-1043", older, &old));
+    t.at(
+        clock.now(),
+        "redact",
+        format!(
+            "detector fix, redactor v{older} → v{REDACTOR_VERSION}: tickets/T-1043 was stored by v{older}, which missed its IBAN in lower case{}",
+            if planted { "" } else { " (drill not set up)" }
+        ),
+    );
+    let before = index.embed_calls();
+    match index.sync(&Scope::All, &sources, clock.now()) {
+        Ok(r) => t.at(
+            clock.now(),
+            "sync",
+            format!(
+                "sync all: {r} [re-redacted: {}] · embedded {}",
+                r.reredacted.join(", "),
+                index.embed_calls() - before
+            ),
+        ),
+        Err(e) => t.at(clock.now(), "sync", format!("sync refused: {e}")),
+    }
+
     // 3. A scoped sync: the ticket queue alone.
     clock.advance(TimeDelta::hours(1));
     let ticket_sources = tickets(&v, true);
@@ -274,9 +307,25 @@ pub fn run_part_a(seed: u64) -> PartA {
         format!("handbook untouched by the scoped sync: {handbook_left} documents"),
     );
 
-    // 4. A week later: the retention sweep.
+    // 4. A week later: the retention sweep. Before it runs, readers already
+    // get nothing that has expired.
     clock.advance_to(t0 + TimeDelta::days(7));
     let now = clock.now();
+    let servable = index.search("ticket refund vpn", index.len(), now).len();
+    let waiting: Vec<&str> = index
+        .docs()
+        .filter(|d| !index.is_live_at(d, now))
+        .map(|d| d.id.as_str())
+        .collect();
+    t.at(
+        now,
+        "ttl",
+        format!(
+            "before the sweep: {} stored, {servable} served by search; expired, waiting for the sweep, never served: {}",
+            index.len(),
+            waiting.join(", ")
+        ),
+    );
     let report = index.sweep_expired(now);
     for e in &report.removed {
         let when = labkit::clock::stamp(e.expired_at);
@@ -317,7 +366,7 @@ pub fn run_part_a(seed: u64) -> PartA {
     // 5. Search.
     let queries = ["connect to the vpn gateway", "escalate a disputed refund"];
     for q in queries {
-        let hits = index.search(q, 2);
+        let hits = index.search(q, 2, now);
         t.at(now, "search", format!("\"{q}\" → {}", hits_line(&hits)));
         if let Some(top) = hits.first() {
             t.note("search", format!("top hit text: {}", top.text));
@@ -350,9 +399,9 @@ pub fn run_part_a(seed: u64) -> PartA {
     bad.push(("one bit flipped", flipped));
     let mut newer = backup.clone();
     if newer.len() > crate::backup::VERSION_AT {
-        newer[crate::backup::VERSION_AT] = 2;
+        newer[crate::backup::VERSION_AT] = 1;
     }
-    bad.push(("version field 2", newer));
+    bad.push(("version field 1 (written before redactor versions)", newer));
     let mut forged = index.clone();
     if let Some(doc) = forged.docs.get_mut("handbook/refunds") {
         doc.text = doc.text.replacen(PiiKind::Email.placeholder(), &v.email, 1);
@@ -381,7 +430,7 @@ pub fn run_part_a(seed: u64) -> PartA {
         Ok(restored) => {
             let same_answers = queries
                 .iter()
-                .all(|q| restored.search(q, 3) == index.search(q, 3));
+                .all(|q| restored.search(q, 3, now) == index.search(q, 3, now));
             t.at(
                 now,
                 "backup",
@@ -436,7 +485,7 @@ pub fn run_part_a(seed: u64) -> PartA {
             Err(e) => t.at(now, "alias", format!("{what}: refused: {e}")),
         }
         let live = table.live("docs").unwrap_or("(none)").to_string();
-        if let Ok(hits) = table.search("docs", "vpn client version", 1) {
+        if let Ok(hits) = table.search("docs", "vpn client version", 1, now) {
             if let Some(h) = hits.first() {
                 t.note(
                     "alias",
@@ -452,7 +501,7 @@ pub fn run_part_a(seed: u64) -> PartA {
         Ok(f) => t.at(now, "alias", format!("rollback: {f}")),
         Err(e) => t.at(now, "alias", format!("rollback refused: {e}")),
     }
-    if let Ok(hits) = table.search("docs", "vpn client version", 1) {
+    if let Ok(hits) = table.search("docs", "vpn client version", 1, now) {
         if let Some(h) = hits.first() {
             let live = table.live("docs").unwrap_or("(none)");
             t.note(

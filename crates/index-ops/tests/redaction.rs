@@ -224,3 +224,95 @@ fn odd_input_never_panics_and_spans_are_char_boundaries() {
         );
     }
 }
+
+/// The scan a prefilter must agree with: `detect_at` at every byte.
+fn redact_bytewise(text: &str) -> Vec<(PiiKind, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        match index_ops::detect::detect_at(text, i) {
+            Some((kind, end)) => {
+                out.push((kind, i..end));
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+#[test]
+fn the_prefilter_skips_only_positions_where_nothing_starts() {
+    const PIECES: &[&str] = &[
+        "a",
+        "word",
+        " ",
+        " ",
+        "\n",
+        "\t",
+        ".",
+        "-",
+        "_",
+        "'",
+        "\"",
+        "=",
+        ":",
+        "@",
+        "(",
+        ")",
+        "+",
+        "1",
+        "9",
+        "07",
+        "ë",
+        "例",
+        "sk-",
+        "sk_live_",
+        "ghp_",
+        "glpat-",
+        "github_pat_",
+        "xoxb-",
+        "AKIA",
+        "AIza",
+        "eyJ",
+        "Bearer ",
+        "bearer ",
+        "token=",
+        "password: ",
+        "\"secret\": \"",
+        "api_key = ",
+        "xn--",
+        ".de",
+        "de",
+        "DE",
+        "::",
+        "fe80",
+        "4111",
+        "-12-",
+    ];
+    let mut rng = SimRng::seed(0x0f11);
+    for round in 0..3000 {
+        let mut text = String::new();
+        for _ in 0..rng.between(1, 40) {
+            if rng.chance(0.08) {
+                let kind = PiiKind::ALL[rng.below(PiiKind::ALL.len() as u64) as usize];
+                let p = corpus::plant(&mut rng, kind);
+                text.push_str(&p.lead);
+                text.push_str(&p.value);
+            } else {
+                text.push_str(PIECES[rng.below(PIECES.len() as u64) as usize]);
+            }
+        }
+        let fast: Vec<(PiiKind, std::ops::Range<usize>)> = redact(&text)
+            .findings
+            .into_iter()
+            .map(|f| (f.kind, f.span))
+            .collect();
+        assert_eq!(fast, redact_bytewise(&text), "round {round}: {text:?}");
+        assert_eq!(
+            index_ops::detect::first_pii(&text),
+            fast.first().map(|f| f.0),
+            "round {round}"
+        );
+    }
+}

@@ -14,7 +14,10 @@ use crate::edits;
 use crate::eval::{incident_regression_case, EvalReport, EvalSet, Score};
 use crate::model::{ServingProfile, SimModel};
 use crate::registry::{Registry, ReleaseSpec};
-use crate::secrets::{run_drill, Interruption, RotationDrill, RotationStep, Secret, SecretStore};
+use crate::secrets::{
+    boundary_schedule, replay, run_drill, ClientSchedule, Interruption, RotationDrill,
+    RotationStep, Secret, SecretStore,
+};
 use crate::slots::{BakeStatus, BlueGreen, Color};
 use crate::traffic::{CandidateBehaviour, RampOutcome, RampPlan, RampStage, Traffic};
 use crate::{ChecklistStep, Decision, GatePolicy, GateReason, ReleaseError, ReleaseManager};
@@ -26,9 +29,9 @@ pub const CHECKS: &[Check] = &[
         id: "m33.b.1",
         part: "B",
         step: "within_tolerance",
-        title: "the gate's tolerance: a drop of exactly 2% relative to live passes, more blocks",
+        title: "the gate's tolerance: a drop of exactly 2% relative to live passes, more blocks, a score of nothing never passes",
         points: 2,
-        hint: "The drop is relative to the live score, and the boundary is inclusive. Scores are fractions (passed out of total): compare fractions exactly, in whole numbers; floats wobble at the boundary.",
+        hint: "The drop is relative to the live score, and the boundary is inclusive. Scores are fractions (passed out of total): compare fractions exactly, in whole numbers; floats wobble at the boundary. A fraction over zero cases, or with more passed than run, is no evidence: fail closed.",
         edit: Some(edits::WITHIN_TOLERANCE),
         run: b1_within_tolerance,
     },
@@ -36,9 +39,9 @@ pub const CHECKS: &[Check] = &[
         id: "m33.b.2",
         part: "B",
         step: "judge",
-        title: "the gate lists every reason to block: the score drop, then each failed regression case",
+        title: "the gate fails closed on missing or mismatched evidence, then lists the score drop and each failed regression case",
         points: 2,
-        hint: "A regression case blocks on its own, however good the score. No reasons means pass; keep the order the doc comment gives.",
+        hint: "Before comparing two scores, ask whether they are scores of the same thing: each side scored on at least one case, a believable count, the same case ids. Only then does a score drop mean anything. A regression case blocks on its own. Keep the order the doc comment gives.",
         edit: Some(edits::JUDGE),
         run: b2_judge,
     },
@@ -86,9 +89,9 @@ pub const CHECKS: &[Check] = &[
         id: "m33.b.7",
         part: "B",
         step: "accepts",
-        title: "secret rotation: the grace window keeps every client working through a rotation",
+        title: "secret rotation: the grace window keeps every client working through a rotation, down to the millisecond boundary",
         points: 3,
-        hint: "Three stages can be accepted: current always, pending once installed, previous only strictly before its grace window ends.",
+        hint: "Three stages can be accepted: current always, pending once installed, previous only strictly before its grace window ends (the end is exclusive, at any time resolution).",
         edit: Some(edits::ACCEPTS),
         run: b7_accepts,
     },
@@ -128,6 +131,9 @@ pub const CHECKS: &[Check] = &[
 
 /// `candidate` is within `d`% of `live`: 100·(c/ct − l/lt) ≥ −d·l/lt, times lt·ct.
 fn oracle_within(live: Score, cand: Score, d: u32) -> bool {
+    if live.total == 0 || cand.total == 0 || live.passed > live.total || cand.passed > cand.total {
+        return false;
+    }
     let (lp, lt, cp, ct) = (
         live.passed as i128,
         live.total as i128,
@@ -197,7 +203,43 @@ fn b1_within_tolerance() -> CheckResult {
         ),
         "large totals must not overflow"
     );
+    ensure!(
+        !w(s(90, 100), s(0, 0), 2),
+        "a candidate scored on nothing (0/0) is not within any tolerance: no evidence blocks"
+    );
+    ensure!(
+        !w(s(0, 0), s(90, 100), 2),
+        "a live release scored on nothing (0/0) gives nothing to compare with: block"
+    );
+    ensure!(
+        !w(s(90, 100), s(101, 100), 2),
+        "101/100 is not a score (more passed than run): block"
+    );
     let mut rng = SimRng::seed(0xb1);
+    for _ in 0..300 {
+        // Scores of nothing and impossible scores, on either side, at any tolerance.
+        let d = rng.between(0, 100) as u32;
+        let t = rng.between(1, 5000);
+        let good = s(rng.between(0, t), t);
+        let bad = if rng.below(2) == 0 {
+            s(0, 0)
+        } else {
+            s(t + rng.between(1, 50), t)
+        };
+        let (live, cand) = if rng.below(2) == 0 {
+            (good, bad)
+        } else {
+            (bad, good)
+        };
+        ensure!(
+            !w(live, cand, d),
+            "within_tolerance(live {}/{}, candidate {}/{}, {d}%) must be false: one side is not a real score",
+            live.passed,
+            live.total,
+            cand.passed,
+            cand.total
+        );
+    }
     for _ in 0..3000 {
         let lt = rng.between(1, 5000);
         let lp = rng.between(0, lt);
@@ -236,16 +278,70 @@ fn b1_within_tolerance() -> CheckResult {
 
 // ---------------------------------------------------------------- B2
 
+fn ids(range: std::ops::Range<u64>) -> Vec<String> {
+    range.map(|i| format!("ev-{i:04}")).collect()
+}
+
 fn report(version: &str, score: Score, failed: &[&str]) -> EvalReport {
+    report_on(version, score, failed, ids(0..score.total))
+}
+
+fn report_on(version: &str, score: Score, failed: &[&str], cases: Vec<String>) -> EvalReport {
     EvalReport {
         version: version.to_string(),
         score,
         by_topic: Default::default(),
         failed_regressions: failed.iter().map(|f| f.to_string()).collect(),
+        cases,
     }
 }
 
+/// The gate's rule, recomputed: evidence, then the eval sets, then the
+/// score (only over the same cases), then each failed regression case.
+fn oracle_reasons(d: u32, live: &EvalReport, cand: &EvalReport) -> Vec<GateReason> {
+    use crate::verdict::Side;
+    let mut out = Vec::new();
+    for (side, r) in [(Side::Live, live), (Side::Candidate, cand)] {
+        let listed = r.cases.len() as u64;
+        if r.score.total == 0 {
+            out.push(GateReason::NoEvidence { side });
+        } else if r.score.passed > r.score.total || r.score.total != listed {
+            out.push(GateReason::InvalidScore {
+                side,
+                score: r.score,
+                cases_listed: listed,
+            });
+        }
+    }
+    if out.is_empty() {
+        let l: std::collections::BTreeSet<&String> = live.cases.iter().collect();
+        let c: std::collections::BTreeSet<&String> = cand.cases.iter().collect();
+        let only_live: Vec<String> = l.difference(&c).map(|x| x.to_string()).collect();
+        let only_candidate: Vec<String> = c.difference(&l).map(|x| x.to_string()).collect();
+        if !only_live.is_empty() || !only_candidate.is_empty() {
+            out.push(GateReason::DifferentEvalSets {
+                only_live,
+                only_candidate,
+            });
+        }
+    }
+    if out.is_empty() && !oracle_within(live.score, cand.score, d) {
+        out.push(GateReason::ScoreDrop {
+            live: live.score,
+            candidate: cand.score,
+            max_drop_percent: d,
+        });
+    }
+    out.extend(
+        cand.failed_regressions
+            .iter()
+            .map(|n| GateReason::RegressionFailed { case: n.clone() }),
+    );
+    out
+}
+
 fn b2_judge() -> CheckResult {
+    use crate::verdict::Side;
     let policy = GatePolicy::default();
     let live = report("v1", Score::new(96, 100), &[]);
     let v = crate::judge(&policy, &live, &report("v3", Score::new(97, 100), &[]));
@@ -272,13 +368,34 @@ fn b2_judge() -> CheckResult {
         "a failed regression case blocks even a better score"
     );
     ensure!(!v.passed(), "a failed regression case must block");
+    let v = crate::judge(
+        &policy,
+        &report("v1", Score::new(90, 100), &[]),
+        &report("v9", Score::new(0, 0), &[]),
+    );
+    ensure_eq!(
+        v.reasons,
+        vec![GateReason::NoEvidence { side: Side::Candidate }],
+        "a candidate scored on nothing (0/0) against 90/100 must block with NoEvidence, not pass and not a score drop"
+    );
+    let v = crate::judge(
+        &policy,
+        &report("v1", Score::new(90, 100), &[]),
+        &report_on("v9", Score::new(95, 100), &[], ids(1..101)),
+    );
+    ensure_eq!(
+        v.reasons,
+        vec![GateReason::DifferentEvalSets {
+            only_live: vec!["ev-0000".into()],
+            only_candidate: vec!["ev-0100".into()],
+        }],
+        "live and candidate scored on different case ids (same totals) must block with DifferentEvalSets"
+    );
     let mut rng = SimRng::seed(0xb2);
+    let mut kinds = [0usize; 4];
     for _ in 0..500 {
-        let lt = rng.between(20, 800);
-        let lp = rng.between(lt / 2, lt);
-        let ct = rng.between(20, 800);
-        let cp = rng.between(ct / 2, ct);
         let d = rng.between(0, 5) as u32;
+        let n = rng.between(20, 400);
         let names: Vec<String> = (0..rng.below(4))
             .map(|i| format!("reg-{:03}", rng.below(900) + i * 1000))
             .collect();
@@ -286,25 +403,49 @@ fn b2_judge() -> CheckResult {
         let policy = GatePolicy {
             max_drop_percent: d,
         };
-        let (live, cand) = (
-            report("v1", Score::new(lp, lt), &[]),
-            report("vX", Score::new(cp, ct), &refs),
-        );
-        let mut expected = Vec::new();
-        if !oracle_within(live.score, cand.score, d) {
-            expected.push(GateReason::ScoreDrop {
-                live: live.score,
-                candidate: cand.score,
-                max_drop_percent: d,
-            });
+        let lp = rng.between(n / 2, n);
+        let cp = rng.between(n / 2, n);
+        let mut live = report("v1", Score::new(lp, n), &[]);
+        let mut cand = report("vX", Score::new(cp, n), &refs);
+        match rng.below(6) {
+            0 => {
+                // Scored on other cases: shift the candidate's ids.
+                let shift = rng.between(1, 5);
+                cand.cases = ids(shift..n + shift);
+                kinds[1] += 1;
+            }
+            1 => {
+                // A side scored on nothing.
+                let r = if rng.below(2) == 0 {
+                    &mut live
+                } else {
+                    &mut cand
+                };
+                r.score = Score::new(0, 0);
+                r.cases.clear();
+                kinds[2] += 1;
+            }
+            2 => {
+                // An impossible score: more passed than run, or a total that
+                // is not the number of cases listed.
+                let r = if rng.below(2) == 0 {
+                    &mut live
+                } else {
+                    &mut cand
+                };
+                if rng.below(2) == 0 {
+                    r.score.passed = r.score.total + rng.between(1, 9);
+                } else {
+                    r.cases.truncate((n - rng.between(1, 9)) as usize);
+                }
+                kinds[3] += 1;
+            }
+            _ => kinds[0] += 1,
         }
-        expected.extend(
-            names
-                .iter()
-                .map(|n| GateReason::RegressionFailed { case: n.clone() }),
-        );
+        let expected = oracle_reasons(d, &live, &cand);
         let v = crate::judge(&policy, &live, &cand);
-        ensure_eq!(v.reasons, expected, "judge(limit {d}%, live {lp}/{lt}, candidate {cp}/{ct}, failed regression cases {names:?})");
+        ensure_eq!(v.reasons, expected, "judge(limit {d}%, live {}/{} over {} cases, candidate {}/{} over {} cases, failed regression cases {names:?})",
+            live.score.passed, live.score.total, live.cases.len(), cand.score.passed, cand.score.total, cand.cases.len());
         ensure_eq!(
             v.passed(),
             expected.is_empty(),
@@ -312,6 +453,10 @@ fn b2_judge() -> CheckResult {
             v.reasons
         );
     }
+    ensure!(
+        kinds.iter().all(|&k| k > 0),
+        "the random cases cover every kind of evidence"
+    );
     Ok(())
 }
 
@@ -425,12 +570,29 @@ fn b3_canary() -> CheckResult {
     );
     ensure_eq!(m.live(), Some("v3"), "live after refused canaries");
     let mut empty = ReleaseManager::course(EvalSet::new(), "idx").map_err(|e| e.to_string())?;
+    empty.approve("v3");
+    let r = empty.canary("v3").map_err(|e| e.to_string())?;
     ensure_eq!(
-        empty.canary("v3").map(|_| ()),
-        Err(ReleaseError::EmptyEvalSet),
-        "canary on an empty eval set"
+        (r.decision, r.verdict.reasons.clone()),
+        (
+            Decision::Rollback,
+            vec![
+                GateReason::NoEvidence {
+                    side: crate::verdict::Side::Live
+                },
+                GateReason::NoEvidence {
+                    side: crate::verdict::Side::Candidate
+                }
+            ]
+        ),
+        "a canary on an empty eval set scores both on nothing: the gate blocks, and the report says why"
     );
-    ensure_eq!(empty.live(), Some("v1"), "live after a refused canary");
+    ensure_eq!(
+        empty.approved(),
+        None,
+        "a rollback decision withdraws the earlier approval"
+    );
+    ensure_eq!(empty.live(), Some("v1"), "live after a blocked canary");
     let mut none = ReleaseManager::new(Registry::course(), EvalSet::generate(1, 50), "idx");
     ensure_eq!(
         none.canary("v3").map(|_| ()),
@@ -811,6 +973,50 @@ fn b7_accepts() -> CheckResult {
             "an unknown secret is still refused"
         );
     }
+    // The exact boundary, at millisecond resolution: a client whose refresh
+    // interval equals the grace window, its read served 1 ms before finish.
+    for _ in 0..40 {
+        let refresh = TimeDelta::seconds(rng.between(60, 3600) as i64);
+        let r = replay(&boundary_schedule(refresh, refresh));
+        ensure!(
+            r.sent == 4 && r.failed.is_empty(),
+            "grace = refresh = {}s, read served 1 ms before finish: no request may fail, got {} of {} failed",
+            refresh.num_seconds(),
+            r.failed.len(),
+            r.sent
+        );
+        let short = refresh - TimeDelta::seconds(1);
+        let sched = boundary_schedule(refresh, short);
+        let last_old = sched.first_read + refresh - TimeDelta::milliseconds(1);
+        let r = replay(&sched);
+        ensure_eq!(
+            r.failed,
+            vec![last_old],
+            "grace one second shorter than the {}s refresh: exactly the last request signed with the old secret fails",
+            refresh.num_seconds()
+        );
+        // Any phase: a read anywhere before finish, requests anywhere after it.
+        let finish = t0 + TimeDelta::hours(2);
+        let first_read = finish - TimeDelta::milliseconds(rng.between(1, 2 * 3_600_000) as i64);
+        let mut requests: Vec<_> = (0..60)
+            .map(|_| first_read + TimeDelta::milliseconds(rng.below(4 * 3_600_000) as i64))
+            .collect();
+        requests.sort();
+        let grace = refresh + TimeDelta::milliseconds(rng.below(5000) as i64);
+        let sched = ClientSchedule {
+            finish,
+            grace,
+            refresh,
+            first_read,
+            requests,
+        };
+        ensure!(
+            replay(&sched).failed.is_empty(),
+            "grace {} ms >= refresh {} ms: no request may fail whatever the phase",
+            grace.num_milliseconds(),
+            refresh.num_milliseconds()
+        );
+    }
     // The drill: the same rule decides whether a rotation is an outage.
     for seed in 0..4u64 {
         let slowest = TimeDelta::minutes(rng.between(5, 20) as i64);
@@ -925,14 +1131,18 @@ fn x1_walk_ramp() -> CheckResult {
     for _ in 0..40 {
         let n = rng.between(1, 6) as usize;
         let mut pcts: Vec<u32> = Vec::new();
-        while pcts.len() < n - 1 {
+        while pcts.len() < n {
             let p = rng.between(1, 99) as u32;
             if !pcts.contains(&p) {
                 pcts.push(p);
             }
         }
         pcts.sort_unstable();
-        pcts.push(100);
+        if rng.below(2) == 0 {
+            // Half the plans end at 100%, half in Flagger's form below it.
+            pcts.pop();
+            pcts.push(100);
+        }
         let stages: Vec<RampStage> = pcts
             .iter()
             .map(|&percent| RampStage {
@@ -1022,12 +1232,11 @@ fn x1_walk_ramp() -> CheckResult {
         }),
         "a decreasing plan"
     );
-    let r = m
-        .ramp("v3", &RampPlan::standard(10_000, 5000), &never)
-        .map_err(|e| e.to_string())?;
+    let flagger = RampPlan::step_weights(&[5, 25, 80], 10_000, 5000);
+    let r = m.ramp("v3", &flagger, &never).map_err(|e| e.to_string())?;
     ensure!(
-        r.completed() && m.live() == Some("v3") && m.last_good() == Some("v1"),
-        "a completed ramp makes the candidate live, the old live last-good"
+        r.completed() && r.stages.len() == 3 && m.live() == Some("v3") && m.last_good() == Some("v1"),
+        "a plan in Flagger's form (5% -> 25% -> 80%) whose last stage passes promotes the candidate; the old live becomes last-good"
     );
     Ok(())
 }

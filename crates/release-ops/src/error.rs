@@ -21,7 +21,7 @@ pub enum ReleaseError {
     MissingArtifact { digest: String },
     /// A model artifact's bytes could not be read as a simulated model.
     MalformedModel { digest: String, reason: String },
-    /// An eval set with no cases cannot score anything.
+    /// A build cannot be scored on an empty eval set.
     EmptyEvalSet,
     /// An eval case id is used twice.
     DuplicateCase { id: String },
@@ -53,8 +53,6 @@ pub enum ReleaseError {
     },
     /// Ramp: a stage's share is above 100%.
     RampAbove100 { stage: usize, percent: u32 },
-    /// Ramp: the last stage does not send 100% of traffic to the candidate.
-    RampDoesNotReach100 { last: u32 },
     /// Ramp: a stage would route no request to the candidate.
     RampZeroTraffic { stage: usize },
     /// Rotation: a rotation is already under way.
@@ -89,7 +87,6 @@ impl fmt::Display for ReleaseError {
             RampNoStages => write!(f, "the ramp has no stages"),
             RampNotIncreasing { stage, previous, percent } => write!(f, "ramp stage {stage} sends {percent}%, not more than the {previous}% before it: stages must increase"),
             RampAbove100 { stage, percent } => write!(f, "ramp stage {stage} sends {percent}%: a share cannot exceed 100%"),
-            RampDoesNotReach100 { last } => write!(f, "the ramp ends at {last}%: its last stage must send 100%"),
             RampZeroTraffic { stage } => write!(f, "ramp stage {stage} would send no request to the candidate: it could not judge anything"),
             RotationInProgress => write!(f, "a rotation is already in progress: resume or abort it first"),
             NoRotationInProgress => write!(f, "no rotation is in progress"),

@@ -75,8 +75,8 @@ pub struct EvalCase {
     pub regression: bool,
 }
 
-/// Passed out of total. Totals are never zero for a real run (an empty eval
-/// set is refused).
+/// Passed out of total. A total of zero is a run on nothing: the gate
+/// refuses to judge it (see [`crate::verdict::GateReason::NoEvidence`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Score {
@@ -134,6 +134,36 @@ pub struct EvalReport {
     pub by_topic: BTreeMap<Topic, Score>,
     /// Ids of the regression cases this release got wrong, in set order.
     pub failed_regressions: Vec<String>,
+    /// Ids of every case the release was scored on, in set order: what the
+    /// score is a score *of*. Two scores compare only over the same cases.
+    pub cases: Vec<String>,
+}
+
+/// How the case ids of two reports differ: the ids only the live report
+/// has and the ids only the candidate's has, each sorted. Both empty means
+/// the two were scored on the same cases.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseDiff {
+    pub only_live: Vec<String>,
+    pub only_candidate: Vec<String>,
+}
+
+impl CaseDiff {
+    /// `true` when both reports were scored on the same case ids.
+    pub fn is_empty(&self) -> bool {
+        self.only_live.is_empty() && self.only_candidate.is_empty()
+    }
+}
+
+/// Compares the case ids of `live` and `candidate` as sets (order does not
+/// matter, ids do).
+pub fn case_difference(live: &EvalReport, candidate: &EvalReport) -> CaseDiff {
+    let l: BTreeSet<&str> = live.cases.iter().map(String::as_str).collect();
+    let c: BTreeSet<&str> = candidate.cases.iter().map(String::as_str).collect();
+    CaseDiff {
+        only_live: l.difference(&c).map(|s| s.to_string()).collect(),
+        only_candidate: c.difference(&l).map(|s| s.to_string()).collect(),
+    }
 }
 
 /// An ordered set of eval cases with unique ids.
@@ -209,15 +239,16 @@ impl EvalSet {
         Ok(())
     }
 
-    /// Scores `model` on every case. An empty set is refused.
+    /// Scores `model` on every case. An empty set gives a report of nothing
+    /// (0/0, no cases), which the gate refuses to judge: failing closed is
+    /// the gate's job, so the reason reaches the canary's report.
     pub fn run(&self, model: &SimModel) -> Result<EvalReport> {
-        if self.cases.is_empty() {
-            return Err(ReleaseError::EmptyEvalSet);
-        }
         let mut score = Score::default();
         let mut by_topic: BTreeMap<Topic, Score> = BTreeMap::new();
         let mut failed_regressions = Vec::new();
+        let mut cases = Vec::with_capacity(self.cases.len());
         for case in &self.cases {
+            cases.push(case.id.clone());
             let ok = model.answer(case) == case.expected;
             let t = by_topic.entry(case.topic).or_default();
             score.total += 1;
@@ -234,6 +265,7 @@ impl EvalSet {
             score,
             by_topic,
             failed_regressions,
+            cases,
         })
     }
 

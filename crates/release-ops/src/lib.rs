@@ -50,4 +50,4 @@ pub use manager::{CanaryReport, ChecklistStep, Decision, ReleaseManager, Rollbac
 pub use model::SimModel;
 pub use ramp::walk_ramp;
 pub use registry::{Manifest, Registry};
-pub use verdict::{GatePolicy, GateReason, GateVerdict};
+pub use verdict::{GatePolicy, GateReason, GateVerdict, Side};

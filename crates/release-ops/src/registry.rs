@@ -95,12 +95,16 @@ impl Registry {
 
     /// Builds and stores a release: stores the model file and an image that
     /// names it, scores the model on `build_eval`, records the manifest.
-    /// A version that exists is refused (tags are immutable here).
+    /// A version that exists is refused (tags are immutable here), and so is
+    /// an empty build eval set (a build-time score of nothing).
     pub fn publish(&mut self, spec: ReleaseSpec, build_eval: &EvalSet) -> Result<&Manifest> {
         if self.manifests.contains_key(&spec.version) {
             return Err(ReleaseError::VersionExists {
                 version: spec.version,
             });
+        }
+        if build_eval.is_empty() {
+            return Err(ReleaseError::EmptyEvalSet);
         }
         let build_score = build_eval.run(&spec.model)?.score;
         let model = self.store.put(&spec.model.to_bytes());

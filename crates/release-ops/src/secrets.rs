@@ -18,6 +18,21 @@
 //! zero failed requests. With no grace window, every client between refreshes
 //! fails until it refreshes: an outage of up to one refresh interval.
 //!
+//! **The boundary, exactly.** Take a client with refresh interval `R` and a
+//! rotation that finishes at `F` with grace window `G`. The worst case is a
+//! read of the store served just *before* `F` (at `F − ε`): it returns the
+//! old secret, and the client holds it until its next read at `F − ε + R`.
+//! Its last request with the old secret goes out before that read, so
+//! strictly before `F + R`; the old secret is accepted strictly before
+//! `F + G`. Both ends are exclusive, so `G = R` is enough, and `G ≥` the
+//! slowest `R` gives zero failed requests whatever the phases of the
+//! clients (a read at exactly `F` already returns the new secret: the store
+//! changes first). With `G = R − 1 s`, the read at `F − 1 ms` and a request
+//! at `F + R − 2 ms` fail. A drill on a whole-second grid cannot show that
+//! (on it the tightest case is `F − 1 s` and `F + R − 2 s`, inside even
+//! `R − 1 s`), so [`boundary_schedule`] builds the millisecond schedule and
+//! [`replay`] runs one client through it.
+//!
 //! A rotation that stops half-way (after create, set or test) has not changed
 //! what clients use, so it can be **resumed** (the remaining steps run) or
 //! **aborted** (the pending secret is dropped) without an outage.
@@ -235,6 +250,90 @@ impl SecretStore {
         self.break_next = false;
         Ok(pending)
     }
+}
+
+/// One client against one rotation, at any time resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSchedule {
+    /// When the rotation finishes (pending becomes current, current previous).
+    pub finish: DateTime<Utc>,
+    /// The store's grace window.
+    pub grace: TimeDelta,
+    /// The client re-reads the store every `refresh`…
+    pub refresh: TimeDelta,
+    /// …starting with a read at `first_read`.
+    pub first_read: DateTime<Utc>,
+    /// When the client sends requests, in order (none before `first_read`).
+    pub requests: Vec<DateTime<Utc>>,
+}
+
+/// What a replayed schedule counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleOutcome {
+    /// Requests sent (those at or after the first read).
+    pub sent: u64,
+    /// The instants of the requests the service refused, in order.
+    pub failed: Vec<DateTime<Utc>>,
+}
+
+/// The schedule that puts a client exactly on the boundary: refresh interval
+/// `refresh`, a rotation finishing one hour after the course epoch with
+/// grace `grace`, the client's read served 1 ms before `finish` (so it holds
+/// the old secret), and requests at that read, at `finish`, 1 ms before its
+/// next read (the last request signed with the old secret) and at its next
+/// read. With `grace >= refresh` none fails; with `grace = refresh − 1 s` the
+/// third one does.
+pub fn boundary_schedule(refresh: TimeDelta, grace: TimeDelta) -> ClientSchedule {
+    let finish = SimClock::course_epoch() + TimeDelta::hours(1);
+    let ms = TimeDelta::milliseconds(1);
+    let first_read = finish - ms;
+    ClientSchedule {
+        finish,
+        grace,
+        refresh,
+        first_read,
+        requests: vec![
+            first_read,
+            finish,
+            first_read + refresh - ms,
+            first_read + refresh,
+        ],
+    }
+}
+
+/// Replays `schedule` against a real [`SecretStore`]: created and set
+/// before the first read, finished at `finish`. Each request is signed with
+/// what the client's latest read returned (a read and a request at the same
+/// instant: the read first; a read at `finish`: the store has changed), and
+/// judged by [`SecretStore::accepts`] at its instant. A non-positive refresh
+/// interval is treated as one millisecond.
+pub fn replay(schedule: &ClientSchedule) -> ScheduleOutcome {
+    let mut before = SecretStore::new(schedule.grace);
+    // A fresh store always has room for one rotation: these cannot fail.
+    let _ = before.create();
+    let _ = before.set();
+    let mut after = before.clone();
+    let _ = after.finish(schedule.finish);
+    let state_at = |t: DateTime<Utc>| if t < schedule.finish { &before } else { &after };
+    let refresh = schedule.refresh.max(TimeDelta::milliseconds(1));
+    let mut outcome = ScheduleOutcome {
+        sent: 0,
+        failed: Vec::new(),
+    };
+    let mut next_read = schedule.first_read;
+    let mut held = None;
+    for &t in &schedule.requests {
+        while next_read <= t {
+            held = Some(state_at(next_read).current());
+            next_read += refresh;
+        }
+        let Some(secret) = held else { continue };
+        outcome.sent += 1;
+        if !state_at(t).accepts(secret, t) {
+            outcome.failed.push(t);
+        }
+    }
+    outcome
 }
 
 /// What happens to a rotation in a drill.

@@ -37,8 +37,13 @@ impl RampStage {
     }
 }
 
-/// A ramp: stages of strictly increasing share ending at 100%, and the error
-/// budget each stage is judged against.
+/// A ramp: stages of strictly increasing share, and the error budget each
+/// stage is judged against.
+///
+/// The last stage need not be 100%. This is Flagger's `stepWeights` form
+/// (`[1, 10, 50]`, or `[5, 25, 80]`): the last step is the largest share the
+/// candidate is *judged* at, and when it passes the candidate is promoted to
+/// all traffic. A plan that ends at 100% judges the full load too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RampPlan {
@@ -57,13 +62,26 @@ impl RampPlan {
             .collect();
         Self { stages, budget_ppm }
     }
+
+    /// A plan in Flagger's form: one stage per step weight, each `requests`
+    /// long. The weights are not checked here; [`validate_plan`] does that.
+    pub fn step_weights(weights: &[u32], requests: u64, budget_ppm: u32) -> Self {
+        let stages = weights
+            .iter()
+            .map(|&percent| RampStage { percent, requests })
+            .collect();
+        Self { stages, budget_ppm }
+    }
 }
 
-/// Checks a plan: at least one stage, shares strictly increasing, none above
-/// 100%, ending at 100%, and every stage sending the candidate at least one
-/// request.
+/// Checks a plan: at least one stage, shares strictly increasing (so none is
+/// 0%), none above 100%, and every stage sending the candidate at least one
+/// request. The last share may be below 100% (Flagger's `stepWeights`): a
+/// ramp whose last stage passes promotes the candidate.
 pub fn validate_plan(plan: &RampPlan) -> Result<()> {
-    let last = plan.stages.last().ok_or(ReleaseError::RampNoStages)?;
+    if plan.stages.is_empty() {
+        return Err(ReleaseError::RampNoStages);
+    }
     let mut previous = 0;
     for (i, s) in plan.stages.iter().enumerate() {
         let stage = i + 1;
@@ -84,9 +102,6 @@ pub fn validate_plan(plan: &RampPlan) -> Result<()> {
             return Err(ReleaseError::RampZeroTraffic { stage });
         }
         previous = s.percent;
-    }
-    if last.percent != 100 {
-        return Err(ReleaseError::RampDoesNotReach100 { last: last.percent });
     }
     Ok(())
 }
@@ -158,7 +173,8 @@ pub struct StageResult {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RampOutcome {
-    /// Every stage stayed within budget: the candidate has 100%.
+    /// Every stage stayed within budget: the candidate is promoted to 100%
+    /// (also when the plan's last step was below 100%, as Flagger does).
     Completed,
     /// Stage `stage` (1-based) breached: all traffic is back on stable.
     RolledBack { stage: usize },

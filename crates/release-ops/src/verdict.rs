@@ -8,6 +8,15 @@
 //!    passes — and
 //! 2. the candidate passes every regression case.
 //!
+//! and only when there is evidence to compare. The gate **fails closed**:
+//! a side scored on no case at all (an empty eval set), a score that cannot
+//! be right (more passed than run, or a total that is not the number of
+//! cases listed), or two reports scored on different case ids block the
+//! candidate with a reason of their own. Without that rule, `0/0` against
+//! `90/100` passes every ratio test (`0·100 ≥ 0.98·90·0`), and a candidate
+//! that was never tested ships. TFMA treats a missing metric the same way:
+//! as a failed validation, never as a pass.
+//!
 //! Every reason to block is listed, so the person reading the decision
 //! knows what to fix. Public tools do the same with model-validation
 //! thresholds (MLflow's `MetricThreshold`, TFMA's change thresholds).
@@ -33,10 +42,42 @@ impl Default for GatePolicy {
     }
 }
 
+/// Which of the two reports a reason is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Side {
+    Live,
+    Candidate,
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Side::Live => "live",
+            Side::Candidate => "candidate",
+        })
+    }
+}
+
 /// One reason the gate blocked a candidate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum GateReason {
+    /// This side was scored on no case (`total` is 0): nothing to compare.
+    NoEvidence { side: Side },
+    /// This side's score cannot be right: more cases passed than were run,
+    /// or the total differs from the number of case ids the report lists.
+    InvalidScore {
+        side: Side,
+        score: Score,
+        cases_listed: u64,
+    },
+    /// Live and candidate were scored on different case ids, so their
+    /// scores are not comparable. Each list is sorted.
+    DifferentEvalSets {
+        only_live: Vec<String>,
+        only_candidate: Vec<String>,
+    },
     /// The score fell by more than the tolerance relative to live.
     ScoreDrop {
         live: Score,
@@ -50,6 +91,30 @@ pub enum GateReason {
 impl fmt::Display for GateReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            GateReason::NoEvidence { side } => write!(
+                f,
+                "{side} was scored on no case: nothing to compare (a run on an empty eval set proves nothing)"
+            ),
+            GateReason::InvalidScore {
+                side,
+                score,
+                cases_listed,
+            } => write!(
+                f,
+                "{side} score {}/{} is not a real score ({cases_listed} cases listed)",
+                score.passed, score.total
+            ),
+            GateReason::DifferentEvalSets {
+                only_live,
+                only_candidate,
+            } => write!(
+                f,
+                "live and candidate were scored on different eval sets ({} cases only in live{}, {} only in candidate{})",
+                only_live.len(),
+                first_ids(only_live),
+                only_candidate.len(),
+                first_ids(only_candidate)
+            ),
             GateReason::ScoreDrop {
                 live,
                 candidate,
@@ -62,6 +127,16 @@ impl fmt::Display for GateReason {
             GateReason::RegressionFailed { case } => write!(f, "regression case {case} failed"),
         }
     }
+}
+
+/// ` (a, b, c …)` for up to three ids, nothing for none.
+fn first_ids(ids: &[String]) -> String {
+    if ids.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<&str> = ids.iter().take(3).map(String::as_str).collect();
+    let more = if ids.len() > 3 { " …" } else { "" };
+    format!(": {}{more}", shown.join(", "))
 }
 
 /// The gate's answer: the two scores compared and every reason to block

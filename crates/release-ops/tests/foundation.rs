@@ -3,7 +3,7 @@
 //! run in both variants.
 
 use release_ops::artifact::{ArtifactStore, Digest};
-use release_ops::eval::{incident_regression_case, EvalSet, Topic};
+use release_ops::eval::{incident_regression_case, EvalSet, Score, Topic};
 use release_ops::model::SimModel;
 use release_ops::registry::{Registry, ReleaseSpec};
 use release_ops::traffic::{validate_plan, RampPlan, RampStage};
@@ -202,10 +202,8 @@ fn eval_sets_refuse_duplicates_and_empty_runs() {
     );
     e.add_regression(case).unwrap();
     assert_eq!(e.regression_cases().count(), 2);
-    assert_eq!(
-        EvalSet::new().run(&SimModel::v1()).unwrap_err(),
-        ReleaseError::EmptyEvalSet
-    );
+    let nothing = EvalSet::new().run(&SimModel::v1()).unwrap();
+    assert_eq!((nothing.score, nothing.cases.len()), (Score::new(0, 0), 0));
     assert_eq!(EvalSet::generate(9, 50), EvalSet::generate(9, 50));
     assert_ne!(EvalSet::generate(9, 50), EvalSet::generate(10, 50));
 }
@@ -254,9 +252,18 @@ fn ramp_plans_are_validated() {
         Err(ReleaseError::RampZeroTraffic { stage: 2 })
     );
     assert_eq!(
-        validate_plan(&plan(vec![s(1, 100), s(50, 100)])),
-        Err(ReleaseError::RampDoesNotReach100 { last: 50 })
+        validate_plan(&plan(vec![s(1, 100), s(10, 100), s(101, 100)])),
+        Err(ReleaseError::RampAbove100 {
+            stage: 3,
+            percent: 101
+        })
     );
+    assert_eq!(
+        validate_plan(&plan(vec![])),
+        Err(ReleaseError::RampNoStages)
+    );
+    // Flagger's `stepWeights` form: the last step below 100% is a valid plan.
+    assert_eq!(validate_plan(&plan(vec![s(1, 100), s(50, 100)])), Ok(()));
 }
 
 #[test]

@@ -6,7 +6,7 @@ use release_ops::eval::{incident_regression_case, EvalSet, Score};
 use release_ops::secrets::{run_drill, Interruption, RotationDrill, RotationStep};
 use release_ops::slots::{BakeStatus, BlueGreen, Color};
 use release_ops::traffic::{CandidateBehaviour, RampPlan, RampStage, Traffic};
-use release_ops::{within_tolerance, Decision, ReleaseError, ReleaseManager};
+use release_ops::{within_tolerance, Decision, GateReason, ReleaseError, ReleaseManager, Side};
 
 const SEEDS: u64 = 1000;
 
@@ -291,10 +291,27 @@ fn every_bad_input_is_a_typed_error_and_live_is_unchanged() {
         Err(ReleaseError::DigestMismatch { .. })
     ));
     assert_eq!(snapshot(&m), before, "nothing changed");
-    // Empty eval set.
+    // Empty eval set: the canary runs, the gate blocks with a typed reason.
     let mut e = ReleaseManager::course(EvalSet::new(), "idx").unwrap();
     let before = snapshot(&e);
-    assert_eq!(e.ship("v3").map(|_| ()), Err(ReleaseError::EmptyEvalSet));
+    let r = e.ship("v3").unwrap();
+    assert_eq!(r.decision, Decision::Rollback);
+    assert_eq!(
+        r.verdict.reasons,
+        vec![
+            GateReason::NoEvidence { side: Side::Live },
+            GateReason::NoEvidence {
+                side: Side::Candidate
+            }
+        ]
+    );
+    assert!(r.verdict.to_string().contains("scored on no case"));
+    assert_eq!(
+        e.promote("v3"),
+        Err(ReleaseError::NotApproved {
+            candidate: "v3".into()
+        })
+    );
     assert_eq!(snapshot(&e), before);
     // No rollback target.
     assert_eq!(

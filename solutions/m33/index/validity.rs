@@ -37,16 +37,18 @@ pub fn luhn_valid(digits: &str) -> bool {
 }
 
 /// `true` when `ssn` is a US Social Security number that could have been
-/// issued, written `AAA-GG-SSSS` or `AAA GG SSSS` (exactly 11 bytes):
+/// issued, written `AAA-GG-SSSS`, `AAA GG SSSS` or `AAA.GG.SSSS` (exactly 11
+/// bytes; forms, letters and spreadsheets use all three):
 ///
-/// - one separator, used in both places: `123-45 6789` is not an SSN;
+/// - one separator (`-`, space or `.`), used in both places: `123-45 6789`
+///   is not an SSN;
 /// - area `AAA` is not `000`, not `666`, and not `900`–`999`;
 /// - group `GG` is not `00`; serial `SSSS` is not `0000`;
 /// - not all nine digits the same (`111-11-1111` is a placeholder).
 pub fn ssn_valid(ssn: &str) -> bool {
-    // BEGIN SOLUTION ssn_valid: check the shape (3-2-4 digits, one separator used twice), then the area, group, serial and same-digit rules
+    // BEGIN SOLUTION ssn_valid: check the shape (3-2-4 digits, one of the three separators used twice), then the area, group, serial and same-digit rules
     let b = ssn.as_bytes();
-    if b.len() != 11 || !matches!(b[3], b'-' | b' ') || b[3] != b[6] {
+    if b.len() != 11 || !matches!(b[3], b'-' | b' ' | b'.') || b[3] != b[6] {
         return false;
     }
     let digits: Vec<u8> = b

@@ -1,10 +1,10 @@
 //! Steps B1 and B2 · The pre-deploy gate. Guide: `labs/m33/README.md`, Part B.
 //!
-//! Types: `crate::eval::{Score, EvalReport}`, `crate::verdict::{GatePolicy,
-//! GateReason, GateVerdict}`.
+//! Types: `crate::eval::{Score, EvalReport, case_difference}`,
+//! `crate::verdict::{GatePolicy, GateReason, GateVerdict, Side}`.
 
-use crate::eval::{EvalReport, Score};
-use crate::verdict::{GatePolicy, GateReason, GateVerdict};
+use crate::eval::{case_difference, EvalReport, Score};
+use crate::verdict::{GatePolicy, GateReason, GateVerdict, Side};
 
 /// `true` when `candidate` is at most `max_drop_percent` percent below
 /// `live`, *relative to live*: a drop of exactly the limit passes.
@@ -12,8 +12,15 @@ use crate::verdict::{GatePolicy, GateReason, GateVerdict};
 /// Scores are whole counts (`passed` out of `total`); decide with whole
 /// numbers only, so the boundary is exact (0.882 vs 0.9 is exactly 2%, but
 /// `0.882 >= 0.98 * 0.9` is false in floating point).
+///
+/// No evidence is never within tolerance: a score with `total` 0, or with
+/// more passed than total, on either side, gives `false`.
 pub fn within_tolerance(live: Score, candidate: Score, max_drop_percent: u32) -> bool {
-    // BEGIN SOLUTION within_tolerance: with whole numbers, is the drop relative to live at most the limit?
+    // BEGIN SOLUTION within_tolerance: refuse a score of nothing, then, with whole numbers, is the drop relative to live at most the limit?
+    let real = |s: Score| s.total > 0 && s.passed <= s.total;
+    if !real(live) || !real(candidate) {
+        return false;
+    }
     let keep = u128::from(100u32.saturating_sub(max_drop_percent));
     let lhs = u128::from(candidate.passed) * u128::from(live.total) * 100;
     let rhs = keep * u128::from(live.passed) * u128::from(candidate.total);
@@ -21,14 +28,48 @@ pub fn within_tolerance(live: Score, candidate: Score, max_drop_percent: u32) ->
     // END SOLUTION
 }
 
-/// The gate: compares `candidate` with `live` (both scored on the same eval
-/// set) and lists every reason to block, in this order: the score drop (if
-/// beyond the policy's tolerance), then each failed regression case of the
-/// candidate, in the report's order. No reasons means pass.
+/// The gate: compares `candidate` with `live` and lists every reason to
+/// block, in this order:
+///
+/// 1. the evidence, live first, then the candidate: `NoEvidence` for a
+///    side scored on no case (`total` 0); otherwise `InvalidScore` when its
+///    `passed` exceeds its `total` or its `total` is not the number of
+///    `cases` it lists;
+/// 2. `DifferentEvalSets` when both sides have evidence but were scored on
+///    different case ids (`case_difference`);
+/// 3. the score drop, if beyond the policy's tolerance, *only* when steps 1
+///    and 2 found nothing (scores of different things do not compare);
+/// 4. each failed regression case of the candidate, in the report's order.
+///
+/// No reasons means pass.
 pub fn judge(policy: &GatePolicy, live: &EvalReport, candidate: &EvalReport) -> GateVerdict {
-    // BEGIN SOLUTION judge: list every reason to block, in the documented order
+    // BEGIN SOLUTION judge: fail closed on missing or mismatched evidence, then list every reason to block, in the documented order
     let mut reasons = Vec::new();
-    if !within_tolerance(live.score, candidate.score, policy.max_drop_percent) {
+    for (side, report) in [(Side::Live, live), (Side::Candidate, candidate)] {
+        let score = report.score;
+        let cases_listed = report.cases.len() as u64;
+        if score.total == 0 {
+            reasons.push(GateReason::NoEvidence { side });
+        } else if score.passed > score.total || score.total != cases_listed {
+            reasons.push(GateReason::InvalidScore {
+                side,
+                score,
+                cases_listed,
+            });
+        }
+    }
+    if reasons.is_empty() {
+        let diff = case_difference(live, candidate);
+        if !diff.is_empty() {
+            reasons.push(GateReason::DifferentEvalSets {
+                only_live: diff.only_live,
+                only_candidate: diff.only_candidate,
+            });
+        }
+    }
+    if reasons.is_empty()
+        && !within_tolerance(live.score, candidate.score, policy.max_drop_percent)
+    {
         reasons.push(GateReason::ScoreDrop {
             live: live.score,
             candidate: candidate.score,

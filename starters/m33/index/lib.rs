@@ -10,18 +10,21 @@
 //! The pieces, in the order the lab meets them:
 //!
 //! - [`redaction`] and [`detect`]: **redact on write**. Before any text is
-//!   stored, [`redact`] replaces e-mail addresses, phone numbers, US SSNs,
-//!   payment cards, IP addresses, IBANs and API keys with typed placeholders
-//!   such as `[EMAIL]`. The validity rules that tell a real SSN or card from a
-//!   look-alike are [`ssn_valid`] and [`luhn_valid`].
+//!   stored, [`redact`] replaces e-mail addresses, phone numbers, US SSNs
+//!   and ITINs, payment cards, IP addresses, IBANs and API keys with typed
+//!   placeholders such as `[EMAIL]`. The validity rules that tell a real SSN
+//!   or card from a look-alike are [`ssn_valid`] and [`luhn_valid`]; a
+//!   prefilter ([`detect::next_candidate`]) keeps the scan fast.
 //! - [`index`]: the [`Index`], an in-memory stand-in for a vector store. Its
 //!   embeddings ([`embed()`]) are a deterministic hash of the words, and it
 //!   counts every document it embeds ([`Index::embed_calls`]): that counter is
 //!   how a check proves work was *not* done.
 //! - **Staleness**: [`Index::sync`] compares the current sources with what is
-//!   stored, by document id and content hash, and re-embeds only what changed.
-//! - **Retention**: [`Index::sweep_expired`] removes exactly the documents
-//!   whose time is up.
+//!   stored, by document id and content hash, and re-embeds only what changed,
+//!   plus what an older redactor version wrote ([`REDACTOR_VERSION`]).
+//! - **Retention**: every read ([`Index::search`], [`Index::read`]) takes
+//!   `now` and never serves an expired document; [`Index::sweep_expired`]
+//!   removes exactly the documents whose time is up.
 //! - [`backup`]: a versioned, checksummed byte format. [`Index::restore`]
 //!   refuses a truncated, corrupted, tampered or wrong-version backup with a
 //!   typed [`BackupError`] and never touches the live index on failure.

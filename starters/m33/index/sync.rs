@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use crate::document::Scope;
 use crate::index::Index;
 use crate::plan::{Incoming, SyncPlan};
+use crate::redaction::REDACTOR_VERSION;
 
 /// Plans a sync of `index`: which sources to add, which to update, how many
 /// are unchanged, and which stored documents to delete. It only decides
@@ -19,7 +20,11 @@ use crate::plan::{Incoming, SyncPlan};
 /// them all, in id order too):
 /// - no stored document: **add**;
 /// - a stored one with a different fingerprint: **update**;
-/// - the same fingerprint: **unchanged**, and no work planned at all.
+/// - the same fingerprint, but the stored copy was redacted by an older
+///   redactor (`doc.redactor` below [`REDACTOR_VERSION`]): **re-redact**,
+///   because the old copy may hold a value the old detectors missed;
+/// - the same fingerprint and the current redactor: **unchanged**, and no
+///   work planned at all.
 ///
 /// Then every stored document whose collection is in `scope` but whose id is
 /// not among the sources is to be **deleted**. Documents outside the scope
@@ -29,5 +34,5 @@ use crate::plan::{Incoming, SyncPlan};
 /// sorted, one walk along the two at once (a merge) finds every difference
 /// with no lookups at all, which is what the reference does.
 pub fn plan_sync<'a>(index: &Index, scope: &Scope, incoming: &[Incoming<'a>]) -> SyncPlan<'a> {
-    todo!("plan_sync: diff by id and fingerprint; plan to write only added or changed documents and to delete in-scope ids the sources no longer have")
+    todo!("plan_sync: diff by id, fingerprint and redactor version; plan to write only added, changed or re-redacted documents and to delete in-scope ids the sources no longer have")
 }

@@ -9,7 +9,7 @@
 //! | [`registry`] | manifests: commit → image → model, with the build-time eval score; old releases stay |
 //! | [`model`] | the releases `v1` (good), `v2` (a refunds regression), `v3` (the fix), as simulated models |
 //! | [`eval`] | eval sets, scores as whole counts, regression cases |
-//! | [`verdict`] + [`within_tolerance`], [`judge`] | the pre-deploy gate: at most 2% relative drop, every regression case passes |
+//! | [`verdict`] + [`within_tolerance`], [`judge`] | the pre-deploy gate: fails closed without comparable evidence, at most 2% relative drop, every regression case passes |
 //! | [`manager`] | [`ReleaseManager`]: live, last-good, canary → promote or rollback, the rollback checklist |
 //! | [`slots`] | blue/green: two slots, a health-checked idle slot, one atomic flip, a bake period |
 //! | [`traffic`] + [`walk_ramp`] | the progressive canary 1% → 10% → 50% → 100% and its blast radius |
