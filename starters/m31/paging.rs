@@ -7,10 +7,11 @@
 //! `None` when that window had no traffic.
 
 use crate::burn::{Alert, BurnPolicy, Notification, Verdict, WindowBurns};
+use crate::exact::Rate;
 
 /// Whether a tier with this `threshold` fires, given the burn over its long
 /// and short windows: both must be known and strictly above the threshold.
-pub fn tier_fires(threshold: f64, long: Option<f64>, short: Option<f64>) -> bool {
+pub fn tier_fires(threshold: Rate, long: Option<Rate>, short: Option<Rate>) -> bool {
     todo!("tier_fires: both windows must have data and both must burn strictly above the threshold")
 }
 

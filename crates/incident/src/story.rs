@@ -165,8 +165,8 @@ pub fn run(seed: u64) -> Result<Shift, IncidentError> {
                     "SLI 5m {}, 1h {}; burn 5m {}, 1h {}",
                     pct(short),
                     pct(counts.get(&hours(1)).and_then(Counts::sli)),
-                    burn_text(burns.get(minutes(5))),
-                    burn_text(burns.get(hours(1)))
+                    burn_text(burns.get_f64(minutes(5))),
+                    burn_text(burns.get_f64(hours(1)))
                 ),
             );
         }
@@ -415,7 +415,7 @@ fn draft(incident: &Incident, page: &Alert, failed: u64, burned: f64) -> Postmor
             "The {} tier (burn above {}× over {} and {}) paged {detect_min} minutes after the release; \
              a user ticket (TCK-7) reported wrong answers at the same time.",
             page.tier.name,
-            fmt_burn(page.tier.threshold),
+            fmt_burn(page.tier.threshold.to_f64()),
             span(page.tier.long),
             span(page.tier.short)
         ),
