@@ -158,6 +158,7 @@ pub fn dispatch(args: &[String]) -> Result<ExitCode> {
             no_positionals(&a, "report")?;
             crate::book::report(&root(), a.has("--mine"))
         }
+        "rules" => crate::rules::run(rest),
         "ci" => {
             let a = parse(rest, &[], &[], "ci")?;
             no_positionals(&a, "ci")?;
