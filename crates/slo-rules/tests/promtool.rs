@@ -398,3 +398,36 @@ fn a_threshold_written_as_float_arithmetic_fires_on_the_boundary() {
         "with `1 * (1 - 0.9999)` Prometheus pages on a burn of exactly 1:\n{text}"
     );
 }
+
+#[test]
+fn promtool_accepts_the_rule_file_the_command_writes() {
+    let Some(bin) = promtool_or_skip("promtool_accepts_the_rule_file_the_command_writes") else {
+        return;
+    };
+    let dir = scratch("command");
+    for target in ["0.99", "0.999", "0.9999"] {
+        // What `cargo xtask rules m31 --target …` runs.
+        let out = Command::new(env!("CARGO_BIN_EXE_slo-rules"))
+            .args(["--target", target])
+            .output()
+            .expect("run slo-rules");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let file = dir.join(format!("rules-{target}.yml"));
+        std::fs::write(&file, &out.stdout).expect("write rules");
+        let check = Command::new(&bin)
+            .args(["check", "rules"])
+            .arg(&file)
+            .output()
+            .expect("run promtool check rules");
+        let said = String::from_utf8_lossy(&check.stdout);
+        assert!(
+            check.status.success() && said.contains("SUCCESS: 11 rules found"),
+            "{said}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
