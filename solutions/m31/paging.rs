@@ -4,7 +4,10 @@
 //! A `BurnPolicy` (in `crates/incident/src/burn.rs`) has `tiers()`, most
 //! urgent first; each `BurnTier` has `long`, `short`, `threshold` and
 //! `notification`. `WindowBurns::get(window)` is the burn over a window, or
-//! `None` when that window had no traffic.
+//! `None` when that window had no traffic. Burns and thresholds are exact
+//! `Rate`s (`crates/incident/src/exact.rs`): compare them with `<` and `>`
+//! like numbers; a burn exactly at a threshold is equal to it, never a hair
+//! above because of rounding.
 
 use crate::burn::{Alert, BurnPolicy, Notification, Verdict, WindowBurns};
 use crate::exact::Rate;
