@@ -8,7 +8,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::alert::{Alert, Deduped, Fingerprint, FNV_OFFSET, FNV_PRIME, SEPARATOR};
-use crate::correlate::{matches_all, Cause, GroupKey, InhibitRule};
+use crate::correlate::{matches_all, Cause, GroupKey, InhibitRule, GROUP_BY_ALL};
 use crate::topology::Topology;
 
 /// Step A1 · Fingerprint. The identity of an alert, computed the way
@@ -38,8 +38,12 @@ pub fn fingerprint(labels: &BTreeMap<String, String>) -> Fingerprint {
 /// Step A2 · Deduplicate. Merge the records (in order of arrival) that have
 /// the same fingerprint into one [`Deduped`], in order of each fingerprint's
 /// first arrival. The merged alert keeps the **earliest** `starts_at`, takes
-/// the **latest** record's annotations and `ends_at` (the freshest news), keeps
-/// the first `deploy` that is known, and counts the records in `records`.
+/// the **latest** record's annotations (the freshest news), keeps the first
+/// `deploy` that is known, and counts the records in `records`. Its `ends_at`
+/// is the latest record's, except when both it and the merged alert are
+/// resolved: then the **later** of the two end times wins (Alertmanager's
+/// merge: a resolve that arrives late with an earlier end does not move the
+/// end back).
 pub fn dedup(records: &[Alert]) -> Vec<Deduped> {
     // BEGIN SOLUTION dedup: merge records with the same fingerprint, first arrival first
     let mut out: Vec<Deduped> = Vec::new();
@@ -52,7 +56,10 @@ pub fn dedup(records: &[Alert]) -> Vec<Deduped> {
                 d.records += 1;
                 d.alert.starts_at = d.alert.starts_at.min(record.starts_at);
                 d.alert.annotations = record.annotations.clone();
-                d.alert.ends_at = record.ends_at;
+                d.alert.ends_at = match (d.alert.ends_at, record.ends_at) {
+                    (Some(had), Some(new)) => Some(had.max(new)),
+                    (_, latest) => latest,
+                };
                 if d.alert.deploy.is_none() {
                     d.alert.deploy = record.deploy.clone();
                 }
@@ -72,15 +79,21 @@ pub fn dedup(records: &[Alert]) -> Vec<Deduped> {
 }
 
 /// Step A3 · Group key. One `(name, value)` pair per distinct label name in
-/// `group_by`, sorted by name; a label the alert lacks has the value `""`.
-/// An empty `group_by` gives the empty key, so every alert shares one group.
+/// `group_by` that the alert **has** (with a non-empty value), sorted by
+/// name: a label the alert lacks is left out of the key, as Alertmanager
+/// does. [`GROUP_BY_ALL`] (`...`) in `group_by` means every label of the
+/// alert. An empty `group_by` gives the empty key, so every alert shares one
+/// group.
 pub fn group_key(alert: &Alert, group_by: &[String]) -> GroupKey {
-    // BEGIN SOLUTION group_key: the group_by labels' values, sorted by name, missing = ""
+    // BEGIN SOLUTION group_key: the group_by labels the alert has, sorted by name; `...` = all of them
+    let all = group_by.iter().any(|n| n == GROUP_BY_ALL);
     let names: BTreeSet<&String> = group_by.iter().collect();
     GroupKey(
-        names
-            .into_iter()
-            .map(|n| (n.clone(), alert.label(n).to_string()))
+        alert
+            .labels
+            .iter()
+            .filter(|(n, v)| !v.is_empty() && (all || names.contains(n)))
+            .map(|(n, v)| (n.clone(), v.clone()))
             .collect(),
     )
     // END SOLUTION

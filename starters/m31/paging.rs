@@ -4,13 +4,17 @@
 //! A `BurnPolicy` (in `crates/incident/src/burn.rs`) has `tiers()`, most
 //! urgent first; each `BurnTier` has `long`, `short`, `threshold` and
 //! `notification`. `WindowBurns::get(window)` is the burn over a window, or
-//! `None` when that window had no traffic.
+//! `None` when that window had no traffic. Burns and thresholds are exact
+//! `Rate`s (`crates/incident/src/exact.rs`): compare them with `<` and `>`
+//! like numbers; a burn exactly at a threshold is equal to it, never a hair
+//! above because of rounding.
 
 use crate::burn::{Alert, BurnPolicy, Notification, Verdict, WindowBurns};
+use crate::exact::Rate;
 
 /// Whether a tier with this `threshold` fires, given the burn over its long
 /// and short windows: both must be known and strictly above the threshold.
-pub fn tier_fires(threshold: f64, long: Option<f64>, short: Option<f64>) -> bool {
+pub fn tier_fires(threshold: Rate, long: Option<Rate>, short: Option<Rate>) -> bool {
     todo!("tier_fires: both windows must have data and both must burn strictly above the threshold")
 }
 

@@ -8,7 +8,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::alert::{Alert, Deduped, Fingerprint, FNV_OFFSET, FNV_PRIME, SEPARATOR};
-use crate::correlate::{matches_all, Cause, GroupKey, InhibitRule};
+use crate::correlate::{matches_all, Cause, GroupKey, InhibitRule, GROUP_BY_ALL};
 use crate::topology::Topology;
 
 /// Step A1 · Fingerprint. The identity of an alert, computed the way
@@ -24,17 +24,24 @@ pub fn fingerprint(labels: &BTreeMap<String, String>) -> Fingerprint {
 /// Step A2 · Deduplicate. Merge the records (in order of arrival) that have
 /// the same fingerprint into one [`Deduped`], in order of each fingerprint's
 /// first arrival. The merged alert keeps the **earliest** `starts_at`, takes
-/// the **latest** record's annotations and `ends_at` (the freshest news), keeps
-/// the first `deploy` that is known, and counts the records in `records`.
+/// the **latest** record's annotations (the freshest news), keeps the first
+/// `deploy` that is known, and counts the records in `records`. Its `ends_at`
+/// is the latest record's, except when both it and the merged alert are
+/// resolved: then the **later** of the two end times wins (Alertmanager's
+/// merge: a resolve that arrives late with an earlier end does not move the
+/// end back).
 pub fn dedup(records: &[Alert]) -> Vec<Deduped> {
     todo!("dedup: merge records with the same fingerprint, first arrival first")
 }
 
 /// Step A3 · Group key. One `(name, value)` pair per distinct label name in
-/// `group_by`, sorted by name; a label the alert lacks has the value `""`.
-/// An empty `group_by` gives the empty key, so every alert shares one group.
+/// `group_by` that the alert **has** (with a non-empty value), sorted by
+/// name: a label the alert lacks is left out of the key, as Alertmanager
+/// does. [`GROUP_BY_ALL`] (`...`) in `group_by` means every label of the
+/// alert. An empty `group_by` gives the empty key, so every alert shares one
+/// group.
 pub fn group_key(alert: &Alert, group_by: &[String]) -> GroupKey {
-    todo!("group_key: the group_by labels' values, sorted by name, missing = \"\"")
+    todo!("group_key: the group_by labels the alert has, sorted by name; `...` = all of them")
 }
 
 /// Step A4 · Inhibition. Does `source` mute `target` under `rule`? Yes when

@@ -144,6 +144,37 @@ pub const COMMANDS: &[Command] = &[
         run: commands::story::run,
     },
     Command {
+        name: "rules",
+        args: "m31",
+        audience: Audience::Learners,
+        help: &[
+            "the M31 burn-rate policy as a Prometheus rule file: a recording rule per",
+            "window, an alerting rule per tier (severity page or ticket); check it",
+            "with `promtool check rules FILE`",
+        ],
+        flags: &[
+            flag(
+                "--mine",
+                "your policy (the comparison your tier_fires makes)",
+            ),
+            valued("--out", "FILE", "write to FILE instead of printing"),
+            valued("--target", "T", "the SLO target (default 0.99)"),
+            valued("--period-days", "D", "the SLO period (default 30)"),
+            valued("--slo", "NAME", "the SLO's name, a label on every rule"),
+            valued(
+                "--good",
+                "COUNTER",
+                "the counter of good events (default sli_good_total)",
+            ),
+            valued(
+                "--valid",
+                "COUNTER",
+                "the counter of valid events (default sli_valid_total)",
+            ),
+        ],
+        run: crate::rules::run,
+    },
+    Command {
         name: "demo",
         args: "",
         audience: Audience::Shift,

@@ -23,6 +23,7 @@ mod layout;
 mod loopbench;
 mod modules;
 mod report;
+mod rules;
 mod runner;
 mod starters;
 mod verify;

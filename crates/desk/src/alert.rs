@@ -13,9 +13,17 @@
 //! every alert twice, and that must deduplicate), and the `deploy` the alert
 //! follows, when the alerting pipeline knows it.
 //!
-//! Times are simulated (see `labkit::SimClock`). An alert with an `ends_at`
-//! has resolved: in this crate an end time is only ever set when the source
-//! says the problem is over.
+//! A label with an empty value is no label at all (Alertmanager drops it when
+//! the alert arrives): [`Alert::with_label`] with `""` removes the label, and
+//! [`load_alerts`] drops empty ones.
+//!
+//! Times are simulated (see `labkit::SimClock`). Whether an alert is firing is
+//! judged once, when it is read ([`load_alerts`] at an [`AsOf`]): Prometheus
+//! sends every *firing* alert with an `endsAt` in the future (now plus its
+//! resend window), so an `endsAt` after the judging time means "still
+//! firing"; an `endsAt` at or before it means resolved; no `endsAt` means
+//! firing until `resolve_timeout` after the record was received. Inside the
+//! crate, an alert with an `ends_at` has resolved.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -100,6 +108,8 @@ pub struct Alert {
     pub ends_at: Option<DateTime<Utc>>,
     /// The deploy this alert follows, where the pipeline knows it.
     pub deploy: Option<String>,
+    /// Where the alert came from (the rule's page in Prometheus), if sent.
+    pub generator_url: Option<String>,
 }
 
 impl Alert {
@@ -116,12 +126,25 @@ impl Alert {
             starts_at,
             ends_at: None,
             deploy: None,
+            generator_url: None,
         }
     }
 
-    /// Adds or replaces a label (changes the identity).
+    /// Adds or replaces a label (changes the identity). An empty `value`
+    /// removes the label: an empty label is no label.
     pub fn with_label(mut self, name: &str, value: &str) -> Self {
-        self.labels.insert(name.to_string(), value.to_string());
+        if value.is_empty() {
+            self.labels.remove(name);
+        } else {
+            self.labels.insert(name.to_string(), value.to_string());
+        }
+        self
+    }
+
+    /// The same alert with every empty-valued label dropped, as Alertmanager
+    /// stores it.
+    pub fn without_empty_labels(mut self) -> Self {
+        self.labels.retain(|_, v| !v.is_empty());
         self
     }
 
@@ -280,16 +303,88 @@ fn optional_string(
     }
 }
 
-const FIELDS: [&str; 6] = [
+/// When a batch of alerts is read, and how long an alert without an end
+/// time stays firing: what judging "firing or resolved" needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsOf {
+    /// The moment the alerts are judged at.
+    pub now: DateTime<Utc>,
+    /// When the batch was received (Alertmanager's `updatedAt`).
+    pub received: DateTime<Utc>,
+    /// How long an alert sent without `endsAt` stays firing after it was
+    /// received (Alertmanager's `global.resolve_timeout`, 5 minutes unless
+    /// configured).
+    pub resolve_timeout: chrono::TimeDelta,
+}
+
+/// Alertmanager's default `resolve_timeout`: 5 minutes.
+pub const DEFAULT_RESOLVE_TIMEOUT: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+impl AsOf {
+    /// Received and judged at `now`, with the default resolve timeout.
+    pub fn at(now: DateTime<Utc>) -> Self {
+        Self {
+            now,
+            received: now,
+            resolve_timeout: DEFAULT_RESOLVE_TIMEOUT,
+        }
+    }
+
+    /// The same, with another resolve timeout.
+    pub fn with_resolve_timeout(mut self, timeout: chrono::TimeDelta) -> Self {
+        self.resolve_timeout = timeout;
+        self
+    }
+
+    /// The same, received at `received` (before `now`).
+    pub fn received_at(mut self, received: DateTime<Utc>) -> Self {
+        self.received = received;
+        self
+    }
+}
+
+/// Fields of Alertmanager's API v2 and webhook alerts, and the desk's two
+/// extensions (`source`, `deploy`).
+const FIELDS: [&str; 11] = [
     "labels",
     "annotations",
-    "source",
     "startsAt",
     "endsAt",
+    "generatorURL",
+    "fingerprint",
+    "status",
+    "updatedAt",
+    "receivers",
+    "source",
     "deploy",
 ];
 
-fn alert_from_value(index: usize, value: &Value) -> Result<Alert, LoadError> {
+/// Prometheus's rule for a label name: `[a-zA-Z_][a-zA-Z0-9_]*`.
+fn valid_label_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// An optional time: absent, `null`, or Go's zero time (which Alertmanager
+/// writes for "not set") are all `None`.
+fn optional_time(
+    index: usize,
+    field: &str,
+    object: &Map<String, Value>,
+) -> Result<Option<DateTime<Utc>>, LoadError> {
+    match object.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => {
+            let t = time_field(index, field, v)?;
+            Ok((chrono::Datelike::year(&t) > 1).then_some(t))
+        }
+    }
+}
+
+fn alert_from_value(index: usize, value: &Value, as_of: &AsOf) -> Result<Alert, LoadError> {
     let object = value.as_object().ok_or_else(|| LoadError {
         index: Some(index),
         field: None,
@@ -309,40 +404,33 @@ fn alert_from_value(index: usize, value: &Value) -> Result<Alert, LoadError> {
             "missing; every alert needs its labels",
         ));
     };
-    let labels = string_map(index, "labels", Some(labels))?;
-    for required in ["alertname", "service", "severity"] {
-        if labels.get(required).is_none_or(|v| v.is_empty()) {
-            return Err(LoadError::at(
-                index,
-                &format!("labels.{required}"),
-                "missing or empty; every alert needs alertname, service and severity",
-            ));
-        }
-    }
-    let severity = labels.get("severity").map(String::as_str).unwrap_or("");
-    if Severity::parse(severity).is_none() {
+    let mut labels = string_map(index, "labels", Some(labels))?;
+    if let Some(bad) = labels.keys().find(|k| !valid_label_name(k)) {
         return Err(LoadError::at(
             index,
-            "labels.severity",
-            format!("unknown severity \"{severity}\"; use critical, warning or info"),
+            &format!("labels.{bad}"),
+            "not a valid label name (letters, digits and `_`, not starting with a digit)",
+        ));
+    }
+    // Alertmanager drops empty labels on arrival: `team=""` is no `team`.
+    labels.retain(|_, v| !v.is_empty());
+    if labels.is_empty() {
+        return Err(LoadError::at(
+            index,
+            "labels",
+            "no label with a value; an alert needs at least one",
         ));
     }
     let annotations = string_map(index, "annotations", object.get("annotations"))?;
-    let starts_at = match object.get("startsAt") {
-        Some(v) => time_field(index, "startsAt", v)?,
-        None => {
-            return Err(LoadError::at(
-                index,
-                "startsAt",
-                "missing; when did it begin?",
-            ))
-        }
-    };
-    let ends_at = match object.get("endsAt") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(time_field(index, "endsAt", v)?),
-    };
-    if let Some(end) = ends_at {
+    // A `fingerprint` field is read past (a string, if present): the desk
+    // computes its own, and the differential test compares the two.
+    optional_string(index, "fingerprint", object)?;
+    let ends = optional_time(index, "endsAt", object)?;
+    // Alertmanager's rule: no start means the end, or else the receipt.
+    let starts_at = optional_time(index, "startsAt", object)?
+        .or(ends)
+        .unwrap_or(as_of.received);
+    if let Some(end) = ends {
         if end < starts_at {
             return Err(LoadError::at(
                 index,
@@ -351,6 +439,9 @@ fn alert_from_value(index: usize, value: &Value) -> Result<Alert, LoadError> {
             ));
         }
     }
+    // Firing while the end lies after `now`; no end: until the timeout.
+    let end = ends.unwrap_or(as_of.received + as_of.resolve_timeout);
+    let ends_at = (end <= as_of.now).then_some(end);
     Ok(Alert {
         labels,
         annotations,
@@ -358,34 +449,59 @@ fn alert_from_value(index: usize, value: &Value) -> Result<Alert, LoadError> {
         starts_at,
         ends_at,
         deploy: optional_string(index, "deploy", object)?,
+        generator_url: optional_string(index, "generatorURL", object)?,
     })
 }
 
-/// Loads alerts from a JSON array in the shape of Alertmanager's API:
+/// Loads alerts in the shape of Alertmanager's API v2 (`POST` or `GET
+/// /api/v2/alerts`: a JSON array) or of its webhook (an object whose
+/// `alerts` field is that array), judged firing or resolved [`AsOf`] a
+/// moment:
 ///
 /// ```json
 /// [{"labels": {"alertname": "HighLatency", "service": "retriever", "severity": "warning"},
 ///   "annotations": {"summary": "p95 over 2 s"},
-///   "source": "prometheus-a",
-///   "startsAt": "2026-03-02T02:01:00Z", "endsAt": null, "deploy": "rel-7"}]
+///   "startsAt": "2026-03-02T02:01:00Z", "endsAt": "2026-03-02T02:09:00Z",
+///   "generatorURL": "http://prometheus/graph?g0.expr=…",
+///   "source": "prometheus-a", "deploy": "rel-7"}]
 /// ```
 ///
-/// `labels` (with `alertname`, `service` and a known `severity`) and
-/// `startsAt` are required. An error names the record and the field.
-pub fn load_alerts(json: &str) -> Result<Vec<Alert>, LoadError> {
+/// `labels` is required (empty values are dropped, and at least one label
+/// must remain). An `endsAt` after `as_of.now` is still firing (Prometheus
+/// sends firing alerts with an end in the future); without `endsAt`, the
+/// alert fires until `resolve_timeout` after it was received. A missing
+/// `startsAt` is the end time, or else the receipt, as in Alertmanager.
+/// `fingerprint`, `status`, `updatedAt` and `receivers` are read past (the
+/// desk computes the fingerprint itself, and judges the state from the
+/// times). `source` and `deploy` are the desk's own extensions. An
+/// error names the record and the field.
+pub fn load_alerts(json: &str, as_of: &AsOf) -> Result<Vec<Alert>, LoadError> {
     let value: Value =
         serde_json::from_str(json).map_err(|e| LoadError::whole(format!("not valid JSON: {e}")))?;
-    let items = value
-        .as_array()
-        .ok_or_else(|| LoadError::whole("expected a JSON array of alerts at the top level"))?;
+    let items =
+        match &value {
+            Value::Array(items) => items,
+            Value::Object(o) => match o.get("alerts") {
+                Some(Value::Array(items)) => items,
+                _ => return Err(LoadError::whole(
+                    "expected a JSON array of alerts, or a webhook object with an `alerts` array",
+                )),
+            },
+            _ => {
+                return Err(LoadError::whole(
+                    "expected a JSON array of alerts at the top level",
+                ))
+            }
+        };
     items
         .iter()
         .enumerate()
-        .map(|(i, v)| alert_from_value(i, v))
+        .map(|(i, v)| alert_from_value(i, v, as_of))
         .collect()
 }
 
-/// Writes alerts as the JSON that [`load_alerts`] reads.
+/// Writes alerts as the JSON that [`load_alerts`] reads (a firing alert
+/// without an end time; read it back at a time after every resolved end).
 pub fn alerts_to_json(alerts: &[Alert]) -> String {
     let items: Vec<Value> = alerts
         .iter()
@@ -404,6 +520,9 @@ pub fn alerts_to_json(alerts: &[Alert]) -> String {
                 "deploy".into(),
                 a.deploy.clone().map_or(Value::Null, Value::String),
             );
+            if let Some(url) = &a.generator_url {
+                o.insert("generatorURL".into(), Value::String(url.clone()));
+            }
             Value::Object(o)
         })
         .collect();

@@ -42,9 +42,9 @@ pub const CHECKS: &[Check] = &[
         id: "m32.a.3",
         part: "A",
         step: "group_key",
-        title: "group keys: one value per group_by label, missing = empty",
+        title: "group keys: the group_by labels an alert has; `...` means all",
         points: 2,
-        hint: "Alertmanager treats a missing label and an empty one alike; a key is a set of labels, so order and repeats in group_by do not matter.",
+        hint: "Alertmanager leaves a label the alert lacks out of the key, and reads `...` as every label; a key is a set of labels, so order and repeats in group_by do not matter.",
         edit: Some(edits::GROUP_KEY),
         run: group_keys,
     },
@@ -269,7 +269,9 @@ fn dedup_folds_repeats() -> CheckResult {
             let mut r = base.clone().from_source(["a", "b"][rng.below(2) as usize]);
             r.starts_at = base.starts_at + mins(rng.below(10) as i64) - mins(5);
             r.ends_at = if rng.chance(0.3) {
-                Some(r.starts_at + mins(20))
+                // Resolves arrive out of order: a later record may carry an
+                // earlier end.
+                Some(r.starts_at + mins(rng.between(10, 30) as i64))
             } else {
                 None
             };
@@ -292,7 +294,11 @@ fn dedup_folds_repeats() -> CheckResult {
                         a.starts_at = r.starts_at;
                     }
                     a.annotations = r.annotations.clone();
-                    a.ends_at = r.ends_at;
+                    // Two resolves: the later end. Otherwise the latest news.
+                    a.ends_at = match (a.ends_at, r.ends_at) {
+                        (Some(x), Some(y)) if x > y => Some(x),
+                        _ => r.ends_at,
+                    };
                     if a.deploy.is_none() {
                         a.deploy = r.deploy.clone();
                     }
@@ -341,7 +347,7 @@ fn dedup_folds_repeats() -> CheckResult {
             ensure_eq!(
                 d.alert.ends_at,
                 want.ends_at,
-                "case {case}, alert {i}: ends_at comes from the latest record"
+                "case {case}, alert {i}: ends_at is the latest record's, or the later end of two resolves"
             );
             ensure_eq!(
                 d.alert.deploy,
@@ -371,8 +377,18 @@ fn group_keys() -> CheckResult {
     );
     ensure_eq!(
         key(&a, &["team"]),
-        pairs(&[("team", "")]),
-        "a missing label is an empty value"
+        pairs(&[]),
+        "a label the alert lacks is left out of the key"
+    );
+    ensure_eq!(
+        key(&a, &["..."]),
+        pairs(&[
+            ("alertname", "Slow"),
+            ("cluster", "eu"),
+            ("service", "api"),
+            ("severity", "warning")
+        ]),
+        "`...` groups by every label"
     );
     ensure_eq!(
         key(&a, &["service", "cluster", "service"]),
@@ -391,16 +407,23 @@ fn group_keys() -> CheckResult {
     ];
     for case in 0..300 {
         let a = random_alert(&mut rng);
-        let by: Vec<String> = (0..rng.below(5))
+        let mut by: Vec<String> = (0..rng.below(5))
             .filter_map(|_| rng.pick(&names).map(|s| s.to_string()))
             .collect();
+        if rng.chance(0.1) {
+            by.push("...".to_string());
+        }
         let mut want: Vec<(String, String)> = Vec::new();
         let mut sorted = by.clone();
+        if sorted.iter().any(|n| n == "...") {
+            sorted = a.labels.keys().cloned().collect();
+        }
         sorted.sort();
         sorted.dedup();
         for n in sorted {
-            let v = a.labels.get(&n).cloned().unwrap_or_default();
-            want.push((n, v));
+            if let Some(v) = a.labels.get(&n).filter(|v| !v.is_empty()) {
+                want.push((n, v.clone()));
+            }
         }
         ensure_eq!(
             crate::group_key(&a, &by).0,

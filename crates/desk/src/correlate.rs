@@ -14,8 +14,14 @@
 //!    sides — otherwise two such alerts would mute each other and nobody would
 //!    hear about either.
 //! 3. **Group.** Alerts with the same values of the `group_by` labels form a
-//!    group (one notification in Alertmanager). A missing label is an empty
-//!    value; an empty `group_by` puts everything in one group.
+//!    group (one notification in Alertmanager). A label the alert lacks is
+//!    left out of its group's key; `group_by: ['...']` groups by every label
+//!    (each distinct alert its own group); an empty `group_by` puts
+//!    everything in one group.
+//!
+//! Before all of it, a label with an empty value is dropped: Alertmanager
+//! drops empty labels when an alert arrives, so `{team=""}` and no `team` are
+//! one alert with one fingerprint.
 //! 4. **Find incidents and their probable causes.** Labels cannot say that the
 //!    chat API's alerts are the retriever's fault; the [`Topology`] can. Two
 //!    alerts belong to the same incident when their services are related (one
@@ -35,26 +41,65 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::alert::{Alert, Deduped, Fingerprint};
 use crate::topology::Topology;
 
-/// How a matcher compares a label's value.
+/// How a matcher compares a label's value: Alertmanager's four operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchOp {
     /// `name="value"`
     Equal,
     /// `name!="value"`
     NotEqual,
+    /// `name=~"regex"`: the whole value matches the regex.
+    Regex,
+    /// `name!~"regex"`: the whole value does not match the regex.
+    NotRegex,
+}
+
+impl MatchOp {
+    /// The operator as Alertmanager writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchOp::Equal => "=",
+            MatchOp::NotEqual => "!=",
+            MatchOp::Regex => "=~",
+            MatchOp::NotRegex => "!~",
+        }
+    }
+}
+
+/// A compiled regular expression for a `=~` or `!~` matcher.
+///
+/// The desk does not compile regexes itself: a regex engine is a heavy
+/// dependency, and this crate is rebuilt in the learner's edit → result
+/// loop. The crate that reads `alertmanager.yml` (`desk-config`) compiles
+/// each pattern the way Alertmanager does, anchored as `^(?:pattern)$`, and
+/// hands it over behind this trait.
+pub trait ValuePattern: fmt::Debug + Send + Sync {
+    /// `true` when the **whole** label value matches.
+    fn is_match(&self, value: &str) -> bool;
 }
 
 /// One condition on one label. As in Alertmanager, a missing label has the
-/// value `""`, so `{team=""}` matches alerts without a `team` label.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// value `""`, so `{team=""}` matches alerts without a `team` label and
+/// `{team=~".*"}` matches every alert.
+#[derive(Debug, Clone)]
 pub struct Matcher {
     /// The label name.
     pub name: String,
-    /// Equal or not equal.
+    /// Which comparison.
     pub op: MatchOp,
-    /// The value compared with.
+    /// The value compared with (for a regex operator, the pattern as written).
     pub value: String,
+    pattern: Option<std::sync::Arc<dyn ValuePattern>>,
 }
+
+impl PartialEq for Matcher {
+    /// Two matchers are equal when they are written the same way.
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.op == other.op && self.value == other.value
+    }
+}
+
+impl Eq for Matcher {}
 
 impl Matcher {
     /// `name="value"`
@@ -63,6 +108,7 @@ impl Matcher {
             name: name.to_string(),
             op: MatchOp::Equal,
             value: value.to_string(),
+            pattern: None,
         }
     }
 
@@ -72,26 +118,46 @@ impl Matcher {
             name: name.to_string(),
             op: MatchOp::NotEqual,
             value: value.to_string(),
+            pattern: None,
+        }
+    }
+
+    /// `name=~"source"` (`negated`: `name!~"source"`), with `pattern` the
+    /// compiled, anchored form of `source`.
+    pub fn regex(
+        name: &str,
+        source: &str,
+        negated: bool,
+        pattern: std::sync::Arc<dyn ValuePattern>,
+    ) -> Self {
+        Self {
+            name: name.to_string(),
+            op: if negated {
+                MatchOp::NotRegex
+            } else {
+                MatchOp::Regex
+            },
+            value: source.to_string(),
+            pattern: Some(pattern),
         }
     }
 
     /// `true` when the alert's label satisfies this matcher.
     pub fn matches(&self, alert: &Alert) -> bool {
         let v = alert.label(&self.name);
+        let regex = || self.pattern.as_ref().is_some_and(|p| p.is_match(v));
         match self.op {
             MatchOp::Equal => v == self.value,
             MatchOp::NotEqual => v != self.value,
+            MatchOp::Regex => regex(),
+            MatchOp::NotRegex => !regex(),
         }
     }
 }
 
 impl fmt::Display for Matcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let op = match self.op {
-            MatchOp::Equal => "=",
-            MatchOp::NotEqual => "!=",
-        };
-        write!(f, "{}{op}\"{}\"", self.name, self.value)
+        write!(f, "{}{}\"{}\"", self.name, self.op.as_str(), self.value)
     }
 }
 
@@ -148,10 +214,15 @@ impl fmt::Display for GroupKey {
     }
 }
 
+/// The `group_by` entry that means "every label", as in Alertmanager's
+/// `group_by: ['...']`.
+pub const GROUP_BY_ALL: &str = "...";
+
 /// How to correlate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CorrelationConfig {
-    /// Labels whose values make a group.
+    /// Labels whose values make a group; [`GROUP_BY_ALL`] (`...`) alone
+    /// means every label.
     pub group_by: Vec<String>,
     /// Inhibition rules, applied in order; the first that mutes an alert is
     /// the one reported.
@@ -461,6 +532,18 @@ fn cluster(alerts: &[Deduped], config: &CorrelationConfig) -> Vec<Vec<usize>> {
 /// # }
 /// ```
 pub fn correlate(records: &[Alert], config: &CorrelationConfig) -> Correlation {
+    // Alertmanager drops empty labels on arrival; so does the desk.
+    let cleaned: Option<Vec<Alert>> = records
+        .iter()
+        .any(|r| r.labels.values().any(String::is_empty))
+        .then(|| {
+            records
+                .iter()
+                .cloned()
+                .map(Alert::without_empty_labels)
+                .collect()
+        });
+    let records = cleaned.as_deref().unwrap_or(records);
     let alerts = crate::dedup(records);
     let position: BTreeMap<Fingerprint, usize> = alerts
         .iter()

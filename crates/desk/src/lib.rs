@@ -31,10 +31,10 @@ pub(crate) use port::{correlation, triage};
 pub mod edits;
 // END GENERATED
 
-pub use alert::{load_alerts, Alert, Deduped, Fingerprint, Severity};
+pub use alert::{load_alerts, Alert, AsOf, Deduped, Fingerprint, Severity};
 pub use correlate::{
     correlate, Cause, Correlation, CorrelationConfig, Group, GroupKey, Incident, InhibitRule,
-    Matcher, Muted,
+    MatchOp, Matcher, Muted, ValuePattern, GROUP_BY_ALL,
 };
 pub use correlation::{dedup, fingerprint, group_key, inhibits, probable_cause};
 pub use error::{DeskError, LoadError};

@@ -29,6 +29,11 @@
 //! ([`BurnPolicy::scaled_to`]). When no events arrived in a window there is
 //! no ratio to compute: that window has **no data**, which is neither zero
 //! errors nor a reason to page.
+//!
+//! Thresholds and burns are exact [`Rate`]s, not floats: a burn that lands
+//! exactly on a threshold (one bad request in 10,000 against a 99.99% SLO
+//! is a burn of exactly 1) is "not above" it, whatever floating point would
+//! have rounded `1 − 0.9999` to (see [`crate::exact`]).
 
 use std::collections::BTreeMap;
 
@@ -36,6 +41,7 @@ use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 
 use crate::error::IncidentError;
+use crate::exact::Rate;
 use crate::sli::Counts;
 use crate::slo::Slo;
 use crate::window::{days, hours, minutes, span};
@@ -69,19 +75,38 @@ pub struct BurnTier {
     pub long: TimeDelta,
     /// The reset window, usually 1/12 of `long`.
     pub short: TimeDelta,
-    /// Burn rate that both windows must be strictly above.
-    pub threshold: f64,
+    /// Burn rate that both windows must be strictly above (exact).
+    pub threshold: Rate,
     /// What firing this tier sends.
     pub notification: Notification,
 }
 
 impl BurnTier {
-    /// A tier; see the fields.
+    /// A tier; see the fields. `threshold` is read as the decimal it is
+    /// written as (`14.4` is exactly 72/5); a negative or non-finite one is
+    /// stored as 0, which [`BurnPolicy::new`] refuses.
     pub fn new(
         name: &str,
         long: TimeDelta,
         short: TimeDelta,
         threshold: f64,
+        notification: Notification,
+    ) -> Self {
+        Self::exact(
+            name,
+            long,
+            short,
+            Rate::from_f64(threshold).unwrap_or(Rate::zero()),
+            notification,
+        )
+    }
+
+    /// A tier with an exact threshold.
+    pub fn exact(
+        name: &str,
+        long: TimeDelta,
+        short: TimeDelta,
+        threshold: Rate,
         notification: Notification,
     ) -> Self {
         Self {
@@ -96,7 +121,7 @@ impl BurnTier {
     /// The share of the whole budget spent when the burn sits exactly at the
     /// threshold for the long window: `threshold × long / period`.
     pub fn budget_share(&self, period: TimeDelta) -> f64 {
-        self.threshold * seconds(self.long) / seconds(period)
+        self.threshold.to_f64() * seconds(self.long) / seconds(period)
     }
 
     fn validate(&self) -> Result<(), IncidentError> {
@@ -112,7 +137,7 @@ impl BurnTier {
         if self.short >= self.long {
             return bad("the short window must be shorter than the long one");
         }
-        if !(self.threshold.is_finite() && self.threshold > 0.0) {
+        if self.threshold.is_zero() {
             return bad("the threshold must be a positive burn rate");
         }
         Ok(())
@@ -126,7 +151,7 @@ impl std::fmt::Display for BurnTier {
             "{}: {} when burn > {} over {} and {}",
             self.name,
             self.notification,
-            fmt_burn(self.threshold),
+            fmt_burn(self.threshold.to_f64()),
             span(self.long),
             span(self.short)
         )
@@ -197,14 +222,18 @@ impl BurnPolicy {
         if period <= TimeDelta::zero() || period == self.period {
             return self.clone();
         }
-        let factor = seconds(period) / seconds(self.period);
+        let ms = |d: TimeDelta| u128::try_from(d.num_milliseconds()).unwrap_or(0);
+        let factor = Rate::new(ms(period), ms(self.period)).unwrap_or(Rate::one());
         Self {
             period,
             tiers: self
                 .tiers
                 .iter()
                 .map(|t| BurnTier {
-                    threshold: t.threshold * factor,
+                    threshold: t.threshold.checked_mul(factor).unwrap_or_else(|| {
+                        Rate::from_f64(t.threshold.to_f64() * factor.to_f64())
+                            .unwrap_or(t.threshold)
+                    }),
                     ..t.clone()
                 })
                 .collect(),
@@ -244,13 +273,13 @@ impl BurnPolicy {
     }
 }
 
-/// Burn rates per window, with no data kept apart from any number.
+/// Burn rates per window, exact, with no data kept apart from any number.
 ///
 /// A window with zero valid events has no burn rate: [`WindowBurns::get`]
 /// returns `None`, never NaN and never 0.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WindowBurns {
-    burns: BTreeMap<TimeDelta, Option<f64>>,
+    burns: BTreeMap<TimeDelta, Option<Rate>>,
 }
 
 impl WindowBurns {
@@ -259,10 +288,16 @@ impl WindowBurns {
         Self::default()
     }
 
-    /// Sets the burn of `window` (`None` = no data). A non-finite number is
-    /// stored as no data.
+    /// Sets the burn of `window` (`None` = no data), read as the decimal it
+    /// is written as. A negative or non-finite number is stored as no data.
     pub fn set(&mut self, window: TimeDelta, burn: Option<f64>) -> &mut Self {
-        self.burns.insert(window, burn.filter(|b| b.is_finite()));
+        self.burns.insert(window, burn.and_then(Rate::from_f64));
+        self
+    }
+
+    /// Sets the exact burn of `window` (`None` = no data).
+    pub fn set_exact(&mut self, window: TimeDelta, burn: Option<Rate>) -> &mut Self {
+        self.burns.insert(window, burn);
         self
     }
 
@@ -274,8 +309,13 @@ impl WindowBurns {
 
     /// The burn over `window`, or `None` when the window had no traffic or
     /// was not measured.
-    pub fn get(&self, window: TimeDelta) -> Option<f64> {
+    pub fn get(&self, window: TimeDelta) -> Option<Rate> {
         self.burns.get(&window).copied().flatten()
+    }
+
+    /// The same as a float, for people and charts.
+    pub fn get_f64(&self, window: TimeDelta) -> Option<f64> {
+        self.get(window).map(Rate::to_f64)
     }
 
     /// The same burn in every window `policy` reads: a steady state, such
@@ -289,20 +329,29 @@ impl WindowBurns {
         out
     }
 
-    /// Burn rates from windowed counts: each window's error ratio over the
-    /// SLO's budget (see [`crate::burn_rate`]); empty windows have no data.
+    /// Burn rates from windowed counts, exactly: each window's `bad / valid`
+    /// over the SLO's budget ([`Slo::exact_budget`]); empty windows have no
+    /// data. (The float [`crate::burn_rate`] gives the same number to within
+    /// rounding; the decision must not depend on that rounding.)
     pub fn from_counts(slo: &Slo, counts: &BTreeMap<TimeDelta, Counts>) -> Self {
         let mut out = Self::new();
         for (w, c) in counts {
-            out.set(*w, c.error_ratio().map(|r| crate::burn_rate(r, slo)));
+            out.set_exact(*w, exact_burn(slo, *c));
         }
         out
     }
 
     /// Every window and its burn, shortest first.
-    pub fn iter(&self) -> impl Iterator<Item = (TimeDelta, Option<f64>)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (TimeDelta, Option<Rate>)> + '_ {
         self.burns.iter().map(|(w, b)| (*w, *b))
     }
+}
+
+/// The exact burn of `counts` against `slo`: `bad / valid / budget`, or
+/// `None` without traffic.
+pub fn exact_burn(slo: &Slo, counts: Counts) -> Option<Rate> {
+    let ratio = Rate::new(u128::from(counts.bad()), u128::from(counts.valid()))?;
+    ratio.checked_div(slo.exact_budget())
 }
 
 /// A fired tier: what to send, why, and which other tiers agreed.
@@ -334,8 +383,8 @@ impl Alert {
         firing: &[usize],
     ) -> Option<Self> {
         let tier = policy.tiers().get(index)?.clone();
-        let long_burn = burns.get(tier.long)?;
-        let short_burn = burns.get(tier.short)?;
+        let long_burn = burns.get_f64(tier.long)?;
+        let short_burn = burns.get_f64(tier.short)?;
         let also_firing = firing
             .iter()
             .filter(|i| **i != index)
@@ -373,7 +422,7 @@ impl std::fmt::Display for Alert {
             span(self.tier.long),
             fmt_burn(self.short_burn),
             span(self.tier.short),
-            fmt_burn(self.tier.threshold)
+            fmt_burn(self.tier.threshold.to_f64())
         )?;
         if !self.also_firing.is_empty() {
             write!(f, "; also firing: {}", self.also_firing.join(", "))?;

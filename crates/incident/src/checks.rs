@@ -8,6 +8,7 @@
 //! (see `labkit::steps`).
 
 use crate::burn::{Alert, BurnPolicy, BurnTier, Notification, Verdict, WindowBurns};
+use crate::exact::Rate;
 use crate::window::{days, hours, minutes, span};
 use crate::{
     Counts, EntryKind, FailingExample, Incident, IncidentError, IncidentKind, Play, Purpose,
@@ -257,9 +258,13 @@ fn budget_spent_is_a_share_of_the_period() -> CheckResult {
     Ok(())
 }
 
+fn rate(x: f64) -> Option<Rate> {
+    Rate::from_f64(x)
+}
+
 fn tier_fires_at_the_boundaries() -> CheckResult {
     use crate::tier_fires;
-    let t = 14.4;
+    let t = rate(14.4).ok_or("14.4 is a rate")?;
     let cases: &[(Option<f64>, Option<f64>, bool, &str)] = &[
         (Some(20.0), Some(20.0), true, "both windows above"),
         (
@@ -288,25 +293,39 @@ fn tier_fires_at_the_boundaries() -> CheckResult {
     ];
     for (long, short, want, what) in cases {
         ensure_eq!(
-            tier_fires(t, *long, *short),
+            tier_fires(t, long.and_then(rate), short.and_then(rate)),
             *want,
             "threshold 14.4, {what} (long {long:?}, short {short:?})"
         );
     }
+    // One bad request in 10,000 against a 99.99% SLO burns at exactly 1.
+    let slo = Slo::new("availability", 0.9999, days(30)).map_err(|e| e.to_string())?;
+    let one = crate::burn::exact_burn(&slo, Counts::new(9_999, 1));
+    ensure!(
+        !tier_fires(Rate::one(), one, one),
+        "99.99% SLO, 1 bad in 10,000 in both windows: a burn of exactly 1 is not above 1"
+    );
     let mut rng = SimRng::seed(3104);
     for _ in 0..500 {
-        let threshold = 0.5 + rng.unit() * 20.0;
+        // Hundredths, so that the oracle can compare by cross-multiplying.
+        let th = 50 + u128::from(rng.below(2000));
+        let threshold = Rate::new(th, 100).ok_or("a rate")?;
         let draw = |rng: &mut SimRng| match rng.below(5) {
             0 => None,
-            1 => Some(threshold),
-            _ => Some(rng.unit() * 2.0 * threshold),
+            1 => Some(th * 7),
+            _ => Some(u128::from(rng.below(2 * th as u64 * 7))),
         };
+        // Burns in 700ths: n/700 vs th/100 ⇔ 100·n vs 700·th.
         let (long, short) = (draw(&mut rng), draw(&mut rng));
-        let want = matches!((long, short), (Some(l), Some(s)) if l > threshold && s > threshold);
+        let above = |n: u128| 100 * n > 700 * th;
+        let want = matches!((long, short), (Some(l), Some(s)) if above(l) && above(s));
+        let as_rate = |n: Option<u128>| n.and_then(|n| Rate::new(n, 700));
         ensure_eq!(
-            tier_fires(threshold, long, short),
+            tier_fires(threshold, as_rate(long), as_rate(short)),
             want,
-            "threshold {threshold}, long {long:?}, short {short:?}"
+            "threshold {threshold}, long {:?}, short {:?}",
+            as_rate(long).map(|r| r.to_f64()),
+            as_rate(short).map(|r| r.to_f64())
         );
     }
     Ok(())
@@ -367,7 +386,8 @@ fn show(burns: &WindowBurns) -> String {
             format!(
                 "{}: {}",
                 span(w),
-                b.map(|b| format!("{b:.3}")).unwrap_or("no data".into())
+                b.map(|b| format!("{:.3}", b.to_f64()))
+                    .unwrap_or("no data".into())
             )
         })
         .collect();
@@ -472,9 +492,9 @@ fn evaluate_sends_one_notification() -> CheckResult {
                     .iter()
                     .find(|t| t.long == w || t.short == w)
                     .map(|t| t.threshold),
-                _ => Some(rng.unit() * 25.0),
+                _ => Rate::from_f64(rng.unit() * 25.0),
             };
-            burns.set(w, b);
+            burns.set_exact(w, b);
         }
         let want = expect_of(&policy, &burns);
         let got = crate::evaluate(&policy, &burns);
@@ -491,7 +511,8 @@ fn evaluate_sends_one_notification() -> CheckResult {
         );
         if let Verdict::Notify(a) = &got {
             ensure!(
-                a.long_burn > a.tier.threshold && a.short_burn > a.tier.threshold,
+                a.long_burn >= a.tier.threshold.to_f64()
+                    && a.short_burn >= a.tier.threshold.to_f64(),
                 "the alert's tier {} does not exceed its threshold: {a}",
                 a.tier.name
             );

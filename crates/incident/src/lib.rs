@@ -6,6 +6,7 @@ pub mod burn;
 #[doc(hidden)]
 pub mod checks;
 pub mod error;
+pub mod exact;
 pub mod incident;
 pub mod lint;
 pub mod port;
@@ -43,6 +44,7 @@ pub use burn::{
     Alert, BurnPolicy, BurnTier, Notification, Pager, PagerEvent, Verdict, WindowBurns,
 };
 pub use error::IncidentError;
+pub use exact::Rate;
 pub use incident::{EntryKind, Incident, IncidentKind, Status, TimelineEntry};
 pub use learn::lint_blame;
 pub use lint::{BlameFinding, BlameRule};

@@ -12,6 +12,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::burn::{Alert, BurnPolicy, Verdict, WindowBurns};
 use crate::error::IncidentError;
+use crate::exact::Rate;
 use crate::incident::{Incident, Status};
 use crate::lint::BlameFinding;
 use crate::postmortem::{Postmortem, RegressionCase};
@@ -30,7 +31,7 @@ labkit::learner_steps! {
     }
     /// Part A, steps 4–5 (`starters/m31/paging.rs`).
     mod paging in "starters/m31/paging.rs" {
-        fn tier_fires(threshold: f64, long: Option<f64>, short: Option<f64>) -> bool;
+        fn tier_fires(threshold: Rate, long: Option<Rate>, short: Option<Rate>) -> bool;
         fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> Verdict;
     }
     /// Part B, steps 1–3 (`starters/m31/respond.rs`).

@@ -103,6 +103,17 @@ impl Slo {
         1.0 - self.target
     }
 
+    /// The error budget exactly: `1 − target` with the target read as the
+    /// decimal it was written as (`0.9999` gives exactly 1/10000). A target
+    /// with more digits than fit is rounded to 12 decimals first.
+    pub fn exact_budget(&self) -> crate::exact::Rate {
+        use crate::exact::Rate;
+        let target = Rate::from_f64(self.target)
+            .or_else(|| Rate::parse_decimal(&format!("{:.12}", self.target)))
+            .unwrap_or(Rate::zero());
+        Rate::one().checked_sub(target).unwrap_or(Rate::zero())
+    }
+
     /// The share of the whole period's budget spent by `counts`, gathered
     /// over `elapsed`: the burn of their error ratio held for `elapsed`
     /// (see [`crate::budget_spent`]). `None` without traffic. A month that

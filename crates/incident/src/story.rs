@@ -177,8 +177,8 @@ pub fn run_with(
                     "SLI 5m {}, 1h {}; burn 5m {}, 1h {}",
                     pct(short),
                     pct(counts.get(&hours(1)).and_then(Counts::sli)),
-                    burn_text(burns.get(minutes(5))),
-                    burn_text(burns.get(hours(1)))
+                    burn_text(burns.get_f64(minutes(5))),
+                    burn_text(burns.get_f64(hours(1)))
                 ),
             );
         }
@@ -461,7 +461,7 @@ fn draft(
             "The {} tier (burn above {}× over {} and {}) paged {detect_min} minutes after the release; \
              a user ticket (TCK-7) reported wrong answers at the same time.",
             page.tier.name,
-            fmt_burn(page.tier.threshold),
+            fmt_burn(page.tier.threshold.to_f64()),
             span(page.tier.long),
             span(page.tier.short)
         ),

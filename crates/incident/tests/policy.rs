@@ -5,7 +5,7 @@
 
 use incident::burn::{BurnPolicy, BurnTier, Notification, Verdict, WindowBurns};
 use incident::window::{days, hours, minutes};
-use incident::{budget_spent, burn_rate, evaluate, tier_fires, Slo};
+use incident::{budget_spent, burn_rate, evaluate, tier_fires, Counts, Rate, Slo};
 
 fn workbook() -> BurnPolicy {
     BurnPolicy::sre_workbook()
@@ -16,16 +16,20 @@ fn burns_for(
     policy: &BurnPolicy,
     base: Option<f64>,
     tier: &BurnTier,
-    long: Option<f64>,
-    short: Option<f64>,
+    long: Option<Rate>,
+    short: Option<Rate>,
 ) -> WindowBurns {
     let mut b = WindowBurns::new();
     for w in policy.windows() {
         b.set(w, base);
     }
-    b.set(tier.long, long);
-    b.set(tier.short, short);
+    b.set_exact(tier.long, long);
+    b.set_exact(tier.short, short);
     b
+}
+
+fn r(x: f64) -> Rate {
+    Rate::from_f64(x).expect("a rate")
 }
 
 fn fired(v: &Verdict) -> Option<(String, Notification)> {
@@ -43,7 +47,7 @@ fn the_default_tiers_are_the_workbook_ones() {
                 t.name.clone(),
                 t.long.num_minutes(),
                 t.short.num_minutes(),
-                t.threshold,
+                t.threshold.to_f64(),
                 t.notification,
             )
         })
@@ -102,8 +106,8 @@ fn every_tier_below_at_and_above_its_boundary() {
     let p = workbook();
     for tier in p.tiers() {
         let t = tier.threshold;
-        let below = t * 0.999;
-        let above = t * 1.001;
+        let below = t.checked_mul(r(0.999)).expect("small");
+        let above = t.checked_mul(r(1.001)).expect("small");
         let cases = [
             (Some(below), Some(below), false, "both below"),
             (Some(t), Some(t), false, "both exactly at"),
@@ -239,7 +243,7 @@ fn a_28_day_period_scales_every_threshold() {
     ];
     for (t, w) in p.tiers().iter().zip(want) {
         assert!(
-            (t.threshold - w).abs() < 1e-9,
+            (t.threshold.to_f64() - w).abs() < 1e-9,
             "{}: {} vs {w}",
             t.name,
             t.threshold
@@ -268,7 +272,52 @@ fn a_28_day_period_scales_every_threshold() {
     // Scaling back gives the original thresholds.
     let back = p.scaled_to(days(30));
     for (a, b) in back.tiers().iter().zip(workbook().tiers()) {
-        assert!((a.threshold - b.threshold).abs() < 1e-9);
+        assert_eq!(a.threshold, b.threshold, "scaling is exact both ways");
+    }
+    // Exactly: 14.4 × 28/30 = 13.44, and 1 × 28/30 = 14/15.
+    assert_eq!(p.tiers()[0].threshold, r(13.44));
+    assert_eq!(p.tiers()[3].threshold, Rate::new(14, 15).expect("a rate"));
+}
+
+#[test]
+fn a_burn_exactly_at_the_threshold_does_not_fire_at_any_target() {
+    // The trap: in floating point 1 − 0.9999 is a little under 1e-4, so one
+    // bad request in 10,000 would burn at 1.0000000000001101 and page.
+    let target = std::hint::black_box(0.9999);
+    assert!(
+        1.0 / 10_000.0 / (1.0 - target) > 1.0,
+        "the float trap is real"
+    );
+    let p = workbook();
+    // (target, 1 / budget)
+    for (target, inverse_budget) in [
+        (0.99, 100u64),
+        (0.999, 1000),
+        (0.9999, 10_000),
+        (0.99999, 100_000),
+    ] {
+        let slo = Slo::new("a", target, days(30)).unwrap();
+        for tier in p.tiers() {
+            // bad / valid = threshold × budget exactly: with threshold tn/td,
+            // valid = td / budget and bad = tn.
+            let (tn, td) = tier.threshold.parts();
+            let (bad, valid) = (tn as u64, td as u64 * inverse_budget);
+            let counts = Counts::new(valid - bad, bad);
+            let burn = incident::burn::exact_burn(&slo, counts).unwrap();
+            assert_eq!(
+                burn, tier.threshold,
+                "{target}: {} at {bad}/{valid}",
+                tier.name
+            );
+            let b = burns_for(&p, Some(0.0), tier, Some(burn), Some(burn));
+            assert_eq!(evaluate(&p, &b), Verdict::Quiet, "{target}: {}", tier.name);
+            let one_more = incident::burn::exact_burn(&slo, Counts::new(valid - bad - 1, bad + 1));
+            let b = burns_for(&p, Some(0.0), tier, one_more, one_more);
+            assert_eq!(
+                fired(&evaluate(&p, &b)).map(|f| f.0),
+                Some(tier.name.clone())
+            );
+        }
     }
 }
 

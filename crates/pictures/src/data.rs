@@ -153,7 +153,7 @@ pub fn m31(seed: u64) -> Result<M31, String> {
         .iter()
         .map(|t| Tier {
             name: t.name.clone(),
-            threshold: t.threshold,
+            threshold: t.threshold.to_f64(),
             long_min: t.long.num_minutes(),
             short_min: t.short.num_minutes(),
             page: t.notification == Notification::Page,
@@ -171,7 +171,7 @@ pub fn m31(seed: u64) -> Result<M31, String> {
         let mut long_burn = Vec::new();
         for (i, tier) in tiers_src.iter().enumerate() {
             let long = burns.get(tier.long);
-            long_burn.push(long);
+            long_burn.push(long.map(incident::Rate::to_f64));
             if now >= t0
                 && tiers[i].fired_at.is_none()
                 && incident::tier_fires(tier.threshold, long, burns.get(tier.short))

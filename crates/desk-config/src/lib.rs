@@ -1,0 +1,561 @@
+//! # desk-config — the desk's correlation, configured the way Alertmanager is
+//!
+//! On call, nobody writes a [`CorrelationConfig`] in Rust: the grouping and
+//! inhibition rules already live in the team's `alertmanager.yml`. This crate
+//! reads the part of that file the desk models —
+//!
+//! ```yaml
+//! global:
+//!   resolve_timeout: 5m          # how long an alert without endsAt stays firing
+//! route:
+//!   receiver: on-call
+//!   group_by: [cluster, service] # or ['...']: every label
+//! inhibit_rules:
+//!   - source_matchers: ['severity="critical"']
+//!     target_matchers: ['severity=~"warning|info"']
+//!     equal: [cluster, service]
+//! ```
+//!
+//! — into the desk's types, with Alertmanager's meaning for each field:
+//!
+//! - a matcher is `name op value` with `op` one of `=`, `!=`, `=~`, `!~`; the
+//!   value may be quoted (`"…"`, with `\"`, `\\` and `\n` escapes) or bare;
+//! - a regex matches the **whole** label value: `service=~"chat"` is compiled
+//!   as `^(?:chat)$`, so it does not match `chat-api` (write `chat.*`);
+//! - `group_by: ['...']` means every label and cannot be mixed with names;
+//! - child `routes` are refused rather than ignored: the desk groups the way
+//!   the top-level route does, and a config whose alerts would take other
+//!   routes would be grouped differently by the real Alertmanager.
+//!
+//! Everything else in the file (receivers, templates, timings) is read past.
+//! A bad file gets a [`ConfigError`] naming the rule and the field.
+//!
+//! Why a crate of its own: YAML and regex engines are the heaviest things the
+//! desk could depend on, and the `desk` crate is rebuilt in the learner's
+//! edit → result loop of M32. Here they are compiled only by staff tools and
+//! tests. The desk sees a regex only as a [`desk::ValuePattern`].
+//!
+//! The crate's differential test (`tests/alertmanager.rs`) runs the real
+//! Alertmanager on seeded storms and checks that the desk agrees with it on
+//! every fingerprint, group and muted alert.
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+use desk::{CorrelationConfig, InhibitRule, Matcher, ValuePattern, GROUP_BY_ALL};
+use serde_yaml_ng::{Mapping, Value};
+
+/// What was wrong with an `alertmanager.yml`, and where.
+///
+/// ```text
+/// inhibit_rules[1].target_matchers[0]: `service=~"chat("`: not a valid regex (…)
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// Where: `route.group_by`, `inhibit_rules[1].equal`, `global.resolve_timeout`…
+    pub at: String,
+    /// What is wrong, in words.
+    pub problem: String,
+}
+
+impl ConfigError {
+    fn new(at: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self {
+            at: at.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.at.is_empty() {
+            write!(f, "{}", self.problem)
+        } else {
+            write!(f, "{}: {}", self.at, self.problem)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The routing and inhibition part of an `alertmanager.yml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertmanagerConfig {
+    /// The top-level route's `group_by` (`["..."]` for every label).
+    pub group_by: Vec<String>,
+    /// The inhibition rules, in file order.
+    pub inhibit_rules: Vec<InhibitRule>,
+    /// `global.resolve_timeout` (5 minutes unless set).
+    pub resolve_timeout: TimeDelta,
+}
+
+impl AlertmanagerConfig {
+    /// The desk's correlation with this file's grouping and inhibition, and
+    /// `base`'s topology and time window (the AIOps layer Alertmanager does
+    /// not have).
+    pub fn correlation(&self, base: CorrelationConfig) -> CorrelationConfig {
+        CorrelationConfig {
+            group_by: self.group_by.clone(),
+            inhibit_rules: self.inhibit_rules.clone(),
+            ..base
+        }
+    }
+}
+
+/// A regex compiled the way Alertmanager compiles a matcher's: anchored as
+/// `^(?:pattern)$`, so it must match the whole value.
+#[derive(Debug)]
+pub struct AnchoredRegex(regex::Regex);
+
+impl AnchoredRegex {
+    /// Compiles `pattern` anchored. The error is the regex engine's message.
+    pub fn new(pattern: &str) -> Result<Self, String> {
+        regex::Regex::new(&format!("^(?:{pattern})$"))
+            .map(Self)
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl ValuePattern for AnchoredRegex {
+    fn is_match(&self, value: &str) -> bool {
+        self.0.is_match(value)
+    }
+}
+
+fn valid_label_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Unquotes a matcher value as Alertmanager does: a leading `"` asks for a
+/// closing one; `\"`, `\\` and `\n` are escapes; any other `\` is literal.
+fn unquote(raw: &str) -> Result<String, String> {
+    let (body, quoted) = match raw.strip_prefix('"') {
+        Some(rest) => (rest, true),
+        None => (raw, false),
+    };
+    let mut out = String::new();
+    let mut closed = !quoted;
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => match chars.peek().map(|&(_, n)| n) {
+                Some('n') => {
+                    out.push('\n');
+                    chars.next();
+                }
+                Some(n @ ('"' | '\\')) => {
+                    out.push(n);
+                    chars.next();
+                }
+                _ => out.push('\\'),
+            },
+            '"' if quoted && i + 1 == body.len() => closed = true,
+            '"' => return Err("the value holds an unescaped double quote".into()),
+            other => out.push(other),
+        }
+    }
+    if closed {
+        Ok(out)
+    } else {
+        Err("the quoted value has no closing double quote".into())
+    }
+}
+
+/// Parses one matcher, `name op value`: `severity="critical"`,
+/// `service=~"chat.*"`, `team!=search`. Regex values are compiled anchored
+/// ([`AnchoredRegex`]).
+///
+/// ```
+/// let m = desk_config::parse_matcher(r#"service=~"chat.*""#).unwrap();
+/// assert_eq!(m.to_string(), r#"service=~"chat.*""#);
+/// assert!(desk_config::parse_matcher("no operator").is_err());
+/// ```
+pub fn parse_matcher(text: &str) -> Result<Matcher, String> {
+    let trimmed = text.trim();
+    let name_end = trimmed
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+        .unwrap_or(trimmed.len());
+    let (name, rest) = trimmed.split_at(name_end);
+    if name.is_empty() || !valid_label_name(&name.replace(':', "_")) {
+        return Err(format!(
+            "`{text}`: expected `name op value`, with a label name first"
+        ));
+    }
+    let rest = rest.trim_start();
+    let ops = ["=~", "!~", "!=", "="];
+    let Some(op) = ops.iter().find(|op| rest.starts_with(**op)) else {
+        return Err(format!(
+            "`{text}`: expected one of the operators =, !=, =~, !~ after `{name}`"
+        ));
+    };
+    let value = unquote(rest[op.len()..].trim()).map_err(|e| format!("`{text}`: {e}"))?;
+    Ok(match *op {
+        "=" => Matcher::eq(name, &value),
+        "!=" => Matcher::ne(name, &value),
+        regex_op => {
+            let re = AnchoredRegex::new(&value)
+                .map_err(|e| format!("`{text}`: not a valid regex ({e})"))?;
+            Matcher::regex(name, &value, regex_op == "!~", Arc::new(re))
+        }
+    })
+}
+
+/// A Prometheus duration: `30s`, `5m`, `1h30m`, `2d`, `1w`, `500ms`.
+pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
+    let bad = || format!("`{text}` is not a duration such as 30s, 5m or 1h30m");
+    let mut total = TimeDelta::zero();
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        let n: i64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let (unit, len) = [
+            ("ms", 2, TimeDelta::milliseconds(1)),
+            ("s", 1, TimeDelta::seconds(1)),
+            ("m", 1, TimeDelta::minutes(1)),
+            ("h", 1, TimeDelta::hours(1)),
+            ("d", 1, TimeDelta::days(1)),
+            ("w", 1, TimeDelta::weeks(1)),
+            ("y", 1, TimeDelta::days(365)),
+        ]
+        .iter()
+        .find(|(u, _, _)| rest.starts_with(u))
+        .map(|(_, len, unit)| (*unit, *len))
+        .ok_or_else(bad)?;
+        total += unit * i32::try_from(n).map_err(|_| bad())?;
+        rest = &rest[len..];
+    }
+    Ok(total)
+}
+
+fn get<'a>(map: &'a Mapping, key: &str) -> Option<&'a Value> {
+    map.get(Value::String(key.to_string()))
+}
+
+fn strings(value: &Value, at: &str) -> Result<Vec<String>, ConfigError> {
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Sequence(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(ConfigError::new(
+                    format!("{at}[{i}]"),
+                    format!("expected a string, got {}", describe(other)),
+                )),
+            })
+            .collect(),
+        other => Err(ConfigError::new(
+            at,
+            format!("expected a list of strings, got {}", describe(other)),
+        )),
+    }
+}
+
+fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+fn mapping<'a>(v: &'a Value, at: &str) -> Result<&'a Mapping, ConfigError> {
+    v.as_mapping()
+        .ok_or_else(|| ConfigError::new(at, format!("expected a mapping, got {}", describe(v))))
+}
+
+fn matchers(rule: &Mapping, at: &str, field: &str) -> Result<Vec<Matcher>, ConfigError> {
+    let Some(v) = get(rule, field) else {
+        return Ok(Vec::new());
+    };
+    let texts = strings(v, &format!("{at}.{field}"))?;
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            parse_matcher(t).map_err(|e| ConfigError::new(format!("{at}.{field}[{i}]"), e))
+        })
+        .collect()
+}
+
+const RULE_FIELDS: [&str; 3] = ["source_matchers", "target_matchers", "equal"];
+const OLD_RULE_FIELDS: [&str; 4] = [
+    "source_match",
+    "source_match_re",
+    "target_match",
+    "target_match_re",
+];
+
+fn inhibit_rule(v: &Value, at: &str) -> Result<InhibitRule, ConfigError> {
+    let rule = mapping(v, at)?;
+    for key in rule.keys() {
+        let Some(k) = key.as_str() else {
+            return Err(ConfigError::new(at, "a field name must be a string"));
+        };
+        if OLD_RULE_FIELDS.contains(&k) {
+            return Err(ConfigError::new(
+                format!("{at}.{k}"),
+                "the old map form is not read; write it as source_matchers / target_matchers (e.g. ['severity=\"critical\"'])",
+            ));
+        }
+        if !RULE_FIELDS.contains(&k) {
+            return Err(ConfigError::new(
+                format!("{at}.{k}"),
+                format!(
+                    "unknown field; an inhibit rule has {}",
+                    RULE_FIELDS.join(", ")
+                ),
+            ));
+        }
+    }
+    let equal = match get(rule, "equal") {
+        Some(v) => strings(v, &format!("{at}.equal"))?,
+        None => Vec::new(),
+    };
+    if let Some((i, bad)) = equal.iter().enumerate().find(|(_, n)| !valid_label_name(n)) {
+        return Err(ConfigError::new(
+            format!("{at}.equal[{i}]"),
+            format!("`{bad}` is not a label name"),
+        ));
+    }
+    Ok(InhibitRule {
+        source: matchers(rule, at, "source_matchers")?,
+        target: matchers(rule, at, "target_matchers")?,
+        equal,
+    })
+}
+
+/// Reads the routing and inhibition part of an `alertmanager.yml`.
+///
+/// ```
+/// let yaml = r#"
+/// route: {receiver: x, group_by: ['...']}
+/// inhibit_rules:
+///   - source_matchers: ['severity="critical"']
+///     target_matchers: ['severity=~"warning|info"']
+///     equal: [service]
+/// "#;
+/// let c = desk_config::parse_config(yaml).unwrap();
+/// assert_eq!(c.group_by, vec!["..."]);
+/// let e = desk_config::parse_config("inhibit_rules: [{equal: [1st]}]").unwrap_err();
+/// assert_eq!(e.to_string(), "inhibit_rules[0].equal[0]: `1st` is not a label name");
+/// ```
+pub fn parse_config(yaml: &str) -> Result<AlertmanagerConfig, ConfigError> {
+    let doc: Value = serde_yaml_ng::from_str(yaml)
+        .map_err(|e| ConfigError::new("", format!("not valid YAML: {e}")))?;
+    let empty = Mapping::new();
+    let top = match &doc {
+        Value::Null => &empty,
+        v => mapping(v, "the file")?,
+    };
+    let resolve_timeout = match get(top, "global")
+        .map(|g| mapping(g, "global"))
+        .transpose()?
+    {
+        Some(g) => match get(g, "resolve_timeout") {
+            Some(Value::String(s)) => {
+                parse_duration(s).map_err(|e| ConfigError::new("global.resolve_timeout", e))?
+            }
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "global.resolve_timeout",
+                    format!("expected a duration such as 5m, got {}", describe(other)),
+                ))
+            }
+            None => desk::alert::DEFAULT_RESOLVE_TIMEOUT,
+        },
+        None => desk::alert::DEFAULT_RESOLVE_TIMEOUT,
+    };
+    let mut group_by = Vec::new();
+    if let Some(route) = get(top, "route") {
+        let route = mapping(route, "route")?;
+        if let Some(v) = get(route, "group_by") {
+            group_by = strings(v, "route.group_by")?;
+        }
+        if group_by.iter().any(|n| n == GROUP_BY_ALL) && group_by.len() > 1 {
+            return Err(ConfigError::new(
+                "route.group_by",
+                "`...` (every label) cannot be combined with label names",
+            ));
+        }
+        if let Some((i, bad)) = group_by
+            .iter()
+            .enumerate()
+            .find(|(_, n)| *n != GROUP_BY_ALL && !valid_label_name(n))
+        {
+            return Err(ConfigError::new(
+                format!("route.group_by[{i}]"),
+                format!("`{bad}` is not a label name"),
+            ));
+        }
+        match get(route, "routes") {
+            None | Some(Value::Null) => {}
+            Some(Value::Sequence(s)) if s.is_empty() => {}
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "route.routes",
+                    "child routes are not modelled: the desk groups as the top-level route does",
+                ))
+            }
+        }
+    }
+    let inhibit_rules = match get(top, "inhibit_rules") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Sequence(rules)) => rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| inhibit_rule(r, &format!("inhibit_rules[{i}]")))
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(ConfigError::new(
+                "inhibit_rules",
+                format!("expected a list of rules, got {}", describe(other)),
+            ))
+        }
+    };
+    Ok(AlertmanagerConfig {
+        group_by,
+        inhibit_rules,
+        resolve_timeout,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alert(labels: &[(&str, &str)]) -> desk::Alert {
+        let mut a = desk::Alert::new(
+            "A",
+            "s",
+            desk::Severity::Info,
+            labkit::SimClock::course_epoch(),
+        );
+        for (k, v) in labels {
+            a = a.with_label(k, v);
+        }
+        a
+    }
+
+    #[test]
+    fn regexes_are_anchored_like_alertmanagers() {
+        let m = parse_matcher(r#"service=~"chat""#).unwrap();
+        assert!(m.matches(&alert(&[("service", "chat")])));
+        assert!(
+            !m.matches(&alert(&[("service", "chat-api")])),
+            "whole value only"
+        );
+        let m = parse_matcher(r#"service=~"a|b""#).unwrap();
+        assert!(
+            m.matches(&alert(&[("service", "b")])),
+            "the alternation is grouped"
+        );
+        assert!(!m.matches(&alert(&[("service", "xb")])));
+        let m = parse_matcher(r#"team!~"sea.*""#).unwrap();
+        assert!(
+            m.matches(&alert(&[])),
+            "a missing label is \"\", which does not match sea.*"
+        );
+        assert!(!m.matches(&alert(&[("team", "search")])));
+        let m = parse_matcher(r#"team=~".*""#).unwrap();
+        assert!(
+            m.matches(&alert(&[])),
+            ".* matches the empty value of a missing label"
+        );
+    }
+
+    #[test]
+    fn matcher_values_unquote_like_alertmanagers() {
+        let m = parse_matcher(r#"  a = "x\"y\\z"  "#).unwrap();
+        assert_eq!(m.value, "x\"y\\z");
+        assert_eq!(parse_matcher("a=bare").unwrap().value, "bare");
+        assert_eq!(parse_matcher(r#"a="""#).unwrap().value, "");
+        assert!(parse_matcher(r#"a="x"#).unwrap_err().contains("no closing"));
+        assert!(parse_matcher(r#"a="x"y""#)
+            .unwrap_err()
+            .contains("unescaped"));
+        assert!(parse_matcher("1a=x").is_err());
+        assert!(parse_matcher("a~x").unwrap_err().contains("operators"));
+        assert!(parse_matcher(r#"a=~"(""#)
+            .unwrap_err()
+            .contains("not a valid regex"));
+    }
+
+    #[test]
+    fn durations_read_like_prometheus() {
+        assert_eq!(parse_duration("5m"), Ok(TimeDelta::minutes(5)));
+        assert_eq!(parse_duration("1h30m"), Ok(TimeDelta::minutes(90)));
+        assert_eq!(parse_duration("250ms"), Ok(TimeDelta::milliseconds(250)));
+        assert!(parse_duration("5").is_err());
+        assert!(parse_duration("five minutes").is_err());
+    }
+
+    #[test]
+    fn bad_configs_name_the_rule_and_field() {
+        let err = |y: &str| parse_config(y).unwrap_err().to_string();
+        assert_eq!(
+            err("route: {group_by: ['...', cluster]}"),
+            "route.group_by: `...` (every label) cannot be combined with label names"
+        );
+        assert!(err("route: {routes: [{receiver: a}]}").starts_with("route.routes: child routes"));
+        assert!(err(
+            "inhibit_rules:\n  - source_matchers: ['a=\"b\"']\n  - target_matchers: ['a=\"b\"', 'c=~\"(\"']"
+        )
+        .starts_with("inhibit_rules[1].target_matchers[1]: `c=~\"(\"`: not a valid regex"));
+        assert!(err("inhibit_rules: [{source_match: {a: b}}]")
+            .starts_with("inhibit_rules[0].source_match: the old map form"));
+        assert!(err("inhibit_rules: [{sauce_matchers: []}]")
+            .starts_with("inhibit_rules[0].sauce_matchers: unknown field"));
+        assert!(err("inhibit_rules: [{equal: cluster}]")
+            .starts_with("inhibit_rules[0].equal: expected a list of strings"));
+        assert!(err("global: {resolve_timeout: soon}").starts_with("global.resolve_timeout:"));
+        assert!(err("route: [").starts_with("not valid YAML"));
+    }
+
+    #[test]
+    fn a_whole_file_reads_past_what_the_desk_does_not_model() {
+        let c = parse_config(
+            r#"
+global:
+  resolve_timeout: 2m
+  smtp_from: a@b
+route:
+  receiver: on-call
+  group_wait: 30s
+  group_by: [cluster, service]
+receivers:
+  - name: on-call
+inhibit_rules:
+  - source_matchers: ['severity="critical"']
+    target_matchers: ['severity!="critical"', 'service=~"chat.*|gateway"']
+    equal: [cluster]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.resolve_timeout, TimeDelta::minutes(2));
+        assert_eq!(c.group_by, vec!["cluster", "service"]);
+        assert_eq!(
+            c.inhibit_rules[0].describe(),
+            r#"{severity="critical"} mutes {severity!="critical", service=~"chat.*|gateway"} when cluster agree"#
+        );
+        assert_eq!(
+            parse_config("").unwrap().resolve_timeout,
+            TimeDelta::minutes(5)
+        );
+    }
+}

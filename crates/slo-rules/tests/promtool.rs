@@ -1,0 +1,433 @@
+//! The burn-rate policy against Prometheus itself (`promtool`, Debian's
+//! `prometheus` package).
+//!
+//! For seeded traffic scenarios — the bad hour, quiet, low traffic, no data
+//! in a window, counts landing exactly on each tier's boundary — the test
+//! feeds the same per-minute events to the Rust policy (a `WindowedSli`
+//! evaluated every minute) and, as counter series, to `promtool test rules`
+//! over the rules `slo-rules` writes, with one expectation per tier per
+//! evaluated minute taken from the Rust verdict. promtool fails if any alert
+//! fires at a minute the Rust policy says it does not, or the other way
+//! round. A last test shows the check has teeth: the same boundary scenario
+//! with the threshold written as `1 * (1 - 0.9999)` makes promtool disagree.
+//!
+//! Without `promtool` the tests say they skipped; under `CI=true` that is a
+//! failure.
+#![cfg(feature = "solution")]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use incident::burn::{BurnPolicy, Verdict, WindowBurns};
+use incident::window::{days, minutes};
+use incident::{evaluate, Slo, WindowedSli};
+use labkit::{SimClock, SimRng};
+use slo_rules::{alert_name, render, Comparison, Counters};
+
+/// Minutes of traffic, each one evaluated. The counters start at 0 at
+/// minute 0, so a window reaching back before minute 0 is the whole history
+/// on both sides: the Rust `WindowedSli` counts from its origin, and
+/// Prometheus, seeing a counter whose first sample is 0, takes it to have
+/// started there and extrapolates nothing. A window that fits (5m to 6h
+/// after the first hours) has a sample on both of its edges, so again no
+/// extrapolation: `increase` is the exact difference of two counts.
+const MINUTES: u64 = 480;
+
+fn promtool_or_skip(test: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PROMTOOL_BIN")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let path = std::env::var_os("PATH")?;
+            std::env::split_paths(&path)
+                .map(|d| d.join("promtool"))
+                .find(|p| p.is_file())
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{test}: no promtool (apt-get install prometheus); CI=true requires it"
+        );
+        eprintln!("{test}: SKIPPED, no promtool on PATH (apt-get install prometheus)");
+    }
+    found
+}
+
+/// One scenario: an SLO target and the good/bad events of every minute
+/// `1..=MINUTES`.
+struct Scenario {
+    name: String,
+    target: f64,
+    minutes: Vec<(u64, u64)>,
+}
+
+impl Scenario {
+    fn new(name: String, target: f64, f: impl FnMut(u64) -> (u64, u64)) -> Self {
+        Self {
+            name,
+            target,
+            minutes: (1..=MINUTES).map(f).collect(),
+        }
+    }
+
+    fn slo(&self) -> Slo {
+        Slo::new("availability", self.target, days(30)).expect("a valid SLO")
+    }
+
+    /// The tiers the Rust policy fires at each evaluated minute.
+    fn rust_verdicts(&self) -> BTreeMap<u64, BTreeSet<String>> {
+        let slo = self.slo();
+        let policy = BurnPolicy::for_slo(&slo);
+        let t0 = SimClock::course_epoch();
+        let mut sli = WindowedSli::per_minute(t0, &policy.windows()).expect("windows");
+        let mut out = BTreeMap::new();
+        for (i, (good, bad)) in self.minutes.iter().enumerate() {
+            let m = i as u64 + 1;
+            let at = t0 + minutes(m as i64);
+            sli.record(at, *good, *bad).expect("in order");
+            {
+                let counts = sli.counts_at(at).expect("in order");
+                let burns = WindowBurns::from_counts(&slo, &counts);
+                let firing: BTreeSet<String> = match evaluate(&policy, &burns) {
+                    Verdict::Notify(a) => std::iter::once(a.tier.name.clone())
+                        .chain(a.also_firing.iter().cloned())
+                        .collect(),
+                    _ => BTreeSet::new(),
+                };
+                out.insert(m, firing);
+            }
+        }
+        out
+    }
+}
+
+/// A counter's samples in promtool's expanding notation: runs with one
+/// increment become `start+stepxN`.
+fn series_values(per_minute: impl Iterator<Item = u64>) -> String {
+    let mut values = vec![0u64];
+    for v in per_minute {
+        let last = values.last().copied().unwrap_or(0);
+        values.push(last + v);
+    }
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < values.len() {
+        let mut j = i;
+        if i + 1 < values.len() {
+            let step = values[i + 1] - values[i];
+            j = i + 1;
+            while j + 1 < values.len() && values[j + 1] - values[j] == step {
+                j += 1;
+            }
+            parts.push(format!("{}+{}x{}", values[i], step, j - i));
+        } else {
+            parts.push(values[i].to_string());
+        }
+        i = j + 1;
+    }
+    parts.join(" ")
+}
+
+fn test_file(rules: &str, scenarios: &[&Scenario], policy: &BurnPolicy) -> String {
+    let mut y = format!("rule_files: [{rules}]\nevaluation_interval: 1m\ntests:\n");
+    for s in scenarios {
+        y.push_str(&format!(
+            "  - name: '{}'\n    interval: 1m\n    input_series:\n      - series: 'sli_valid_total'\n        values: '{}'\n      - series: 'sli_good_total'\n        values: '{}'\n    alert_rule_test:\n",
+            s.name,
+            series_values(s.minutes.iter().map(|(g, b)| g + b)),
+            series_values(s.minutes.iter().map(|(g, _)| *g)),
+        ));
+        for (m, firing) in s.rust_verdicts() {
+            for tier in policy.tiers() {
+                y.push_str(&format!(
+                    "      - eval_time: {m}m\n        alertname: {}\n",
+                    alert_name(tier)
+                ));
+                if firing.contains(&tier.name) {
+                    let severity = if tier.notification == incident::Notification::Page {
+                        "page"
+                    } else {
+                        "ticket"
+                    };
+                    y.push_str(&format!(
+                        "        exp_alerts:\n          - exp_labels: {{severity: {severity}, tier: {}, slo: availability}}\n            exp_annotations: {{summary: 'burn above {} over {} and {} (SLO availability)'}}\n",
+                        tier.name,
+                        tier.threshold,
+                        incident::window::span(tier.long),
+                        incident::window::span(tier.short),
+                    ));
+                } else {
+                    y.push_str("        exp_alerts: []\n");
+                }
+            }
+        }
+    }
+    y
+}
+
+/// Runs promtool on `scenarios` (one target) with `rules`; the output and
+/// whether it passed.
+fn promtool(bin: &Path, dir: &Path, rules: &str, scenarios: &[&Scenario]) -> (bool, String) {
+    let policy = BurnPolicy::for_slo(&scenarios[0].slo());
+    std::fs::write(dir.join("rules.yml"), rules).expect("write rules");
+    let check = Command::new(bin)
+        .arg("check")
+        .arg("rules")
+        .arg(dir.join("rules.yml"))
+        .output()
+        .expect("run promtool check rules");
+    assert!(
+        check.status.success(),
+        "promtool check rules refused the rules:\n{}{}\n{rules}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    std::fs::write(
+        dir.join("test.yml"),
+        test_file("rules.yml", scenarios, &policy),
+    )
+    .expect("write tests");
+    let out = Command::new(bin)
+        .arg("test")
+        .arg("rules")
+        .arg(dir.join("test.yml"))
+        .output()
+        .expect("run promtool test rules");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("slo-rules-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
+fn rules_for(target: f64) -> String {
+    let slo = Slo::new("availability", target, days(30)).expect("a valid SLO");
+    render(
+        &BurnPolicy::for_slo(&slo),
+        &slo,
+        &Counters::default(),
+        Comparison::REFERENCE,
+        "test",
+    )
+    .expect("the workbook policy renders")
+}
+
+/// Events per minute that land exactly on tier `k`'s boundary at `target`:
+/// `bad / valid = threshold × budget`.
+fn on_boundary(target: f64, k: usize) -> (u64, u64) {
+    let slo = Slo::new("a", target, days(30)).expect("a valid SLO");
+    let policy = BurnPolicy::for_slo(&slo);
+    let tier = &policy.tiers()[k];
+    let product = tier
+        .threshold
+        .checked_mul(slo.exact_budget())
+        .expect("small numbers");
+    let (bad, valid) = product.parts();
+    (valid as u64 - bad as u64, bad as u64)
+}
+
+fn scenarios() -> Vec<Scenario> {
+    let mut rng = SimRng::seed(3131);
+    let targets: [f64; 3] = [0.99, 0.999, 0.9999];
+    let mut out = Vec::new();
+    let e0 = 30;
+    for n in 0..20u64 {
+        let target = targets[(n % 3) as usize];
+        let budget_bad_per_10k = ((1.0 - target) * 10_000.0).round() as u64;
+        let kind = n % 6;
+        let seed = rng.below(1_000_000);
+        let mut r = SimRng::seed(seed);
+        let s = match kind {
+            // The bad hour: 20% errors for an hour inside the evaluated span.
+            0 => {
+                let start = e0 + r.between(0, 300);
+                Scenario::new(format!("bad hour {n} at {target}"), target, move |m| {
+                    if (start..start + 60).contains(&m) {
+                        (800, 200)
+                    } else {
+                        (1000, 0)
+                    }
+                })
+            }
+            // Quiet: errors well under the budget.
+            1 => Scenario::new(format!("quiet {n} at {target}"), target, move |_| {
+                let bad = r.below(budget_bad_per_10k.max(1));
+                (10_000 - bad, bad)
+            }),
+            // Low traffic: a few requests a minute, the odd one failing.
+            2 => Scenario::new(format!("low traffic {n} at {target}"), target, move |_| {
+                let valid = r.below(4);
+                let bad = u64::from(valid > 0 && r.chance(0.05));
+                (valid - bad, bad)
+            }),
+            // No data: no traffic for the first half hour (every window empty),
+            // then a 10% error rate that stops for 20 minutes (the 5m window empties).
+            3 => {
+                let gap = e0 + r.between(60, 300);
+                Scenario::new(format!("no data {n} at {target}"), target, move |m| {
+                    if m < e0 || (gap..gap + 20).contains(&m) {
+                        (0, 0)
+                    } else {
+                        (90, 10)
+                    }
+                })
+            }
+            // Exactly on a tier's boundary in every window, then one more
+            // bad event a minute for a while: not above, then above.
+            4 => {
+                let k = (n / 6) as usize % 4;
+                let (good, bad) = on_boundary(target, k);
+                let from = e0 + r.between(60, 300);
+                Scenario::new(
+                    format!("boundary of tier {k} {n} at {target}"),
+                    target,
+                    move |m| {
+                        if (from..from + 10).contains(&m) {
+                            (good - 1, bad + 1)
+                        } else {
+                            (good, bad)
+                        }
+                    },
+                )
+            }
+            // Seeded segments of traffic and error ratio.
+            _ => {
+                let mut level = (1000u64, 0u64);
+                Scenario::new(format!("seeded {n} at {target}"), target, move |m| {
+                    if m % 30 == 0 || m == 1 {
+                        let valid = [0, 5, 100, 1000, 5000][r.below(5) as usize];
+                        let per_10k = [0, 1, 10, 50, 300, 2000][r.below(6) as usize];
+                        level = (valid, valid * per_10k / 10_000);
+                    }
+                    (level.0 - level.1, level.1)
+                })
+            }
+        };
+        out.push(s);
+    }
+    // And every tier's exact boundary at 99.99%, held throughout.
+    for k in 0..4 {
+        let (good, bad) = on_boundary(0.9999, k);
+        out.push(Scenario::new(
+            format!("exactly at tier {k} at 0.9999"),
+            0.9999,
+            move |_| (good, bad),
+        ));
+    }
+    out
+}
+
+#[test]
+fn promtool_fires_each_tier_exactly_when_the_rust_policy_does() {
+    let Some(bin) = promtool_or_skip("promtool_fires_each_tier_exactly_when_the_rust_policy_does")
+    else {
+        return;
+    };
+    let started = Instant::now();
+    let all = scenarios();
+    assert!(all.len() >= 20);
+    let mut compared = 0usize;
+    let mut fired = 0usize;
+    let targets: BTreeSet<String> = all.iter().map(|s| s.target.to_string()).collect();
+    for target in targets {
+        let group: Vec<&Scenario> = all
+            .iter()
+            .filter(|s| s.target.to_string() == target)
+            .collect();
+        for s in &group {
+            let v = s.rust_verdicts();
+            compared += v.len() * 4;
+            fired += v.values().map(BTreeSet::len).sum::<usize>();
+        }
+        let t: f64 = target.parse().expect("a target");
+        let dir = scratch(&target);
+        let (ok, text) = promtool(&bin, &dir, &rules_for(t), &group);
+        if std::env::var_os("KEEP_PROMTOOL_FILES").is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        assert!(
+            ok,
+            "promtool disagrees with the Rust policy at SLO {target}:\n{text}"
+        );
+    }
+    assert!(
+        fired > 0 && fired < compared,
+        "the scenarios both fire and stay quiet"
+    );
+    eprintln!(
+        "promtool differential: {} scenarios, {} (minute, tier) verdicts agreed ({} firing) in {:.1} s",
+        all.len(),
+        compared,
+        fired,
+        started.elapsed().as_secs_f64()
+    );
+}
+
+#[test]
+fn a_threshold_written_as_float_arithmetic_fires_on_the_boundary() {
+    let Some(bin) =
+        promtool_or_skip("a_threshold_written_as_float_arithmetic_fires_on_the_boundary")
+    else {
+        return;
+    };
+    let (good, bad) = on_boundary(0.9999, 3);
+    let s = Scenario::new("exactly 1x at 0.9999".into(), 0.9999, move |_| (good, bad));
+    assert!(
+        s.rust_verdicts().values().all(BTreeSet::is_empty),
+        "exactly at the threshold, the Rust policy stays quiet"
+    );
+    let exact = rules_for(0.9999);
+    let float = exact.replace("> 0.0001", "> 1 * (1 - 0.9999)");
+    assert_ne!(exact, float);
+    let dir = scratch("float");
+    let (ok_exact, _) = promtool(&bin, &dir, &exact, &[&s]);
+    let (ok_float, text) = promtool(&bin, &dir, &float, &[&s]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(ok_exact, "the exact literal agrees with the Rust policy");
+    assert!(
+        !ok_float && text.contains("SloBurnTicket3d"),
+        "with `1 * (1 - 0.9999)` Prometheus pages on a burn of exactly 1:\n{text}"
+    );
+}
+
+#[test]
+fn promtool_accepts_the_rule_file_the_command_writes() {
+    let Some(bin) = promtool_or_skip("promtool_accepts_the_rule_file_the_command_writes") else {
+        return;
+    };
+    let dir = scratch("command");
+    for target in ["0.99", "0.999", "0.9999"] {
+        // What `cargo xtask rules m31 --target …` runs.
+        let out = Command::new(env!("CARGO_BIN_EXE_slo-rules"))
+            .args(["--target", target])
+            .output()
+            .expect("run slo-rules");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let file = dir.join(format!("rules-{target}.yml"));
+        std::fs::write(&file, &out.stdout).expect("write rules");
+        let check = Command::new(&bin)
+            .args(["check", "rules"])
+            .arg(&file)
+            .output()
+            .expect("run promtool check rules");
+        let said = String::from_utf8_lossy(&check.stdout);
+        assert!(
+            check.status.success() && said.contains("SUCCESS: 11 rules found"),
+            "{said}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
