@@ -9,9 +9,9 @@ use desk::Queue;
 use incident::{Notification, Severity, Status};
 use release_ops::Decision;
 
-use crate::assertion::{Assertion, CheckId};
-use crate::report::{pct, ShiftReport, Stage};
+use crate::assertion::{Assertion, AssertionId};
 use crate::shift::MIN_REDUCTION;
+use crate::shift_report::{pct, ShiftReport, Stage};
 
 /// Step B1 · The first three assertions, in this order:
 ///
@@ -27,28 +27,28 @@ pub fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion> {
     // BEGIN SOLUTION assert_intake_and_detect: storm reduced (ratio and the deploy's incident), page at SEV-1, ticket routed to on-call and linked to the paged incident
     let storm = match &r.deploy_incident {
         Some(inc) if r.reduction_ratio >= MIN_REDUCTION => Assertion::pass(
-            CheckId::StormReduced,
+            AssertionId::StormReduced,
             format!(
                 "{} records -> {} incidents ({:.1} per incident, at least {MIN_REDUCTION}); the deploy's is {inc}",
                 r.alerts_in, r.incidents_out, r.reduction_ratio
             ),
         ),
         Some(_) => Assertion::fail(
-            CheckId::StormReduced,
+            AssertionId::StormReduced,
             format!(
                 "{} records -> {} incidents: {:.1} per incident, at least {MIN_REDUCTION} needed",
                 r.alerts_in, r.incidents_out, r.reduction_ratio
             ),
         ),
         None => Assertion::fail(
-            CheckId::StormReduced,
+            AssertionId::StormReduced,
             format!("no incident names deploy {} as its probable cause", r.deploy_id),
         ),
     };
     let page = match &r.page {
         Some(p) if p.notification == Notification::Page && p.severity == Severity::Sev1 => {
             Assertion::pass(
-                CheckId::PageSev1,
+                AssertionId::PageSev1,
                 format!(
                     "{} paged at {} (burn {:.1}× over its long window)",
                     p.tier, p.severity, p.long_burn
@@ -56,26 +56,26 @@ pub fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion> {
             )
         }
         Some(p) => Assertion::fail(
-            CheckId::PageSev1,
+            AssertionId::PageSev1,
             format!(
                 "{} sent a {} at {}, not a SEV-1 page",
                 p.tier, p.notification, p.severity
             ),
         ),
-        None => Assertion::fail(CheckId::PageSev1, r.why_missing(Stage::Detect)),
+        None => Assertion::fail(AssertionId::PageSev1, r.why_missing(Stage::Detect)),
     };
     let paged = r.incident.as_ref().map(|i| i.id.as_str());
     let ticket = match &r.ticket {
-        None => Assertion::fail(CheckId::TicketRouted, r.why_missing(Stage::Intake)),
+        None => Assertion::fail(AssertionId::TicketRouted, r.why_missing(Stage::Intake)),
         Some(t) if t.queue != Queue::SreOncall || t.priority > 2 => Assertion::fail(
-            CheckId::TicketRouted,
+            AssertionId::TicketRouted,
             format!(
                 "{} went to {} at {}: an urgent service problem goes to sre-oncall",
                 t.id, t.queue, t.priority_label
             ),
         ),
         Some(t) if Some(t.incident.as_str()) != paged => Assertion::fail(
-            CheckId::TicketRouted,
+            AssertionId::TicketRouted,
             format!(
                 "{} is linked to {}, but the page opened {}: two stories of one problem",
                 t.id,
@@ -84,7 +84,7 @@ pub fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion> {
             ),
         ),
         Some(t) => Assertion::pass(
-            CheckId::TicketRouted,
+            AssertionId::TicketRouted,
             format!(
                 "{} {} {} -> {}, linked to {}",
                 t.id, t.category, t.priority_label, t.queue, t.incident
@@ -108,7 +108,7 @@ pub fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
     // BEGIN SOLUTION assert_recovery: resolved, SLI back within the SLO, the case fails the bad release and passes last-good, the fix promoted and live
     let resolved = match &r.incident {
         Some(i) if i.status == Status::Resolved => Assertion::pass(
-            CheckId::IncidentResolved,
+            AssertionId::IncidentResolved,
             format!(
                 "{} resolved {} min after it opened",
                 i.id,
@@ -116,7 +116,7 @@ pub fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
             ),
         ),
         Some(i) => Assertion::fail(
-            CheckId::IncidentResolved,
+            AssertionId::IncidentResolved,
             format!(
                 "{} is still {}: {}",
                 i.id,
@@ -124,11 +124,11 @@ pub fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
                 r.why_missing(Stage::Mitigate)
             ),
         ),
-        None => Assertion::fail(CheckId::IncidentResolved, r.why_missing(Stage::Detect)),
+        None => Assertion::fail(AssertionId::IncidentResolved, r.why_missing(Stage::Detect)),
     };
     let sli = match r.sli_after {
         Some(s) => Assertion::holds(
-            CheckId::SliRecovered,
+            AssertionId::SliRecovered,
             s >= r.slo_target,
             format!(
                 "SLI 5m {} after, {} before, SLO {}",
@@ -137,7 +137,7 @@ pub fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
                 pct(r.slo_target)
             ),
         ),
-        None => Assertion::fail(CheckId::SliRecovered, r.why_missing(Stage::Mitigate)),
+        None => Assertion::fail(AssertionId::SliRecovered, r.why_missing(Stage::Mitigate)),
     };
     let regression = match (&r.regression_case, &r.bad_release_canary) {
         (Some(case), Some(c)) => {
@@ -157,10 +157,14 @@ pub fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
                     case.id
                 ),
             };
-            Assertion::holds(CheckId::RegressionCatchesBadRelease, caught && good, why)
+            Assertion::holds(
+                AssertionId::RegressionCatchesBadRelease,
+                caught && good,
+                why,
+            )
         }
         _ => Assertion::fail(
-            CheckId::RegressionCatchesBadRelease,
+            AssertionId::RegressionCatchesBadRelease,
             r.why_missing(Stage::Learn),
         ),
     };
@@ -171,7 +175,7 @@ pub fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
                 && r.live_verified_at_end =>
         {
             Assertion::pass(
-                CheckId::FixPromoted,
+                AssertionId::FixPromoted,
                 format!(
                     "{} {} vs live {} {}: promoted, live is {}",
                     c.candidate, c.candidate_score, c.live, c.live_score, c.candidate
@@ -179,7 +183,7 @@ pub fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
             )
         }
         Some(c) => Assertion::fail(
-            CheckId::FixPromoted,
+            AssertionId::FixPromoted,
             format!(
                 "{} was not promoted ({}: {}); live stays {}",
                 c.candidate,
@@ -188,7 +192,7 @@ pub fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
                 r.live_at_end.as_deref().unwrap_or("none")
             ),
         ),
-        None => Assertion::fail(CheckId::FixPromoted, r.why_missing(Stage::Ship)),
+        None => Assertion::fail(AssertionId::FixPromoted, r.why_missing(Stage::Ship)),
     };
     vec![resolved, sli, regression, fix]
     // END SOLUTION

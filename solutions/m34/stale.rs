@@ -8,11 +8,11 @@
 use chrono::{DateTime, Utc};
 use index_ops::Scope;
 
-use crate::assertion::{Assertion, CheckId};
+use crate::assertion::{Assertion, AssertionId};
 use crate::error::ShiftError;
 use crate::extension::StaleReport;
 use crate::ops::{index_hash, Mitigation, Operations, Reindex};
-use crate::report::pct;
+use crate::shift_report::pct;
 
 /// Step X1 · The eval check, written first. `StaleIndexReindexed` passes
 /// only when all of these hold (fail with the first that does not):
@@ -26,7 +26,7 @@ use crate::report::pct;
 ///   a stale index is not fixed by a rollback.
 pub fn stale_index_fixed(r: &StaleReport) -> Assertion {
     // BEGIN SOLUTION stale_index_fixed: fail with the first unmet condition (re-index, exactly the changed ids, one embedding each, none stale, SLI back, release untouched)
-    let id = CheckId::StaleIndexReindexed;
+    let id = AssertionId::StaleIndexReindexed;
     let Some(Mitigation::Reindex(x)) = &r.mitigation else {
         return Assertion::fail(
             id,

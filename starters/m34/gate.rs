@@ -9,9 +9,9 @@ use desk::Queue;
 use incident::{Notification, Severity, Status};
 use release_ops::Decision;
 
-use crate::assertion::{Assertion, CheckId};
-use crate::report::{pct, ShiftReport, Stage};
+use crate::assertion::{Assertion, AssertionId};
 use crate::shift::MIN_REDUCTION;
+use crate::shift_report::{pct, ShiftReport, Stage};
 
 /// Step B1 · The first three assertions, in this order:
 ///

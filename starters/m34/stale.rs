@@ -8,11 +8,11 @@
 use chrono::{DateTime, Utc};
 use index_ops::Scope;
 
-use crate::assertion::{Assertion, CheckId};
+use crate::assertion::{Assertion, AssertionId};
 use crate::error::ShiftError;
 use crate::extension::StaleReport;
 use crate::ops::{index_hash, Mitigation, Operations, Reindex};
-use crate::report::pct;
+use crate::shift_report::pct;
 
 /// Step X1 · The eval check, written first. `StaleIndexReindexed` passes
 /// only when all of these hold (fail with the first that does not):

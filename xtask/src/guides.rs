@@ -3,7 +3,7 @@
 //! A guide names its checks (`Check **m31.a.2**`) in the paragraph that
 //! teaches the step, which starts with the step's function
 //! (`` `burn_rate(error_ratio, &slo)` ``); the authoring guide's examples
-//! pair an id with a step (`id: "m33.a.3"`, `step: "redact"`). Each id
+//! pair an id with a step (`id: "m33.a.3"`, `guide_step: "redact"`). Each id
 //! must exist, and where the text says which step it belongs to, it must
 //! be that step's check. `cargo xtask verify` runs this.
 
@@ -76,9 +76,13 @@ pub fn problems_in(name: &str, text: &str, catalog: &Catalog) -> Vec<String> {
             }
         }
         // `id: "m33.a.3"` … `step: "redact"` in an example.
-        if let (Some(a), Some(s)) = (paragraph.find("id: \""), paragraph.find("step: \"")) {
+        let step_at = paragraph
+            .find("guide_step: \"")
+            .map(|i| i + 13)
+            .or_else(|| paragraph.find("step: \"").map(|i| i + 7));
+        if let (Some(a), Some(s)) = (paragraph.find("id: \""), step_at) {
             let id = paragraph[a + 5..].split('"').next().unwrap_or("");
-            let step = paragraph[s + 7..].split('"').next().unwrap_or("");
+            let step = paragraph[s..].split('"').next().unwrap_or("");
             if let Some(c) = find(id) {
                 if c.step != step {
                     out.push(format!(

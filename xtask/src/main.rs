@@ -13,6 +13,7 @@
 mod book;
 mod cargo;
 mod catalog;
+mod check_report;
 mod codegen;
 mod commands;
 mod flags;
@@ -22,11 +23,10 @@ mod lab;
 mod layout;
 mod loopbench;
 mod modules;
-mod report;
 mod rules;
 mod runner;
+mod soundness;
 mod starters;
-mod verify;
 mod watch;
 
 #[cfg(test)]

@@ -10,9 +10,9 @@ use labkit::check::Outcome;
 
 use crate::cargo::{self, Request, Variant};
 use crate::catalog::Integrity;
+use crate::check_report::{self, Style};
 use crate::lab::{CheckRun, ModuleRun};
 use crate::modules::{Module, Unit};
-use crate::report::{self, Style};
 use crate::runner::{self, Limits};
 
 /// Fixtures build in a target dir of their own, so these tests never wait on
@@ -183,9 +183,9 @@ fn the_runner_survives_learner_code_and_reports_each_failure_as_what_it_is() {
 
     insta::assert_snapshot!(
         "lab_report_fixture",
-        report::lab_report(&run, Style::plain())
+        check_report::lab_report(&run, Style::plain())
     );
-    let results = report::results(&[run], Integrity::default());
+    let results = check_report::results(&[run], Integrity::default());
     insta::assert_snapshot!(
         "results_json_fixture",
         serde_json::to_string_pretty(&results).unwrap()
@@ -224,7 +224,7 @@ fn a_module_that_does_not_compile_is_reported_with_its_first_error() {
         compile_error: Some(err.clone()),
         warnings: vec![],
     };
-    let text = report::lab_report(&run, Style::plain());
+    let text = check_report::lab_report(&run, Style::plain());
     assert!(text.contains("does not compile yet"));
     assert!(text.contains("Next: make it compile — src/main.rs:2: mismatched types"));
     let _ = std::fs::remove_dir_all(root.join("target"));
@@ -239,8 +239,8 @@ fn colour_is_never_used_when_plain() {
         compile_error: None,
         warnings: vec![],
     };
-    assert!(!report::lab_report(&run, Style::plain()).contains('\x1b'));
-    assert!(report::lab_report(&run, Style { color: true }).contains('\x1b'));
+    assert!(!check_report::lab_report(&run, Style::plain()).contains('\x1b'));
+    assert!(check_report::lab_report(&run, Style { color: true }).contains('\x1b'));
 }
 
 #[test]
@@ -796,7 +796,7 @@ fn the_lab_report_shows_warnings_labels_and_the_real_trace_difference() {
     };
     insta::assert_snapshot!(
         "lab_report_warnings_labels_trace",
-        report::lab_report(&run, Style::plain())
+        check_report::lab_report(&run, Style::plain())
     );
 }
 

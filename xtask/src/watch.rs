@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use crate::report::Style;
+use crate::check_report::Style;
 
 /// What identifies the state of a directory's files: path, size and
 /// modification time of each, sorted.

@@ -3,7 +3,7 @@
 //! The gate is the last stage of the shift and the thing wired into CI. It
 //! does not trust the story the trace tells; it reads the numbers of the
 //! [`ShiftReport`](crate::ShiftReport) and asserts seven facts about them.
-//! Each [`Assertion`] carries its [`CheckId`], pass or fail, and a reason a
+//! Each [`Assertion`] carries its [`AssertionId`], pass or fail, and a reason a
 //! person can act on, because "the gate is red" is useless at 3 a.m. and
 //! "fix-promoted: v4 blocked by the canary (regression case … failed)" is not.
 //!
@@ -17,7 +17,7 @@ use serde::Serialize;
 /// One assertion of the gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum CheckId {
+pub enum AssertionId {
     /// The alert storm collapsed into a few incidents, one of them the deploy's.
     StormReduced,
     /// The burn-rate alert paged, at SEV-1.
@@ -36,48 +36,50 @@ pub enum CheckId {
     StaleIndexReindexed,
 }
 
-impl CheckId {
+impl AssertionId {
     /// The seven assertions of the shift, in gate order.
-    pub const SHIFT: [CheckId; 7] = [
-        CheckId::StormReduced,
-        CheckId::PageSev1,
-        CheckId::TicketRouted,
-        CheckId::IncidentResolved,
-        CheckId::SliRecovered,
-        CheckId::RegressionCatchesBadRelease,
-        CheckId::FixPromoted,
+    pub const SHIFT: [AssertionId; 7] = [
+        AssertionId::StormReduced,
+        AssertionId::PageSev1,
+        AssertionId::TicketRouted,
+        AssertionId::IncidentResolved,
+        AssertionId::SliRecovered,
+        AssertionId::RegressionCatchesBadRelease,
+        AssertionId::FixPromoted,
     ];
 
     /// The name printed by the gate: `storm-reduced`.
     pub fn name(self) -> &'static str {
         match self {
-            CheckId::StormReduced => "storm-reduced",
-            CheckId::PageSev1 => "page-sev1",
-            CheckId::TicketRouted => "ticket-routed",
-            CheckId::IncidentResolved => "incident-resolved",
-            CheckId::SliRecovered => "sli-recovered",
-            CheckId::RegressionCatchesBadRelease => "regression-catches-bad-release",
-            CheckId::FixPromoted => "fix-promoted",
-            CheckId::StaleIndexReindexed => "stale-index-reindexed",
+            AssertionId::StormReduced => "storm-reduced",
+            AssertionId::PageSev1 => "page-sev1",
+            AssertionId::TicketRouted => "ticket-routed",
+            AssertionId::IncidentResolved => "incident-resolved",
+            AssertionId::SliRecovered => "sli-recovered",
+            AssertionId::RegressionCatchesBadRelease => "regression-catches-bad-release",
+            AssertionId::FixPromoted => "fix-promoted",
+            AssertionId::StaleIndexReindexed => "stale-index-reindexed",
         }
     }
 
     /// What the assertion claims, in words.
     pub fn claim(self) -> &'static str {
         match self {
-            CheckId::StormReduced => "the storm was reduced to a few incidents",
-            CheckId::PageSev1 => "the page was SEV-1",
-            CheckId::TicketRouted => "the ticket was routed and linked to the incident",
-            CheckId::IncidentResolved => "the incident resolved",
-            CheckId::SliRecovered => "the SLI recovered within the SLO",
-            CheckId::RegressionCatchesBadRelease => "the regression case catches the bad release",
-            CheckId::FixPromoted => "the fix was promoted",
-            CheckId::StaleIndexReindexed => "the stale index was fixed by re-indexing",
+            AssertionId::StormReduced => "the storm was reduced to a few incidents",
+            AssertionId::PageSev1 => "the page was SEV-1",
+            AssertionId::TicketRouted => "the ticket was routed and linked to the incident",
+            AssertionId::IncidentResolved => "the incident resolved",
+            AssertionId::SliRecovered => "the SLI recovered within the SLO",
+            AssertionId::RegressionCatchesBadRelease => {
+                "the regression case catches the bad release"
+            }
+            AssertionId::FixPromoted => "the fix was promoted",
+            AssertionId::StaleIndexReindexed => "the stale index was fixed by re-indexing",
         }
     }
 }
 
-impl fmt::Display for CheckId {
+impl fmt::Display for AssertionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
@@ -87,7 +89,7 @@ impl fmt::Display for CheckId {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Assertion {
     /// Which assertion.
-    pub check: CheckId,
+    pub check: AssertionId,
     /// Did it hold?
     pub passed: bool,
     /// Why, with the numbers that decided it.
@@ -96,7 +98,7 @@ pub struct Assertion {
 
 impl Assertion {
     /// A passing assertion.
-    pub fn pass(check: CheckId, why: impl Into<String>) -> Self {
+    pub fn pass(check: AssertionId, why: impl Into<String>) -> Self {
         Self {
             check,
             passed: true,
@@ -105,7 +107,7 @@ impl Assertion {
     }
 
     /// A failing assertion.
-    pub fn fail(check: CheckId, why: impl Into<String>) -> Self {
+    pub fn fail(check: AssertionId, why: impl Into<String>) -> Self {
         Self {
             check,
             passed: false,
@@ -114,7 +116,7 @@ impl Assertion {
     }
 
     /// Pass when `ok`, fail otherwise, with the same reason.
-    pub fn holds(check: CheckId, ok: bool, why: impl Into<String>) -> Self {
+    pub fn holds(check: AssertionId, ok: bool, why: impl Into<String>) -> Self {
         Self {
             check,
             passed: ok,
@@ -148,7 +150,7 @@ pub struct Gate {
 
 impl Gate {
     /// The assertions that failed.
-    pub fn failed(&self) -> Vec<CheckId> {
+    pub fn failed(&self) -> Vec<AssertionId> {
         self.assertions
             .iter()
             .filter(|a| !a.passed)

@@ -6,12 +6,14 @@
 //! (`src/bin/checks-m34`) installs the learner's steps and runs them (see
 //! `labkit::steps`).
 
-use crate::assertion::{Assertion, CheckId};
+use crate::assertion::{Assertion, AssertionId};
 use crate::cases::question_key;
 use crate::edits;
 use crate::extension::{self, StaleReport};
 use crate::ops::{index_hash, knowledge_base, Mitigation, Operations, Reindex};
-use crate::report::{CanaryOutcome, IncidentOutcome, PageOutcome, ShiftReport, TicketOutcome};
+use crate::shift_report::{
+    CanaryOutcome, IncidentOutcome, PageOutcome, ShiftReport, TicketOutcome,
+};
 use crate::{shift, Scenario, ShiftError};
 use chrono::TimeDelta;
 use desk::{Category, Queue};
@@ -28,7 +30,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m34.a.1",
         part: "A",
-        step: "execute_play",
+        guide_step: "execute_play",
         title: "a rollback play runs the release manager's rollback; plays for people are refused",
         points: 3,
         hint: "A play is data (M31); release-ops (M33) knows how to roll back. Match on the play and let the module that owns the system act.",
@@ -38,7 +40,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m34.a.2",
         part: "A",
-        step: "execute_play",
+        guide_step: "execute_play",
         title: "a rollback that never goes green is not a mitigation",
         points: 2,
         hint: "Checklist step 7: watch for green against the exit targets. A rollback report says whether it recovered.",
@@ -48,7 +50,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m34.a.3",
         part: "A",
-        step: "to_release_case",
+        guide_step: "to_release_case",
         title: "the postmortem's case becomes a release-gate regression case of the same question",
         points: 3,
         hint: "The eval case must be the *same question* to every release: same text, same key (a hash of the text), the right topic, marked as a regression.",
@@ -58,7 +60,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m34.a.4",
         part: "A",
-        step: "trace",
+        guide_step: "trace",
         title: "your shift's trace matches the reference trace",
         points: 2,
         hint: "Run `cargo run -p capstone --bin drill` and compare stage by stage with the reference; the first differing line names the module that acted differently.",
@@ -68,7 +70,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m34.b.1",
         part: "B",
-        step: "assert_intake_and_detect",
+        guide_step: "assert_intake_and_detect",
         title: "storm reduced, page at SEV-1, ticket routed and linked: pass and fail for the right reasons",
         points: 3,
         hint: "Read the report's numbers, not the trace: records per incident, the page's notification and severity, the ticket's queue, priority and linked incident.",
@@ -78,7 +80,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m34.b.2",
         part: "B",
-        step: "assert_recovery",
+        guide_step: "assert_recovery",
         title: "resolved, SLI recovered, regression case catches the bad release, fix promoted",
         points: 3,
         hint: "A regression case proves something only if the bad release fails it and last-good passes it; a fix is promoted only if it is live and verified.",
@@ -88,7 +90,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m34.b.3",
         part: "B",
-        step: "gate_exit_code",
+        guide_step: "gate_exit_code",
         title: "the gate exits non-zero when any assertion fails",
         points: 2,
         hint: "CI trusts exit codes: zero means every assertion held, and a gate that judged nothing proved nothing.",
@@ -98,7 +100,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m34.b.4",
         part: "B",
-        step: "break it on purpose",
+        guide_step: "break it on purpose",
         title: "each break-on-purpose scenario turns exactly its assertions red, and live stays safe",
         points: 4,
         hint: "Run `cargo run -p capstone --bin evals -- --scenario <name>` for each scenario and read which stage refused and why.",
@@ -108,7 +110,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m34.x.1",
         part: "X",
-        step: "stale_index_fixed",
+        guide_step: "stale_index_fixed",
         title: "the stale-index eval check passes only a re-index of exactly the changed documents",
         points: 2,
         hint: "Write the check first: what would prove a stale index was fixed, and not rebuilt, rolled back or half done?",
@@ -118,7 +120,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m34.x.2",
         part: "X",
-        step: "reindex_stale",
+        guide_step: "reindex_stale",
         title: "the re-index play embeds only what changed and moves the release manager to the new index",
         points: 2,
         hint: "M33's sync re-embeds only changed documents; the cache keys include the index hash, so the manager must learn the new hash and rotate.",
@@ -128,7 +130,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m34.x.3",
         part: "X",
-        step: "reindex_stale",
+        guide_step: "reindex_stale",
         title: "the stale-index outage resolves by re-indexing and the gate stays green with eight assertions",
         points: 2,
         hint: "The runbook for stale_index starts with a re-index; `execute_play` must dispatch it.",
@@ -358,7 +360,7 @@ fn shift_trace() -> CheckResult {
     let g = shift::gate(&s.report);
     ensure_eq!(
         g.failed(),
-        Vec::<CheckId>::new(),
+        Vec::<AssertionId>::new(),
         "the red assertions of the shift whose failing example is a shipping question"
     );
     Ok(())
@@ -437,12 +439,12 @@ fn good_report() -> ShiftReport {
     r
 }
 
-type Mutation = (&'static str, CheckId, fn(&mut ShiftReport, &mut SimRng));
+type Mutation = (&'static str, AssertionId, fn(&mut ShiftReport, &mut SimRng));
 
 const MUTATIONS: &[Mutation] = &[
     (
         "too few records per incident",
-        CheckId::StormReduced,
+        AssertionId::StormReduced,
         |r, g| {
             r.incidents_out = 9 + g.below(20) as usize;
             r.reduction_ratio = r.alerts_in as f64 / r.incidents_out as f64;
@@ -450,23 +452,23 @@ const MUTATIONS: &[Mutation] = &[
     ),
     (
         "no incident names the deploy",
-        CheckId::StormReduced,
+        AssertionId::StormReduced,
         |r, _| r.deploy_incident = None,
     ),
-    ("no page", CheckId::PageSev1, |r, _| r.page = None),
-    ("paged at SEV-2", CheckId::PageSev1, |r, _| {
+    ("no page", AssertionId::PageSev1, |r, _| r.page = None),
+    ("paged at SEV-2", AssertionId::PageSev1, |r, _| {
         if let Some(p) = r.page.as_mut() {
             p.severity = Severity::Sev2;
         }
     }),
-    ("a ticket, not a page", CheckId::PageSev1, |r, _| {
+    ("a ticket, not a page", AssertionId::PageSev1, |r, _| {
         if let Some(p) = r.page.as_mut() {
             p.notification = Notification::Ticket;
         }
     }),
     (
         "routed to the wrong queue",
-        CheckId::TicketRouted,
+        AssertionId::TicketRouted,
         |r, g| {
             if let Some(t) = r.ticket.as_mut() {
                 t.queue = *g
@@ -477,7 +479,7 @@ const MUTATIONS: &[Mutation] = &[
     ),
     (
         "priority too low for on-call",
-        CheckId::TicketRouted,
+        AssertionId::TicketRouted,
         |r, g| {
             if let Some(t) = r.ticket.as_mut() {
                 t.priority = 3 + g.below(3) as u8;
@@ -486,7 +488,7 @@ const MUTATIONS: &[Mutation] = &[
     ),
     (
         "linked to another incident",
-        CheckId::TicketRouted,
+        AssertionId::TicketRouted,
         |r, g| {
             if let Some(t) = r.ticket.as_mut() {
                 t.incident = format!("INC-{}", 3 + g.below(9));
@@ -495,7 +497,7 @@ const MUTATIONS: &[Mutation] = &[
     ),
     (
         "incident not resolved",
-        CheckId::IncidentResolved,
+        AssertionId::IncidentResolved,
         |r, g| {
             if let Some(i) = r.incident.as_mut() {
                 i.status = *g
@@ -504,15 +506,15 @@ const MUTATIONS: &[Mutation] = &[
             }
         },
     ),
-    ("SLI below the SLO", CheckId::SliRecovered, |r, g| {
+    ("SLI below the SLO", AssertionId::SliRecovered, |r, g| {
         r.sli_after = Some(0.9 + g.unit() * 0.0899)
     }),
-    ("no SLI after", CheckId::SliRecovered, |r, _| {
+    ("no SLI after", AssertionId::SliRecovered, |r, _| {
         r.sli_after = None
     }),
     (
         "the bad release passes the case",
-        CheckId::RegressionCatchesBadRelease,
+        AssertionId::RegressionCatchesBadRelease,
         |r, _| {
             if let Some(c) = r.bad_release_canary.as_mut() {
                 c.failed_regressions.clear();
@@ -521,34 +523,34 @@ const MUTATIONS: &[Mutation] = &[
     ),
     (
         "last-good fails the case",
-        CheckId::RegressionCatchesBadRelease,
+        AssertionId::RegressionCatchesBadRelease,
         |r, _| r.last_good_passes_case = Some(false),
     ),
     (
         "no regression case",
-        CheckId::RegressionCatchesBadRelease,
+        AssertionId::RegressionCatchesBadRelease,
         |r, _| r.regression_case = None,
     ),
-    ("the fix was blocked", CheckId::FixPromoted, |r, _| {
+    ("the fix was blocked", AssertionId::FixPromoted, |r, _| {
         if let Some(c) = r.fix_canary.as_mut() {
             c.decision = Decision::Rollback;
         }
     }),
-    ("live is not the fix", CheckId::FixPromoted, |r, _| {
+    ("live is not the fix", AssertionId::FixPromoted, |r, _| {
         r.live_at_end = Some("v1".into())
     }),
-    ("live unverified", CheckId::FixPromoted, |r, _| {
+    ("live unverified", AssertionId::FixPromoted, |r, _| {
         r.live_verified_at_end = false
     }),
-    ("no fix canary", CheckId::FixPromoted, |r, _| {
+    ("no fix canary", AssertionId::FixPromoted, |r, _| {
         r.fix_canary = None
     }),
 ];
 
-fn judge(which: &[CheckId], f: fn(&ShiftReport) -> Vec<Assertion>) -> CheckResult {
+fn judge(which: &[AssertionId], f: fn(&ShiftReport) -> Vec<Assertion>) -> CheckResult {
     let good = good_report();
     let got = f(&good);
-    let ids: Vec<CheckId> = got.iter().map(|a| a.check).collect();
+    let ids: Vec<AssertionId> = got.iter().map(|a| a.check).collect();
     ensure_eq!(ids, which.to_vec(), "the assertions, in gate order");
     for a in &got {
         ensure!(
@@ -614,9 +616,9 @@ fn judge(which: &[CheckId], f: fn(&ShiftReport) -> Vec<Assertion>) -> CheckResul
 fn intake_and_detect() -> CheckResult {
     judge(
         &[
-            CheckId::StormReduced,
-            CheckId::PageSev1,
-            CheckId::TicketRouted,
+            AssertionId::StormReduced,
+            AssertionId::PageSev1,
+            AssertionId::TicketRouted,
         ],
         crate::assert_intake_and_detect,
     )
@@ -625,17 +627,17 @@ fn intake_and_detect() -> CheckResult {
 fn recovery() -> CheckResult {
     judge(
         &[
-            CheckId::IncidentResolved,
-            CheckId::SliRecovered,
-            CheckId::RegressionCatchesBadRelease,
-            CheckId::FixPromoted,
+            AssertionId::IncidentResolved,
+            AssertionId::SliRecovered,
+            AssertionId::RegressionCatchesBadRelease,
+            AssertionId::FixPromoted,
         ],
         crate::assert_recovery,
     )
 }
 
 fn exit_code() -> CheckResult {
-    let a = |ok: bool| Assertion::holds(CheckId::PageSev1, ok, "x");
+    let a = |ok: bool| Assertion::holds(AssertionId::PageSev1, ok, "x");
     ensure_eq!(crate::gate_exit_code(&[a(true), a(true)]), 0, "all pass");
     ensure_eq!(crate::gate_exit_code(&[a(true), a(false)]), 1, "one fails");
     ensure_eq!(crate::gate_exit_code(&[]), 1, "nothing judged");
@@ -650,8 +652,8 @@ fn exit_code() -> CheckResult {
 }
 
 fn scenarios() -> CheckResult {
-    use CheckId::*;
-    let cases: [(Scenario, &[CheckId]); 6] = [
+    use AssertionId::*;
+    let cases: [(Scenario, &[AssertionId]); 6] = [
         (Scenario::Clean, &[]),
         (Scenario::FixReintroducesBug, &[FixPromoted]),
         (
@@ -761,7 +763,7 @@ fn stale_check() -> CheckResult {
         changed.sort();
         let good = stale_report(changed.clone());
         let a = crate::stale_index_fixed(&good);
-        ensure_eq!(a.check, CheckId::StaleIndexReindexed, "the check id");
+        ensure_eq!(a.check, AssertionId::StaleIndexReindexed, "the check id");
         ensure!(
             a.passed,
             "a re-index of exactly the changed pages must pass: {}",

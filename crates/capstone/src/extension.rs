@@ -26,8 +26,8 @@ use release_ops::{EvalSet, Registry, ReleaseManager};
 use crate::assertion::Gate;
 use crate::error::ShiftError;
 use crate::ops::{index_hash, knowledge_base, Mitigation, Operations};
-use crate::report::{pct, Halt, IncidentOutcome, PageOutcome, ShiftReport, Stage};
 use crate::service::{Service, BASELINE_PPM};
+use crate::shift_report::{pct, Halt, IncidentOutcome, PageOutcome, ShiftReport, Stage};
 
 /// The seed of the reference extension trace.
 pub const SEED: u64 = 35;

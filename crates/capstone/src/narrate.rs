@@ -8,7 +8,7 @@
 
 use crate::assertion::Gate;
 use crate::ops::Mitigation;
-use crate::report::{pct, ShiftReport, Stage};
+use crate::shift_report::{pct, ShiftReport, Stage};
 
 fn section(out: &mut String, n: usize, stage: Stage, who: &str) {
     out.push_str(&format!("\n{n}. {} ({who})\n", stage.name().to_uppercase()));

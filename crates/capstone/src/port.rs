@@ -12,7 +12,7 @@ use crate::assertion::Assertion;
 use crate::error::ShiftError;
 use crate::extension::StaleReport;
 use crate::ops::{Mitigation, Operations, Reindex};
-use crate::report::ShiftReport;
+use crate::shift_report::ShiftReport;
 
 labkit::learner_steps! {
     /// Part A, step A1 (`starters/m34/mitigate.rs`).

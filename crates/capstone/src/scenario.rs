@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::assertion::CheckId;
+use crate::assertion::AssertionId;
 
 /// One way to run the shift.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -89,19 +89,21 @@ impl Scenario {
 
     /// The assertions this scenario is meant to turn red, in gate order
     /// (empty for the clean shift). The tests hold the gate to it.
-    pub fn should_fail(self) -> &'static [CheckId] {
+    pub fn should_fail(self) -> &'static [AssertionId] {
         match self {
             Scenario::Clean => &[],
-            Scenario::FixReintroducesBug => &[CheckId::FixPromoted],
+            Scenario::FixReintroducesBug => &[AssertionId::FixPromoted],
             Scenario::NoRollbackTarget => &[
-                CheckId::IncidentResolved,
-                CheckId::SliRecovered,
-                CheckId::RegressionCatchesBadRelease,
-                CheckId::FixPromoted,
+                AssertionId::IncidentResolved,
+                AssertionId::SliRecovered,
+                AssertionId::RegressionCatchesBadRelease,
+                AssertionId::FixPromoted,
             ],
-            Scenario::StormDoesNotCorrelate => &[CheckId::StormReduced, CheckId::TicketRouted],
-            Scenario::WrongRegressionCase => &[CheckId::RegressionCatchesBadRelease],
-            Scenario::PostmortemWithoutExample => &[CheckId::RegressionCatchesBadRelease],
+            Scenario::StormDoesNotCorrelate => {
+                &[AssertionId::StormReduced, AssertionId::TicketRouted]
+            }
+            Scenario::WrongRegressionCase => &[AssertionId::RegressionCatchesBadRelease],
+            Scenario::PostmortemWithoutExample => &[AssertionId::RegressionCatchesBadRelease],
         }
     }
 }

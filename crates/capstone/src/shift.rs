@@ -35,12 +35,12 @@ use crate::assertion::{Assertion, Gate};
 use crate::cases::{model, question_key};
 use crate::error::ShiftError;
 use crate::ops::{index_hash, knowledge_base, Mitigation, Operations};
-use crate::report::{
+use crate::scenario::Scenario;
+use crate::service::Service;
+use crate::shift_report::{
     pct, CanaryOutcome, Halt, IncidentOutcome, PageOutcome, PostmortemOutcome, ShiftReport, Stage,
     TicketOutcome,
 };
-use crate::scenario::Scenario;
-use crate::service::Service;
 
 /// The seed of the reference drill.
 pub const SEED: u64 = 34;

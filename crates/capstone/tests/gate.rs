@@ -3,7 +3,7 @@
 //! live stays safe.
 #![cfg(all(feature = "solution", feature = "reference-parts"))]
 
-use capstone::{extension, shift, CheckId, Scenario};
+use capstone::{extension, shift, AssertionId, Scenario};
 use incident::{Notification, Play, Severity, Status};
 use release_ops::Decision;
 
@@ -68,13 +68,13 @@ fn the_gate_is_green_on_many_seeds() {
         let g = shift::gate(&s.report);
         assert!(g.green(), "seed {seed}:\n{}", g.to_text());
         assert_eq!(g.exit_code, 0);
-        let names: Vec<CheckId> = g.assertions.iter().map(|a| a.check).collect();
-        assert_eq!(names, CheckId::SHIFT.to_vec());
+        let names: Vec<AssertionId> = g.assertions.iter().map(|a| a.check).collect();
+        assert_eq!(names, AssertionId::SHIFT.to_vec());
         assert!(g.assertions.iter().all(|a| !a.why.is_empty()));
     }
 }
 
-fn red(scenario: Scenario, seed: u64) -> (Vec<CheckId>, capstone::Shift) {
+fn red(scenario: Scenario, seed: u64) -> (Vec<AssertionId>, capstone::Shift) {
     let s = shift::run(seed, scenario);
     let g = shift::gate(&s.report);
     assert_eq!(g.exit_code, u8::from(!g.green()));
@@ -85,7 +85,7 @@ fn red(scenario: Scenario, seed: u64) -> (Vec<CheckId>, capstone::Shift) {
 fn a_fix_that_reintroduces_the_bug_is_blocked_and_live_stays_last_good() {
     for seed in [shift::SEED, 1, 2, 3] {
         let (failed, s) = red(Scenario::FixReintroducesBug, seed);
-        assert_eq!(failed, vec![CheckId::FixPromoted]);
+        assert_eq!(failed, vec![AssertionId::FixPromoted]);
         let c = s.report.fix_canary.as_ref().unwrap();
         assert_eq!(c.decision, Decision::Rollback);
         assert!(c
@@ -103,10 +103,10 @@ fn no_rollback_target_stops_at_mitigate_and_changes_nothing() {
         assert_eq!(
             failed,
             vec![
-                CheckId::IncidentResolved,
-                CheckId::SliRecovered,
-                CheckId::RegressionCatchesBadRelease,
-                CheckId::FixPromoted
+                AssertionId::IncidentResolved,
+                AssertionId::SliRecovered,
+                AssertionId::RegressionCatchesBadRelease,
+                AssertionId::FixPromoted
             ]
         );
         assert_eq!(s.report.halted.len(), 1);
@@ -128,7 +128,10 @@ fn no_rollback_target_stops_at_mitigate_and_changes_nothing() {
 fn a_storm_that_does_not_correlate_splits_the_human_and_machine_stories() {
     for seed in [shift::SEED, 9] {
         let (failed, s) = red(Scenario::StormDoesNotCorrelate, seed);
-        assert_eq!(failed, vec![CheckId::StormReduced, CheckId::TicketRouted]);
+        assert_eq!(
+            failed,
+            vec![AssertionId::StormReduced, AssertionId::TicketRouted]
+        );
         assert!(s.report.incidents_out > 5);
         assert_eq!(s.report.live_at_end.as_deref(), Some("v3"));
     }
@@ -137,7 +140,7 @@ fn a_storm_that_does_not_correlate_splits_the_human_and_machine_stories() {
 #[test]
 fn a_regression_case_the_bad_release_passes_is_caught() {
     let (failed, s) = red(Scenario::WrongRegressionCase, shift::SEED);
-    assert_eq!(failed, vec![CheckId::RegressionCatchesBadRelease]);
+    assert_eq!(failed, vec![AssertionId::RegressionCatchesBadRelease]);
     assert!(s
         .report
         .bad_release_canary
@@ -150,7 +153,7 @@ fn a_regression_case_the_bad_release_passes_is_caught() {
 #[test]
 fn a_postmortem_without_an_example_leaves_no_case_but_the_fix_still_ships() {
     let (failed, s) = red(Scenario::PostmortemWithoutExample, shift::SEED);
-    assert_eq!(failed, vec![CheckId::RegressionCatchesBadRelease]);
+    assert_eq!(failed, vec![AssertionId::RegressionCatchesBadRelease]);
     assert!(s.report.regression_case.is_none());
     assert_eq!(s.report.halted.len(), 1);
     assert_eq!(s.report.live_at_end.as_deref(), Some("v3"));

@@ -25,8 +25,8 @@ mod reference;
 #[allow(unused_imports)]
 use reference::{gate, learn, mitigate, stale};
 
-use capstone::assertion::{Assertion, CheckId};
-use capstone::report::ShiftReport;
+use capstone::assertion::{Assertion, AssertionId};
+use capstone::shift_report::ShiftReport;
 use incident::RegressionCase;
 use release_ops::{EvalCase, Topic};
 
@@ -50,7 +50,7 @@ fn to_release_case(case: &RegressionCase) -> Result<EvalCase, ShiftError> {
 
 /// Copies the answer key: an assertion fails when the scenario says it
 /// should, whatever the numbers.
-fn copy_the_answer_key(r: &ShiftReport, checks: &[CheckId]) -> Vec<Assertion> {
+fn copy_the_answer_key(r: &ShiftReport, checks: &[AssertionId]) -> Vec<Assertion> {
     checks
         .iter()
         .map(|&c| {
@@ -68,9 +68,9 @@ fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion> {
         copy_the_answer_key(
             r,
             &[
-                CheckId::StormReduced,
-                CheckId::PageSev1,
-                CheckId::TicketRouted,
+                AssertionId::StormReduced,
+                AssertionId::PageSev1,
+                AssertionId::TicketRouted,
             ],
         )
     } else {
@@ -83,10 +83,10 @@ fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
         copy_the_answer_key(
             r,
             &[
-                CheckId::IncidentResolved,
-                CheckId::SliRecovered,
-                CheckId::RegressionCatchesBadRelease,
-                CheckId::FixPromoted,
+                AssertionId::IncidentResolved,
+                AssertionId::SliRecovered,
+                AssertionId::RegressionCatchesBadRelease,
+                AssertionId::FixPromoted,
             ],
         )
     } else {

@@ -2,8 +2,8 @@
 //! question key and topics, formatting, and what an empty report says.
 
 use capstone::cases::{question_key, topic_of};
-use capstone::report::{pct, Halt, ShiftReport, Stage};
-use capstone::{Assertion, CheckId, Gate, Scenario};
+use capstone::shift_report::{pct, Halt, ShiftReport, Stage};
+use capstone::{Assertion, AssertionId, Gate, Scenario};
 use release_ops::Topic;
 
 #[test]
@@ -79,8 +79,8 @@ fn the_gate_prints_every_assertion_and_its_verdict() {
     let g = Gate {
         scenario: "clean".into(),
         assertions: vec![
-            Assertion::pass(CheckId::StormReduced, "43 -> 3"),
-            Assertion::fail(CheckId::FixPromoted, "v4 blocked"),
+            Assertion::pass(AssertionId::StormReduced, "43 -> 3"),
+            Assertion::fail(AssertionId::FixPromoted, "v4 blocked"),
         ],
         exit_code: 1,
     };
@@ -88,7 +88,7 @@ fn the_gate_prints_every_assertion_and_its_verdict() {
     assert!(text.contains("PASS storm-reduced: 43 -> 3"));
     assert!(text.contains("FAIL fix-promoted: v4 blocked"));
     assert!(text.contains("gate RED: 1 of 2 assertions failed: fix-promoted (exit 1)"));
-    assert_eq!(g.failed(), vec![CheckId::FixPromoted]);
+    assert_eq!(g.failed(), vec![AssertionId::FixPromoted]);
     let json: serde_json::Value = serde_json::from_str(&g.to_json()).unwrap();
     assert_eq!(json["exit_code"], 1);
     assert_eq!(json["assertions"][1]["check"], "fix-promoted");

@@ -21,7 +21,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.a.1",
         part: "A",
-        step: "fingerprint",
+        guide_step: "fingerprint",
         title: "the fingerprint is Prometheus's FNV-1a hash of the sorted labels",
         points: 2,
         hint: "FNV-1a: XOR the byte in, then multiply (wrapping). Every name and every value is followed by the separator byte, in sorted label order.",
@@ -31,7 +31,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.a.2",
         part: "A",
-        step: "dedup",
+        guide_step: "dedup",
         title: "records with the same labels fold into one alert",
         points: 2,
         hint: "Identity is the labels only. Which fields does a repeat keep from the first record, and which news does it bring?",
@@ -41,7 +41,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.a.3",
         part: "A",
-        step: "group_key",
+        guide_step: "group_key",
         title: "group keys: the group_by labels an alert has; `...` means all",
         points: 2,
         hint: "Alertmanager leaves a label the alert lacks out of the key, and reads `...` as every label; a key is a set of labels, so order and repeats in group_by do not matter.",
@@ -51,7 +51,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.a.4",
         part: "A",
-        step: "inhibits",
+        guide_step: "inhibits",
         title: "inhibition: source, target, equal labels and the edge cases",
         points: 3,
         hint: "Four conditions and one exception: a resolved source mutes nothing, and two alerts that each match both sides never mute each other.",
@@ -61,7 +61,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.a.5",
         part: "A",
-        step: "probable_cause",
+        guide_step: "probable_cause",
         title: "the probable cause is upstream of the most alerting services",
         points: 3,
         hint: "A service explains itself and every alerting service that depends on it. Most explained wins; on a tie, the clock decides (who alerted first).",
@@ -71,7 +71,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.a.6",
         part: "A",
-        step: "storm",
+        guide_step: "storm",
         title: "the 43-record storm correlates into 3 incidents, the deploy blamed",
         points: 2,
         hint: "This runs all of Part A together through desk::correlate; fix the earlier checks first.",
@@ -81,7 +81,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.b.1",
         part: "B",
-        step: "classify",
+        guide_step: "classify",
         title: "tickets are classified by the keywords they contain",
         points: 2,
         hint: "Lowercase first; count each category's phrases that occur; the most wins and KEYWORDS order breaks ties; nothing found means Other.",
@@ -91,7 +91,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.b.2",
         part: "B",
-        step: "assess",
+        guide_step: "assess",
         title: "impact from people affected, urgency from blocked work",
         points: 2,
         hint: "Impact is how widely it hurts (MANY_USERS, SOME_USERS); urgency is how soon (blocked? any workaround?). Mind the boundaries.",
@@ -101,7 +101,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.b.3",
         part: "B",
-        step: "priority",
+        guide_step: "priority",
         title: "priority follows the ITIL impact x urgency matrix",
         points: 1,
         hint: "Impact and urgency each run from 1 (high) to 3 (low); the matrix adds them up and starts at 1.",
@@ -111,7 +111,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.b.4",
         part: "B",
-        step: "route",
+        guide_step: "route",
         title: "urgent service problems page on-call, the rest go to their owner",
         points: 2,
         hint: "Page versus ticket: only a service problem at P1 or P2 wakes someone up. Category::is_service_problem and Queue::owner do the rest.",
@@ -121,7 +121,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.b.5",
         part: "B",
-        step: "find_incident",
+        guide_step: "find_incident",
         title: "tickets link to the incident they describe: open, or resolved within 30 minutes",
         points: 3,
         hint: "Three tests, all needed: time (with the grace on both sides), service (a ticket naming none fits any), symptom. The most recently opened fit wins.",
@@ -131,7 +131,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.b.6",
         part: "B",
-        step: "trace",
+        guide_step: "trace",
         title: "your M32 trace matches the reference trace",
         points: 2,
         hint: "Every line comes from your functions; the first differing line points at the step to revisit.",

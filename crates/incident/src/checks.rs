@@ -26,7 +26,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m31.a.1",
         part: "A",
-        step: "sli",
+        guide_step: "sli",
         title: "the SLI is good over valid events, and no traffic is no data",
         points: 2,
         hint: "Valid events are the good ones plus the bad ones. A window with no valid events has no ratio at all: return None rather than dividing by zero.",
@@ -36,7 +36,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m31.a.2",
         part: "A",
-        step: "burn_rate",
+        guide_step: "burn_rate",
         title: "burn rate is the error ratio over the error budget",
         points: 2,
         hint: "The budget is the share of events the SLO allows to fail (1 − target). Burn compares what failed with that share; a burn of 1 spends exactly the budget over the period.",
@@ -46,7 +46,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m31.a.3",
         part: "A",
-        step: "budget_spent",
+        guide_step: "budget_spent",
         title: "a burn held for a while spends burn × duration / period of the budget",
         points: 2,
         hint: "A burn of 1 held for the whole SLO period spends the whole budget. Scale by how much of the period the duration covers (compare both in the same unit).",
@@ -56,7 +56,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m31.a.4",
         part: "A",
-        step: "tier_fires",
+        guide_step: "tier_fires",
         title: "a tier fires only when both windows burn strictly above its threshold",
         points: 3,
         hint: "Both windows must exceed the threshold: the long one says the damage is real, the short one that it is still happening. Exactly at the threshold is not above it, and a window without data cannot exceed anything.",
@@ -66,7 +66,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m31.a.5",
         part: "A",
-        step: "evaluate",
+        guide_step: "evaluate",
         title: "evaluating a policy sends one notification, prefers a page, and tells quiet from no data",
         points: 4,
         hint: "Judge every tier in policy order. When several fire it is one problem: send one notification, a page before a ticket, the earliest tier first. Quiet means at least one tier could be judged; no data means none could.",
@@ -76,7 +76,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m31.b.1",
         part: "B",
-        step: "severity_for",
+        guide_step: "severity_for",
         title: "the fastest page is SEV-1, slower pages SEV-2, tickets SEV-3 and SEV-4",
         points: 2,
         hint: "Look at two things of the alert: whether it pages or tickets, and its rank among the tiers of that kind (0 is the most urgent).",
@@ -86,7 +86,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m31.b.2",
         part: "B",
-        step: "transition",
+        guide_step: "transition",
         title: "the lifecycle moves one step at a time, forward in time, and records each step",
         points: 4,
         hint: "Status::next() is the only legal move. Check everything before changing anything, so a refused move leaves the incident exactly as it was; an accepted one stamps its time and adds a timeline entry.",
@@ -96,7 +96,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m31.b.3",
         part: "B",
-        step: "first_play",
+        guide_step: "first_play",
         title: "the first play is the fastest safe mitigation",
         points: 2,
         hint: "Skip steps that diagnose or repair and steps that are not safe; among the rest take the quickest, and on a tie the one written first.",
@@ -106,7 +106,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m31.b.4",
         part: "B",
-        step: "lint_blame",
+        guide_step: "lint_blame",
         title: "the blamelessness lint flags blaming phrases and a person before a blaming verb",
         points: 3,
         hint: "Work line by line over words(line). Phrases may match at any word; a blaming verb only counts when the word just before it is a person. Number lines from 1.",
@@ -116,7 +116,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m31.b.5",
         part: "B",
-        step: "to_eval_case",
+        guide_step: "to_eval_case",
         title: "a postmortem becomes a regression case that fails the bad answer",
         points: 3,
         hint: "The case replays the exact question users asked: it expects the right answer and forbids the bad one, and it remembers which incident it came from.",
@@ -126,7 +126,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m31.b.6",
         part: "B",
-        step: "trace",
+        guide_step: "trace",
         title: "your bad-hour trace matches the reference trace",
         points: 3,
         hint: "Read the diff from the top: the first line that differs comes from the step whose output differs. Print your whole trace with `cargo run -q -p incident --example story-incident`.",

@@ -23,7 +23,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.a.1",
         part: "A",
-        step: "validity",
+        guide_step: "validity",
         title: "luhn_valid accepts real card numbers and rejects every single-digit typo",
         points: 2,
         hint: "The Luhn sum walks the digits from the right; the rightmost digit is not doubled. A doubled digit above 9 counts as its digit sum.",
@@ -33,7 +33,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.a.2",
         part: "A",
-        step: "validity",
+        guide_step: "validity",
         title: "ssn_valid applies the shape, area, group, serial and same-digit rules",
         points: 2,
         hint: "Check the shape first (exactly 11 bytes, digits where digits go, one separator, a dash, a space or a dot, used in both places), then each number field against its forbidden values.",
@@ -43,7 +43,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.a.3",
         part: "A",
-        step: "redact",
+        guide_step: "redact",
         title: "redact replaces each kind with its placeholder and leaves look-alikes alone",
         points: 3,
         hint: "Copy the text between findings unchanged; a finding's span is a byte range of the original text, not of the output.",
@@ -53,7 +53,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.a.4",
         part: "A",
-        step: "redact",
+        guide_step: "redact",
         title: "redact finds every planted value in seeded random documents, with exact spans",
         points: 3,
         hint: "After a match, continue scanning right after its end; when nothing starts at a position, move on: next_candidate(text, i + 1) gives the next position where a value can start.",
@@ -63,7 +63,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.a.5",
         part: "A",
-        step: "sync",
+        guide_step: "sync",
         title: "sync re-embeds exactly the added, changed and re-redacted documents, and respects its scope",
         points: 3,
         hint: "A plan lists only the work that is needed: compare each incoming fingerprint with the stored document of the same id, and the version of the redactor that wrote the stored copy with the current one; plan nothing when both match. Deletion is limited to documents inside the scope.",
@@ -73,7 +73,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.a.6",
         part: "A",
-        step: "sync",
+        guide_step: "sync",
         title: "no raw personal value reaches the stored text, a backup or a search result",
         points: 2,
         hint: "Redact on write: the sync stores every planned document through Index::write, which calls your redact before it embeds or stores. A raw value that survives is one your redact step did not find.",
@@ -83,7 +83,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.a.7",
         part: "A",
-        step: "sweep",
+        guide_step: "sweep",
         title: "sweep_expired removes exactly the expired documents, including an expiry at exactly now",
         points: 2,
         hint: "A document is expired when its expiry is at or before now; documents with no expiry stay. Collect first, then remove.",
@@ -93,7 +93,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.a.8",
         part: "A",
-        step: "backup",
+        guide_step: "backup",
         title: "verify_backup refuses every truncation point and bit flip with the right error; the live index is untouched",
         points: 3,
         hint: "Check the header fields in the order the module docs give: magic, header length, version, payload length, checksum. Never read past the end of the input.",
@@ -103,7 +103,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.a.9",
         part: "A",
-        step: "alias",
+        guide_step: "alias",
         title: "flip and rollback move the live alias in one step and keep a rollback target",
         points: 3,
         hint: "An alias keeps two names: the live index and the previous one. A refused flip, and a flip to the index already live, must not lose the previous one.",
@@ -113,7 +113,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.a.10",
         part: "A",
-        step: "trace",
+        guide_step: "trace",
         title: "your Part A trace shows no raw value and matches the reference trace",
         points: 2,
         hint: "Run `cargo run -p index-ops --bin checks-m33-index -- run m33.a.10` and read the diff: the first differing line points at the step to revisit.",

@@ -13,7 +13,7 @@ const fn check(id: &'static str, title: &'static str, run: fn() -> CheckResult) 
     Check {
         id,
         part: "A",
-        step: "fixture",
+        guide_step: "fixture",
         title,
         points: 1,
         hint: "This is a fixture for the runner's own tests.",

@@ -51,8 +51,11 @@ pub struct Check {
     /// Lab part letter as the guide names it: `A`, `B`, or `X` for the
     /// optional challenge.
     pub part: &'static str,
-    /// The guide's step this check belongs to (a short name).
-    pub step: &'static str,
+    /// The step of the lab guide this check belongs to, as the guide names
+    /// it: the learner's function for a check of one step (`burn_rate`), or
+    /// the story for a check of the whole run (`trace`, `storm`). Not the
+    /// function a check's report points at: that is [`Check::edit`].
+    pub guide_step: &'static str,
     /// One line saying what is checked.
     pub title: &'static str,
     /// Points the check is worth.
@@ -136,7 +139,7 @@ impl From<&Check> for CheckInfo {
         Self {
             id: c.id.to_string(),
             part: c.part.to_string(),
-            step: c.step.to_string(),
+            step: c.guide_step.to_string(),
             title: c.title.to_string(),
             points: c.points,
             hint: c.hint.to_string(),
@@ -264,7 +267,7 @@ static LAST_COMPARISON: Mutex<Option<(String, String)>> = Mutex::new(None);
 
 /// Whether a check tells a story: it compares a trace with the reference.
 fn is_story(check: &Check) -> bool {
-    check.step.contains("trace")
+    check.guide_step.contains("trace")
 }
 
 /// `story`: each story check run in this process, printing the learner's
@@ -537,7 +540,7 @@ mod tests {
         Check {
             id: "t.a.1",
             part: "A",
-            step: "s",
+            guide_step: "s",
             title: "t",
             points: 1,
             hint: "h",

@@ -37,6 +37,6 @@ pub mod book;
 pub mod charts;
 pub mod data;
 pub mod guides;
+pub mod html_report;
 pub mod markdown;
-pub mod report;
 pub mod svg;

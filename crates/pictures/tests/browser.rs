@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use pictures::{book, charts, data, report};
+use pictures::{book, charts, data, html_report};
 use serde::Deserialize;
 
 fn root() -> PathBuf {
@@ -282,7 +282,7 @@ fn the_book_and_the_report_open_in_a_browser() {
 
     let course = data::course("reference");
     let pics = charts::all(&course);
-    let report_html = report::html(&course, None);
+    let report_html = html_report::html(&course, None);
     let (html, written) = book::build(
         &root,
         &work.join("book"),
@@ -305,7 +305,7 @@ fn the_book_and_the_report_open_in_a_browser() {
     let side_by_side = work.join("report-mine.html");
     std::fs::write(
         &side_by_side,
-        report::html(&course, Some(&data::course("yours"))),
+        html_report::html(&course, Some(&data::course("yours"))),
     )
     .expect("write the report");
 
@@ -629,7 +629,7 @@ fn no_picture_has_overlapping_text_or_anything_outside_its_frame() {
         }
     }
     // The report as a reader sees it, on a wide screen and a laptop's.
-    let html = report::html(&course, None);
+    let html = html_report::html(&course, None);
     let mut figures = 0;
     for width in [1900, 1000] {
         let r = measure_report(&chromium, &work, &html, width);

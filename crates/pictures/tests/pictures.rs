@@ -131,7 +131,7 @@ fn the_shift_shows_every_milestone() {
 #[test]
 fn the_report_headline_is_the_shift_the_drill_tells() {
     let course = reference();
-    let headline = pictures::report::headline(&course);
+    let headline = pictures::html_report::headline(&course);
     let (shift, _) = capstone::shift::drill(capstone::shift::SEED, capstone::Scenario::Clean);
     let drill = shift.trace.to_text();
     let deploy = &shift.report.deploy_id;
@@ -148,7 +148,7 @@ fn the_report_headline_is_the_shift_the_drill_tells() {
     assert_ne!(&m32.deploy, deploy, "the M32 story is another run");
     assert!(!headline.contains(m32.deploy.as_str()), "{headline}");
     assert_eq!(
-        pictures::report::run_of(&course, "m32"),
+        pictures::html_report::run_of(&course, "m32"),
         "its own lab story, seed 32, not the shift"
     );
 }

@@ -28,7 +28,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.b.1",
         part: "B",
-        step: "within_tolerance",
+        guide_step: "within_tolerance",
         title: "the gate's tolerance: a drop of exactly 2% relative to live passes, more blocks, a score of nothing never passes",
         points: 2,
         hint: "The drop is relative to the live score, and the boundary is inclusive. Scores are fractions (passed out of total): compare fractions exactly, in whole numbers; floats wobble at the boundary. A fraction over zero cases, or with more passed than run, is no evidence: fail closed.",
@@ -38,7 +38,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.b.2",
         part: "B",
-        step: "judge",
+        guide_step: "judge",
         title: "the gate fails closed on missing or mismatched evidence, then lists the score drop and each failed regression case",
         points: 2,
         hint: "Before comparing two scores, ask whether they are scores of the same thing: each side scored on at least one case, a believable count, the same case ids. Only then does a score drop mean anything. A regression case blocks on its own. Keep the order the doc comment gives.",
@@ -48,7 +48,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.b.3",
         part: "B",
-        step: "canary",
+        guide_step: "canary",
         title: "a canary scores live and candidate on the same eval set, decides, and approves only a good build",
         points: 3,
         hint: "Compare against the live baseline measured now, on the current eval set, not the build-time score. A rollback decision must withdraw any approval; live never changes in a canary.",
@@ -58,7 +58,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.b.4",
         part: "B",
-        step: "rollback",
+        guide_step: "rollback",
         title: "one call returns to the last-good release by the rollback checklist, in order",
         points: 3,
         hint: "The rollback checklist: capture, freeze, flip one pointer, rotate the cache namespace, throttle, watch the exit targets, and unfreeze only when green. Look everything up before the first change.",
@@ -68,7 +68,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.b.5",
         part: "B",
-        step: "cut_over",
+        guide_step: "cut_over",
         title: "blue/green: a healthy idle slot takes all traffic in one flip and starts its bake",
         points: 2,
         hint: "Refuse before changing anything: a bake still running, an empty idle slot, a failed health check. The flip itself is one assignment of the live pointer.",
@@ -78,7 +78,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.b.6",
         part: "B",
-        step: "observe",
+        guide_step: "observe",
         title: "blue/green: an alert during the bake flips back; a quiet bake becomes final at its end",
         points: 2,
         hint: "An alert wins, even at the last instant. The bake is over when now has reached its end (inclusive).",
@@ -88,7 +88,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.b.7",
         part: "B",
-        step: "accepts",
+        guide_step: "accepts",
         title: "secret rotation: the grace window keeps every client working through a rotation, down to the millisecond boundary",
         points: 3,
         hint: "Three stages can be accepted: current always, pending once installed, previous only strictly before its grace window ends (the end is exclusive, at any time resolution).",
@@ -98,7 +98,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.b.8",
         part: "B",
-        step: "trace",
+        guide_step: "trace",
         title: "your Part B trace matches the reference trace",
         points: 2,
         hint: "Run the story (`release_ops::story::part_b`) and compare line by line; the first differing line names the step to revisit.",
@@ -108,7 +108,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.x.1",
         part: "X",
-        step: "walk_ramp",
+        guide_step: "walk_ramp",
         title: "the progressive canary stops at the first breach and reports its blast radius",
         points: 3,
         hint: "Judge each stage on its own errors against the budget (a rate exactly at the budget is not a breach), stop at the first breach, and sum only the stages that ran.",
@@ -118,7 +118,7 @@ pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.x.2",
         part: "X",
-        step: "ramp trace",
+        guide_step: "ramp trace",
         title: "your ramp trace matches the reference trace",
         points: 1,
         hint: "Run `release_ops::story::ramp` and compare the stages and the blast radius line by line.",

@@ -5,15 +5,15 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::flags::Args;
-use crate::{catalog, lab, report, root};
+use crate::{catalog, check_report, lab, root};
 
 pub fn run(a: &Args) -> Result<ExitCode> {
     a.no_positionals()?;
     let root = root();
     let runs = lab::grade(&root, super::variant(a))?;
     let integrity = catalog::integrity(&root)?;
-    print!("{}", report::score_table(&runs, &integrity));
-    let results = report::results(&runs, integrity);
+    print!("{}", check_report::score_table(&runs, &integrity));
+    let results = check_report::results(&runs, integrity);
     if let Some(file) = a.value("--json") {
         let json = serde_json::to_string_pretty(&results)? + "\n";
         std::fs::write(file, json).with_context(|| format!("writing {file}"))?;

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::cargo::Variant;
+use crate::check_report::{self, Style};
 use crate::flags::{usage, Args};
 use crate::lab::{self, ModuleRun, Options};
 use crate::modules::MODULES;
-use crate::report::{self, Style};
 use crate::{root, watch};
 
 pub fn run(a: &Args) -> Result<ExitCode> {
@@ -20,7 +20,7 @@ pub fn run(a: &Args) -> Result<ExitCode> {
             .iter()
             .map(|m| (m, lab::best_progress(&root, m, variant)))
             .collect();
-        print!("{}", report::module_list(&rows));
+        print!("{}", check_report::module_list(&rows));
         return Ok(ExitCode::SUCCESS);
     };
     if let Some(extra) = a.rest.get(1) {
@@ -50,7 +50,7 @@ pub fn run(a: &Args) -> Result<ExitCode> {
         let mut runs = lab::run_modules(&root, &[module], &built, &opts)?;
         let run = runs.pop().context("no result for the module")?;
         lab::save_progress(&root, &run, opts.reference_parts);
-        print!("{}", report::lab_report(&run, style));
+        print!("{}", check_report::lab_report(&run, style));
         if module.reference_parts_feature.is_some() && !opts.reference_parts && !run.complete() {
             println!(
                 "Tip: the capstone runs on your M31–M33; add --reference-parts to run it on the reference ones."

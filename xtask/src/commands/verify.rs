@@ -1,5 +1,5 @@
 //! `cargo xtask verify`, `catalog` and `ci`: the course proves itself (the
-//! engine is [`crate::verify`]).
+//! engine is [`crate::soundness`]).
 
 use std::process::ExitCode;
 
@@ -10,17 +10,17 @@ use crate::{catalog, root};
 
 pub fn verify(a: &Args) -> Result<ExitCode> {
     a.no_positionals()?;
-    crate::verify::run(&root(), !a.has("--skip-lint"))
+    crate::soundness::run(&root(), !a.has("--skip-lint"))
 }
 
 pub fn catalog(a: &Args) -> Result<ExitCode> {
     a.no_positionals()?;
-    crate::verify::write_catalog(&root())?;
+    crate::soundness::write_catalog(&root())?;
     println!("wrote {} and {}", catalog::CATALOG, catalog::MANIFEST);
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn ci(a: &Args) -> Result<ExitCode> {
     a.no_positionals()?;
-    crate::verify::ci(&root())
+    crate::soundness::ci(&root())
 }

@@ -13,7 +13,7 @@ use labkit::check::Outcome;
 
 use super::gradebook::flag_names;
 use super::{Graded, Status};
-use crate::report::label;
+use crate::check_report::label;
 
 const STYLE: &str = "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}\
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}\

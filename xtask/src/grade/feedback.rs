@@ -11,7 +11,7 @@ use labkit::check::Outcome;
 
 use super::flags::Flag;
 use super::{Graded, Status};
-use crate::report::label;
+use crate::check_report::label;
 
 /// At most this many lines of a message are shown.
 const MESSAGE_LINES: usize = 15;

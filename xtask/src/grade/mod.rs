@@ -36,9 +36,9 @@ use labkit::digest::sha256_hex;
 use serde::Serialize;
 
 use crate::cargo::Variant;
+use crate::check_report;
 use crate::lab::ModuleRun;
 use crate::modules::MODULES;
-use crate::report;
 use crate::runner::Limits;
 use course::CourseCopy;
 use flags::Flag;
@@ -512,7 +512,7 @@ fn flag_similar(graded: &mut [Graded]) {
 #[derive(Debug, Serialize)]
 pub struct SubmissionResults {
     #[serde(flatten)]
-    pub results: report::Results,
+    pub results: check_report::Results,
     pub submission: SubmissionBlock,
 }
 
@@ -544,7 +544,7 @@ fn write_outputs(
     for g in graded {
         let dir = out.join(&g.id);
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let mut results = report::results(&g.runs, integrity.clone());
+        let mut results = check_report::results(&g.runs, integrity.clone());
         match g.status {
             Status::Tampered => {
                 results.status = "error";

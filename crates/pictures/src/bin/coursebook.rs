@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use pictures::{book, charts, data, report};
+use pictures::{book, charts, data, html_report};
 
 const USAGE: &str = "usage: coursebook pictures DIR | data FILE.json | book DIR [--api DOCDIR] [--mdbook PATH] | report FILE.html [--mine FILE.json]";
 
@@ -76,7 +76,7 @@ fn run(args: &[String]) -> Result<()> {
             let course = data::course(label());
             let api = option(rest, "--api")?.map(Path::new);
             let pics = charts::all(&course);
-            let html = report::html(&course, None);
+            let html = html_report::html(&course, None);
             let extra = [("report.html", html.into_bytes())];
             match option(rest, "--mdbook")? {
                 Some(mdbook) => {
@@ -114,7 +114,10 @@ fn run(args: &[String]) -> Result<()> {
                 }
                 None => None,
             };
-            write(&target, report::html(&reference, mine.as_ref()).as_bytes())?;
+            write(
+                &target,
+                html_report::html(&reference, mine.as_ref()).as_bytes(),
+            )?;
             println!("report written to {}", target.display());
         }
         other => bail!("unknown command `{other}`; {USAGE}"),

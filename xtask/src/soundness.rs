@@ -185,7 +185,7 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
                 format!(
                     "{}: the reference {} ({})",
                     c.info.id,
-                    crate::report::label(c.verdict.outcome),
+                    crate::check_report::label(c.verdict.outcome),
                     c.verdict.message.as_deref().unwrap_or("")
                 )
             });
