@@ -262,7 +262,16 @@ pub fn module_list(rows: &[(&Module, Option<Progress>)]) -> String {
         };
         let _ = writeln!(out, "  {name}  {title:<32} {p}");
     }
-    out.push_str("\nRun one: cargo xtask lab m33   (add --watch to re-run on every save)\n");
+    // The first module not done yet, in course order.
+    let next = rows
+        .iter()
+        .find(|(_, p)| !p.is_some_and(|p| p.passed == p.total && p.total > 0))
+        .map(|(m, _)| m.name)
+        .unwrap_or("m31");
+    let _ = writeln!(
+        out,
+        "\nRun one: cargo xtask lab {next}   (add --watch to re-run on every save)"
+    );
     out
 }
 

@@ -1108,6 +1108,47 @@ fn linking() -> CheckResult {
         which(&[], None),
         "no incidents at all"
     );
+    // The window's edges are inside it: exactly the grace before opening,
+    // exactly the grace after resolving.
+    let resolved_only = vec![incident("INC-3", &["chat-api"], &[q], 0, Some(40))];
+    ensure_eq!(
+        which(
+            &resolved_only,
+            crate::find_incident(&ticket(70, Some("chat-api")), q, &resolved_only)
+        ),
+        which(&resolved_only, Some(0)),
+        "exactly 30 minutes after INC-3 resolved: the window's last minute"
+    );
+    ensure_eq!(
+        which(
+            &resolved_only,
+            crate::find_incident(&ticket(71, Some("chat-api")), q, &resolved_only)
+        ),
+        which(&resolved_only, None),
+        "31 minutes after INC-3 resolved: past the window"
+    );
+    let opening_only = vec![incident("INC-1", &["chat-api"], &[q], 100, None)];
+    ensure_eq!(
+        which(
+            &opening_only,
+            crate::find_incident(&ticket(70, Some("chat-api")), q, &opening_only)
+        ),
+        which(&opening_only, Some(0)),
+        "exactly 30 minutes before INC-1 opened: the window's first minute"
+    );
+    // Two that fit, opened at the same moment: the earlier in the list.
+    let twins = vec![
+        incident("INC-7", &["chat-api"], &[q], 100, None),
+        incident("INC-8", &["chat-api"], &[q], 100, None),
+    ];
+    ensure_eq!(
+        which(
+            &twins,
+            crate::find_incident(&ticket(110, Some("chat-api")), q, &twins)
+        ),
+        which(&twins, Some(0)),
+        "a tie on the opening time goes to the earlier in the list"
+    );
 
     let mut rng = SimRng::seed(3208);
     let services = ["chat-api", "retriever", "billing", "auth"];

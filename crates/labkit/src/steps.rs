@@ -124,9 +124,14 @@ macro_rules! learner_steps {
 ///
 /// Paths are relative to the file that invokes the macro; rust-analyzer
 /// follows them, so a learner's editor analyses the file in either form.
-/// The starter half allows what an unfinished starter has plenty of (unused
-/// variables, unreachable code after a `todo!()`). `cargo xtask verify`
-/// checks the cfg/path shape (`xtask/src/layout.rs`).
+/// The starter half allows what an unfinished starter has plenty of
+/// (unreachable code after a `todo!()`, helpers not called yet), and
+/// unused variables, which every unwritten step has (its parameters),
+/// except in a lab build (`external-steps`): there the compiler reports
+/// them, so the lab report can show a learner the unused variable in a step
+/// they *have* written (the tool leaves out those in functions that still
+/// hold a `todo!()`). `cargo xtask verify` checks the cfg/path shape
+/// (`xtask/src/layout.rs`).
 #[macro_export]
 macro_rules! learner_modules {
     (library; $($files:tt)*) => {
@@ -141,13 +146,8 @@ macro_rules! learner_modules {
         $vis mod $name;
         #[cfg(not $off)]
         #[path = $starter]
-        #[allow(
-            unused_variables,
-            unused_imports,
-            dead_code,
-            unreachable_code,
-            unused_mut
-        )]
+        #[allow(unused_imports, dead_code, unreachable_code, unused_mut)]
+        #[cfg_attr(not(feature = "external-steps"), allow(unused_variables))]
         $vis mod $name;
     )*};
     ($($name:ident: $solution:literal, $starter:literal;)*) => {
