@@ -344,10 +344,24 @@ fn dedup_folds_repeats() -> CheckResult {
                 want.annotations,
                 "case {case}, alert {i}: annotations come from the latest record"
             );
+            // The alert's records as they arrived, for a learner to replay.
+            let history: Vec<String> = records
+                .iter()
+                .filter(|r| &r.labels == key)
+                .map(|r| {
+                    let end = r
+                        .ends_at
+                        .map(|e| format!("ends {}", e.format("%H:%M")))
+                        .unwrap_or_else(|| "firing".into());
+                    format!("starts {} {end}", r.starts_at.format("%H:%M"))
+                })
+                .collect();
             ensure_eq!(
                 d.alert.ends_at,
                 want.ends_at,
-                "case {case}, alert {i}: ends_at is the latest record's, or the later end of two resolves"
+                "case {case}, alert {i}: ends_at is the latest record's, or the later end of two resolves \
+                 (its records in arrival order: {})",
+                history.join("; ")
             );
             ensure_eq!(
                 d.alert.deploy,
@@ -612,10 +626,12 @@ fn probable_cause_by_topology() -> CheckResult {
     for case in 0..300 {
         // A random DAG: edges only from a later name to an earlier one.
         let mut topo = Topology::new();
+        let mut edges = Vec::new();
         for i in 1..names.len() {
             for j in 0..i {
                 if rng.chance(0.25) {
                     topo.add(names[i], names[j]);
+                    edges.push(format!("{} calls {}", names[i], names[j]));
                 }
             }
         }
@@ -632,6 +648,19 @@ fn probable_cause_by_topology() -> CheckResult {
         let refs: Vec<&Alert> = alerts.iter().collect();
         let want = cause_oracle(&refs, &topo);
         let got = crate::probable_cause(&refs, &topo);
+        let case = format!(
+            "{case} (alerts: {}; topology: {})",
+            alerts
+                .iter()
+                .map(|a| format!("{} at {}", a.service(), a.starts_at.format("%H:%M")))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if edges.is_empty() {
+                "none".to_string()
+            } else {
+                edges.join(", ")
+            }
+        );
         match (got, want) {
             (Some(g), Some((s, first, explains))) => {
                 ensure_eq!(g.service, s, "case {case}: blamed service");
