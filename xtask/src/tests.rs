@@ -281,7 +281,7 @@ fn usage_errors_are_one_line_and_name_what_is_valid() {
     );
     assert!(run(&["lab", "m31", "--nope"])
         .contains("valid flags: --clippy, --reference-parts, --solution, --timeout, --watch"));
-    assert!(run(&["frobnicate"]).contains("valid commands: lab, story, demo"));
+    assert!(run(&["frobnicate"]).contains("valid commands: lab, story, rules, demo"));
     assert!(run(&["lab", "m31", "--timeout", "0"]).contains("whole number of seconds"));
     assert!(run(&["lab", "m31", "--reference-parts"]).contains("only applies to m34"));
     assert!(run(&["bench"]).contains("valid modules"));
@@ -665,7 +665,7 @@ fn the_recipe_for_a_new_step_works() {
         let at = t
             .find("    Check {\n        id: \"m31.b.1\"")
             .expect("m31.b.1 is there");
-        let check = "    Check {\n        id: \"m31.a.6\",\n        part: \"A\",\n        step: \"budget_left\",\n        \
+        let check = "    Check {\n        id: \"m31.a.6\",\n        part: \"A\",\n        guide_step: \"budget_left\",\n        \
              title: \"what is left of the budget is one minus what was spent, never below zero\",\n        \
              points: 1,\n        hint: \"Spending more than the budget leaves nothing, not a debt.\",\n        \
              edit: Some(edits::BUDGET_LEFT),\n        run: budget_left_is_what_remains,\n    },\n";

@@ -840,7 +840,7 @@ pub fn m33_sync(d: &M33, who: &str) -> String {
     let max = d
         .syncs
         .iter()
-        .map(|r| r.added + r.updated + r.unchanged + r.deleted)
+        .map(|r| r.added + r.updated + r.reredacted + r.unchanged + r.deleted)
         .max()
         .unwrap_or(1)
         .max(1) as f64;
@@ -849,6 +849,7 @@ pub fn m33_sync(d: &M33, who: &str) -> String {
     let parts = [
         ("added", PALETTE[0]),
         ("updated (re-embedded)", PALETTE[1]),
+        ("re-redacted (older redactor)", PALETTE[2]),
         ("unchanged (no work)", LIGHT),
         ("deleted", LIMIT),
     ];
@@ -863,7 +864,7 @@ pub fn m33_sync(d: &M33, who: &str) -> String {
             "#222222",
         );
         let mut at = 0.0;
-        for (v, (_, c)) in [r.added, r.updated, r.unchanged, r.deleted]
+        for (v, (_, c)) in [r.added, r.updated, r.reredacted, r.unchanged, r.deleted]
             .iter()
             .zip(parts)
         {

@@ -398,6 +398,10 @@ pub struct Sync {
     pub unchanged: u64,
     /// Removed documents.
     pub deleted: u64,
+    /// Unchanged documents stored under an older redactor, redacted and
+    /// embedded again.
+    #[serde(default)]
+    pub reredacted: u64,
     /// Embedding calls the index counted.
     pub embedded: u64,
 }
@@ -581,6 +585,7 @@ pub fn syncs_from_trace(trace: &Trace) -> Vec<Sync> {
                 updated: num("updated")?,
                 unchanged: num("unchanged")?,
                 deleted: num("deleted")?,
+                reredacted: num("re-redacted").unwrap_or(0),
                 embedded,
             })
         })

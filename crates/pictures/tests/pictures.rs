@@ -106,7 +106,7 @@ fn the_m33_ramp_agrees_with_the_story_trace() {
         "{} requests served by the candidate, {} errors",
         d.ramps[0].blast_radius, d.ramps[0].errors_seen
     )));
-    assert_eq!(d.syncs.len(), 4, "every sync line of Part A was read");
+    assert_eq!(d.syncs.len(), 5, "every sync line of Part A was read");
     assert_eq!(
         d.syncs[2].embedded, 0,
         "the second sync of the same sources does nothing"
