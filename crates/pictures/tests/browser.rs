@@ -711,6 +711,5 @@ fn chromium_or_skip() -> Option<std::path::PathBuf> {
 
 /// CI (or `PICTURES_REQUIRE_BROWSER`) must run the browser tests, not skip them.
 fn browser_required() -> bool {
-    std::env::var_os("PICTURES_REQUIRE_BROWSER").is_some()
-        || std::env::var("CI").is_ok_and(|v| v == "true")
+    std::env::var_os("PICTURES_REQUIRE_BROWSER").is_some() || labkit::tools::required()
 }

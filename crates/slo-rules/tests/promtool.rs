@@ -35,23 +35,15 @@ use slo_rules::{alert_name, render, Comparison, Counters};
 /// extrapolation: `increase` is the exact difference of two counts.
 const MINUTES: u64 = 480;
 
+/// promtool (`PROMTOOL_BIN` names another), or `None` after saying the
+/// test skipped; under `CI=true` a missing promtool fails the test.
 fn promtool_or_skip(test: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PROMTOOL_BIN")
-        .map(PathBuf::from)
-        .or_else(|| {
-            let path = std::env::var_os("PATH")?;
-            std::env::split_paths(&path)
-                .map(|d| d.join("promtool"))
-                .find(|p| p.is_file())
-        });
-    if found.is_none() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{test}: no promtool (apt-get install prometheus); CI=true requires it"
-        );
-        eprintln!("{test}: SKIPPED, no promtool on PATH (apt-get install prometheus)");
-    }
-    found
+    labkit::tools::find_or_skip(
+        test,
+        "PROMTOOL_BIN",
+        &["promtool"],
+        "apt-get install prometheus",
+    )
 }
 
 /// One scenario: an SLO target and the good/bad events of every minute
