@@ -136,44 +136,62 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Opens `page` in headless Chromium with a profile of its own (`tag`
+/// names it) and returns the DOM it ends with, after `budget_ms` of
+/// virtual time, and what Chromium said on stderr.
+fn dump_dom(
+    chromium: &Path,
+    work: &Path,
+    tag: &str,
+    page: &Path,
+    window: Option<(u32, u32)>,
+    budget_ms: usize,
+) -> (String, String) {
+    let profile = work.join(format!("chromium-profile-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
+    let mut cmd = Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--allow-file-access-from-files",
+        "--hide-scrollbars",
+    ]);
+    if let Some((w, h)) = window {
+        cmd.arg(format!("--window-size={w},{h}"));
+    }
+    let out = cmd
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--virtual-time-budget={budget_ms}"))
+        .arg("--dump-dom")
+        .arg(file_url(page))
+        .output()
+        .expect("chromium runs");
+    let _ = std::fs::remove_dir_all(&profile);
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Opens `pages` in Chromium through the probe; returns what it saw.
 fn browse(chromium: &Path, work: &Path, pages: &[PathBuf]) -> Vec<Seen> {
     let urls: Vec<String> = pages.iter().map(|p| file_url(p)).collect();
     let probe = work.join("probe.html");
     let list = serde_json::to_string(&urls).expect("urls serialise");
     std::fs::write(&probe, PROBE.replace("__PAGES__", &list)).expect("write the probe");
-    let profile = work.join(format!("chromium-profile-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&profile);
     let budget = 3_000 + 2_000 * pages.len();
-    let out = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--allow-file-access-from-files",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--virtual-time-budget={budget}"))
-        .arg("--dump-dom")
-        .arg(file_url(&probe))
-        .output()
-        .expect("chromium runs");
-    let _ = std::fs::remove_dir_all(&profile);
-    let dom = String::from_utf8_lossy(&out.stdout);
+    let (dom, stderr) = dump_dom(chromium, work, "pages", &probe, None, budget);
     let Some(start) = dom.find("DONE") else {
         panic!(
             "the probe did not finish; chromium said:\n{}\n{}",
             dom.chars().take(2000).collect::<String>(),
-            String::from_utf8_lossy(&out.stderr)
-                .chars()
-                .take(2000)
-                .collect::<String>()
+            stderr.chars().take(2000).collect::<String>()
         );
     };
     let json = &dom[start + 4..];
@@ -523,28 +541,14 @@ fn measure_report(chromium: &Path, work: &Path, html: &str, width: u32) -> Repor
     let page = work.join(format!("report-{width}.html"));
     let probed = html.replace("</body>", &format!("{REPORT_PROBE}</body>"));
     std::fs::write(&page, probed).expect("write the report");
-    let profile = work.join(format!("chromium-profile-report-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&profile);
-    let out = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--window-size={width},900"))
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg("--virtual-time-budget=5000")
-        .arg("--dump-dom")
-        .arg(file_url(&page))
-        .output()
-        .expect("chromium runs");
-    let _ = std::fs::remove_dir_all(&profile);
-    let dom = String::from_utf8_lossy(&out.stdout);
+    let (dom, _) = dump_dom(
+        chromium,
+        work,
+        &format!("report-{width}"),
+        &page,
+        Some((width, 900)),
+        5000,
+    );
     let marker = "id=\"geometry-out\">DONE";
     let start = dom
         .find(marker)
@@ -562,35 +566,11 @@ fn measure(chromium: &Path, work: &Path, svgs: &[(String, String)]) -> Vec<Shape
         .collect();
     let probe = work.join("geometry.html");
     std::fs::write(&probe, GEOMETRY_PROBE.replace("__SVGS__", &holders)).expect("write the probe");
-    let profile = work.join(format!("chromium-profile-geometry-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&profile);
-    let out = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=1400,900",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg("--virtual-time-budget=5000")
-        .arg("--dump-dom")
-        .arg(file_url(&probe))
-        .output()
-        .expect("chromium runs");
-    let _ = std::fs::remove_dir_all(&profile);
-    let dom = String::from_utf8_lossy(&out.stdout);
+    let (dom, stderr) = dump_dom(chromium, work, "geometry", &probe, Some((1400, 900)), 5000);
     let Some(start) = dom.find("DONE") else {
         panic!(
             "the geometry probe did not finish; chromium said:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-                .chars()
-                .take(2000)
-                .collect::<String>()
+            stderr.chars().take(2000).collect::<String>()
         );
     };
     let json = &dom[start + 4..];
