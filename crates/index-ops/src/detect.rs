@@ -1,4 +1,4 @@
-//! The detectors behind [`redact`](crate::redact): hand-written scanners, one
+//! The detectors behind [`redact`](crate::redact()): hand-written scanners, one
 //! per kind of personal data, and [`detect_at`], which asks them all at one
 //! position.
 //!
@@ -324,7 +324,7 @@ fn digit_at(b: &[u8], i: usize) -> bool {
 }
 
 /// The kind of the first personal value in `text`, or `None`: what the
-/// first finding of [`redact`](crate::redact) would be, without building a
+/// first finding of [`redact`](crate::redact()) would be, without building a
 /// redacted copy. Used to check names (ids, collections) cheaply.
 ///
 /// ```

@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-/// The version of the detectors behind [`redact`](crate::redact).
+/// The version of the detectors behind [`redact`](crate::redact()).
 ///
 /// Every stored document records the version that redacted it
 /// ([`StoredDoc::redactor`](crate::StoredDoc::redactor)). When a detector
@@ -125,7 +125,7 @@ pub struct Finding {
     pub span: Range<usize>,
 }
 
-/// The result of [`redact`](crate::redact): the text with every finding
+/// The result of [`redact`](crate::redact()): the text with every finding
 /// replaced by its placeholder, and the findings in order of position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redaction {

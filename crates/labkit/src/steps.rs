@@ -10,7 +10,7 @@
 //!
 //! - the crate compiles **without** the learner's files. In their place it
 //!   has small forwarding modules with the same functions, each of which
-//!   calls through a table of function pointers, [`learner_steps!`]'s
+//!   calls through a table of function pointers, [`learner_steps!`](crate::learner_steps!)'s
 //!   `Steps`;
 //! - the module's check binary compiles the learner's files itself, fills
 //!   the table with them (`install`) and runs the checks, which live in the

@@ -13,7 +13,7 @@
 //!   [`svg`]. Same data, same bytes: the tests hash every picture.
 //! - [`book`] writes the mdBook sources: one chapter per module from the
 //!   lab guides in `labs/`, with the pictures and links into the API docs.
-//! - [`report`] writes the self-contained HTML report (`cargo xtask
+//! - [`html_report`] writes the self-contained HTML report (`cargo xtask
 //!   report`), optionally with the learner's own run beside the reference.
 //! - [`guides`] compiles the Rust blocks of the lab guides as doc tests, so a
 //!   sample in the book can never drift from the crates' API.

@@ -10,7 +10,7 @@
 //! The pieces, in the order the lab meets them:
 //!
 //! - [`redaction`] and [`detect`]: **redact on write**. Before any text is
-//!   stored, [`redact`] replaces e-mail addresses, phone numbers, US SSNs
+//!   stored, [`redact()`] replaces e-mail addresses, phone numbers, US SSNs
 //!   and ITINs, payment cards, IP addresses, IBANs and API keys with typed
 //!   placeholders such as `[EMAIL]`. The validity rules that tell a real SSN
 //!   or card from a look-alike are [`ssn_valid`] and [`luhn_valid`]; a
