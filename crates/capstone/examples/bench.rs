@@ -1,5 +1,7 @@
 //! How long the whole shift takes: every stage, every module, one outage.
 //! `cargo run --release -p capstone --features solution,reference-parts --example bench-capstone`
+// Wall-clock time is allowed here: a benchmark measures wall time.
+#![allow(clippy::disallowed_methods)]
 
 use std::time::Instant;
 
