@@ -278,11 +278,12 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "verify",
-        args: "",
+        args: "[MODULE]",
         audience: Audience::Staff,
         help: &[
             "every solution passes, every starter fails as not started, hints,",
-            "starters and wiring match the generator, catalogue current, fmt and clippy",
+            "starters and wiring match the generator, catalogue current, fmt and clippy;",
+            "with MODULE, that module's checks and lints only (docs and wiring: all)",
         ],
         flags: &[flag("--skip-lint", "leave out fmt and clippy")],
         run: commands::verify::verify,
@@ -303,6 +304,17 @@ pub const COMMANDS: &[Command] = &[
             flag("--force", "overwrite starters even where they hold edits"),
         ],
         run: commands::starters::run,
+    },
+    Command {
+        name: "refresh",
+        args: "",
+        audience: Audience::Staff,
+        help: &[
+            "after a change on purpose: starters and wiring, fmt, every snapshot accepted",
+            "as the code now makes it, catalogue and manifest; prints what changed",
+        ],
+        flags: &[],
+        run: commands::refresh::run,
     },
     Command {
         name: "catalog",

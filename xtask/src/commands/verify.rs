@@ -9,8 +9,16 @@ use crate::flags::Args;
 use crate::{catalog, root};
 
 pub fn verify(a: &Args) -> Result<ExitCode> {
-    a.no_positionals()?;
-    crate::soundness::run(&root(), !a.has("--skip-lint"))
+    let only = match a.rest.as_slice() {
+        [] => None,
+        [name] => Some(super::module_arg(name)?),
+        [_, extra, ..] => {
+            return Err(crate::flags::usage(format!(
+                "`verify` takes one module at most, not also `{extra}`"
+            )))
+        }
+    };
+    crate::soundness::run(&root(), !a.has("--skip-lint"), only)
 }
 
 pub fn catalog(a: &Args) -> Result<ExitCode> {
