@@ -104,7 +104,7 @@ pub fn book(root: &Path, serve: bool, open_it: bool) -> Result<ExitCode> {
         .arg("--target-dir")
         .arg(&target);
     ok(doc.status().context("cannot run cargo doc")?, "cargo doc")?;
-    let book_dir = root.join("target").join("book");
+    let book_dir = crate::cargo::target_base(root).join("book");
     let api = target.join("doc");
     let (book_s, api_s, mdbook_s) = (
         book_dir.to_string_lossy().into_owned(),
@@ -135,7 +135,7 @@ pub fn book(root: &Path, serve: bool, open_it: bool) -> Result<ExitCode> {
 /// `cargo xtask report [--mine]`: the shift report, one self-contained HTML
 /// file; with `--mine`, the learner's own run drawn beside the reference.
 pub fn report(root: &Path, mine: bool) -> Result<ExitCode> {
-    let dir = root.join("target").join("report");
+    let dir = crate::cargo::target_base(root).join("report");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let out = dir.join("shift.html");
     let out_s = out.to_string_lossy().into_owned();

@@ -30,10 +30,7 @@ impl Variant {
     /// never rebuilds what the other one already built.
     /// The base is `CARGO_TARGET_DIR` when it is set, as cargo itself does.
     pub fn target_dir(self, root: &Path) -> PathBuf {
-        let base = std::env::var_os("CARGO_TARGET_DIR")
-            .filter(|v| !v.is_empty())
-            .map(|v| root.join(PathBuf::from(v)))
-            .unwrap_or_else(|| root.join("target"));
+        let base = target_base(root);
         match self {
             Variant::Starter => base,
             Variant::Solution => base.join("solution"),
@@ -45,6 +42,17 @@ impl Variant {
             Variant::Solution => "solution",
         }
     }
+}
+
+/// Where cargo puts what it builds for the course at `root`:
+/// `CARGO_TARGET_DIR` when it is set (relative to `root` if relative), as
+/// cargo itself does, else `root/target`. Build output of the tool's own
+/// scratch work (benchmarks, the book, its tests' copies) goes under it too.
+pub fn target_base(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|v| !v.is_empty())
+        .map(|v| root.join(PathBuf::from(v)))
+        .unwrap_or_else(|| root.join("target"))
 }
 
 /// A package that did not compile.

@@ -20,6 +20,10 @@ use crate::modules::Module;
 pub const COPY: &[&str] = &[
     "Cargo.toml",
     "Cargo.lock",
+    "README.md",
+    "ARCHITECTURE.md",
+    "docs",
+    ".ci",
     ".cargo",
     "clippy.toml",
     "crates",
@@ -81,7 +85,7 @@ fn ms(d: Duration) -> String {
 
 /// Runs the measurement and prints the figures.
 pub fn run(root: &Path, module: &Module) -> Result<ExitCode> {
-    let ws: PathBuf = root.join("target").join("loop-bench").join("ws");
+    let ws: PathBuf = crate::cargo::target_base(root).join("loop-bench").join("ws");
     let _ = std::fs::remove_dir_all(&ws);
     for item in COPY {
         let from = root.join(item);

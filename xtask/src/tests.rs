@@ -18,7 +18,7 @@ use crate::runner::{self, Limits};
 /// Fixtures build in a target dir of their own, so these tests never wait on
 /// the lock of the `cargo test` that runs them.
 fn fixture_target() -> PathBuf {
-    crate::root().join("target").join("fixtures")
+    crate::cargo::target_base(&crate::root()).join("fixtures")
 }
 
 fn fixture_binary() -> PathBuf {
@@ -345,7 +345,7 @@ fn layout_problems_are_named() {
 #[test]
 fn the_grader_grades_the_other_modules_when_one_does_not_compile() {
     let root = crate::root();
-    let scratch = root.join("target").join("grade-test");
+    let scratch = crate::cargo::target_base(&root).join("grade-test");
     let ws = scratch.join("ws");
     let _ = std::fs::remove_dir_all(&ws);
     for item in crate::loopbench::COPY {
@@ -431,7 +431,7 @@ fn the_grader_grades_the_other_modules_when_one_does_not_compile() {
 fn grading_a_class_reproduces_the_golden_gradebook() {
     use crate::grade::{self, Batch, Entry, Status};
     let root = crate::root();
-    let base = root.join("target").join("grade-corpus");
+    let base = crate::cargo::target_base(&root).join("grade-corpus");
     let entries = grade::corpus::build(&root, &base.join("subs")).expect("the corpus is made");
     assert!(entries.len() >= 30, "{} submissions", entries.len());
     let here = std::env::current_dir().unwrap();
@@ -516,7 +516,7 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
 fn grading_git_revisions_and_shards() {
     use crate::grade::{self, Batch, Entry, Status};
     let root = crate::root();
-    let base = root.join("target").join("grade-git");
+    let base = crate::cargo::target_base(&root).join("grade-git");
     let _ = std::fs::remove_dir_all(&base);
     let subs = base.join("subs");
     let repo = subs.join("gitlearner");
@@ -628,7 +628,7 @@ fn grading_git_revisions_and_shards() {
 #[test]
 fn the_recipe_for_a_new_step_works() {
     let root = crate::root();
-    let base = root.join("target").join("recipe-test");
+    let base = crate::cargo::target_base(&root).join("recipe-test");
     let ws = base.join("ws");
     let _ = std::fs::remove_dir_all(&ws);
     for item in crate::loopbench::COPY {

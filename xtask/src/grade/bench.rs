@@ -60,7 +60,7 @@ pub fn run(root: &Path, n: usize) -> Result<ExitCode> {
     if n == 0 {
         bail!("`bench grade` needs a number of submissions above 0");
     }
-    let base = root.join("target").join("grade-bench");
+    let base = crate::cargo::target_base(root).join("grade-bench");
     let corpus_dir = base.join("corpus");
     let all = corpus::build(root, &corpus_dir)?;
     let pool = ordinary(&all);
