@@ -238,6 +238,7 @@ pub fn run_modules(
                                 outcome: Outcome::Crashed,
                                 message: None,
                                 output: String::new(),
+                                stall: None,
                             },
                         });
                     }
@@ -263,6 +264,7 @@ pub fn run_modules(
                                 outcome: Outcome::DidNotCompile,
                                 message: Some(error.first.clone()),
                                 output: String::new(),
+                                stall: None,
                             },
                         });
                     }
