@@ -239,10 +239,31 @@ pub fn compare_with_snapshot(actual: &str, snap_file: &str) -> CheckResult {
     if diff.is_empty() {
         Ok(())
     } else {
+        let origin = first_difference_origin(&unpad(expected), &unpad(actual))
+            .map(|step| {
+                format!(
+                    "\nThe first differing line came from (or right after) your `{}` in {}: start there.",
+                    step.function, step.file
+                )
+            })
+            .unwrap_or_default();
         Err(format!(
-            "your trace differs from the reference trace:\n{diff}"
+            "your trace differs from the reference trace:\n{diff}{origin}"
         ))
     }
+}
+
+/// The learner step that made the first line of `actual` that differs from
+/// `expected`; when `actual` stops short, the step that made its last line.
+fn first_difference_origin(expected: &str, actual: &str) -> Option<stall::StepRef> {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let at = e
+        .iter()
+        .zip(&a)
+        .position(|(x, y)| x != y)
+        .or_else(|| (e.len() != a.len()).then(|| e.len().min(a.len())))?;
+    let line = a.get(at).or_else(|| a.last())?;
+    crate::trace::made_by(line)
 }
 
 /// A trace line without its leading `  12. ` number.
