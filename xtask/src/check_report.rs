@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use labkit::check::Outcome;
+use labkit::stall::Stall;
 use serde::Serialize;
 
 use crate::cargo::Variant;
@@ -47,6 +48,14 @@ impl Style {
             }
             Outcome::NotStarted => self.paint("33", &label),
             Outcome::DidNotCompile | Outcome::Tampered => self.paint("35", &label),
+        }
+    }
+    /// The outcome's label, or *not run* for a check stopped at a step
+    /// that had already failed to return.
+    fn verdict(&self, v: &crate::runner::Verdict) -> String {
+        match &v.stall {
+            Some(Stall::NotRun { .. }) => self.paint("31", &format!("{:<15}", "not run")),
+            _ => self.outcome(v.outcome),
         }
     }
     fn bold(&self, s: &str) -> String {
@@ -129,7 +138,7 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
         let _ = writeln!(
             out,
             "  {} {:<8} {:<width$}  {}/{}",
-            style.outcome(c.verdict.outcome),
+            style.verdict(&c.verdict),
             c.info.id,
             c.info.title,
             c.earned(),
@@ -188,6 +197,17 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
                      write it there, or run with --reference-parts to use the reference one",
                     next.info.id
                 );
+            }
+            None if next.verdict.stall.is_some() => {
+                let step = next.verdict.stall.as_ref().map(Stall::step);
+                if let Some(step) = step {
+                    let _ = writeln!(
+                        out,
+                        "Next: {} — your `{}` in {} did not return: look for a loop that never ends \
+                         (or far too much work) there",
+                        next.info.id, step.function, step.file
+                    );
+                }
             }
             None => {
                 let site = match (&next.info.file, &next.info.function) {
@@ -380,6 +400,11 @@ pub struct TestResult {
     pub points: u32,
     pub max_points: u32,
     pub optional: bool,
+    /// For a check that did not finish: the learner step it was stuck in
+    /// (`looped_in`) or was stopped at because an earlier check was stuck
+    /// there (`not_run`), as the sealed verdict says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stall: Option<Stall>,
 }
 
 /// Builds `results.json` from the runs.
@@ -422,6 +447,7 @@ pub fn results(runs: &[ModuleRun], integrity: Integrity) -> Results {
                 points: c.earned(),
                 max_points: c.info.points,
                 optional: c.optional(),
+                stall: c.verdict.stall.clone(),
             });
         }
     }

@@ -261,6 +261,7 @@ pub fn run_modules(
                                 outcome: Outcome::Crashed,
                                 message: None,
                                 output: String::new(),
+                                stall: None,
                             },
                         });
                     }
@@ -286,6 +287,7 @@ pub fn run_modules(
                                 outcome: Outcome::DidNotCompile,
                                 message: Some(error.first.clone()),
                                 output: String::new(),
+                                stall: None,
                             },
                         });
                     }

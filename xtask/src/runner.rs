@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 use labkit::check::{CheckInfo, ChildReport, Outcome, RESULT_ENV};
 use labkit::confine::RunRequest;
 use labkit::seal::{self, Key};
+use labkit::stall::{self, Stall, StepRef};
 
 /// Limits on one check's process.
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +67,9 @@ pub struct Verdict {
     pub message: Option<String>,
     /// What the check printed (stdout, then stderr), capped.
     pub output: String,
+    /// The learner step a check that did not finish was stuck in, or that
+    /// kept it from running (sealed by the harness; see `labkit::stall`).
+    pub stall: Option<Stall>,
 }
 
 impl Verdict {
@@ -74,6 +78,7 @@ impl Verdict {
             outcome,
             message: Some(message.into()),
             output,
+            stall: None,
         }
     }
 }
@@ -231,13 +236,31 @@ fn contain(child: &mut Child, sandbox: Sandbox) {
     }
 }
 
-fn spawn(bin: &Path, id: &str, result_file: &Path, sandbox: Sandbox) -> std::io::Result<Child> {
+/// What a check process is told about the run it is part of: the time
+/// limit (for the harness's watchdog) and the steps that already did not
+/// return (see `labkit::stall`).
+#[derive(Debug, Clone, Default)]
+pub struct RunContext {
+    pub stalled: Vec<StepRef>,
+}
+
+fn spawn(
+    bin: &Path,
+    id: &str,
+    result_file: &Path,
+    sandbox: Sandbox,
+    limits: Limits,
+    context: &RunContext,
+) -> std::io::Result<Child> {
     use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(bin);
+    let stalled: Vec<String> = context.stalled.iter().map(StepRef::key).collect();
     cmd.args(["run", id])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env(RESULT_ENV, result_file)
+        .env(stall::LIMIT_ENV, limits.timeout.as_millis().to_string())
+        .env(stall::STALLED_ENV, stalled.join(" "))
         .env("RUST_BACKTRACE", "0")
         .process_group(0)
         .stdin(Stdio::piped())
@@ -259,14 +282,25 @@ fn result_dir(scratch: &Path, sandbox: Sandbox, slot: usize) -> std::io::Result<
     Ok(dir)
 }
 
-/// Runs one check in its own process, as worker `slot`.
-pub fn run(bin: &Path, id: &str, scratch: &Path, limits: Limits, slot: usize) -> Verdict {
+/// Runs one check in its own process, as worker `slot`, telling it which
+/// steps already did not return in this run.
+pub fn run(
+    bin: &Path,
+    id: &str,
+    scratch: &Path,
+    limits: Limits,
+    slot: usize,
+    context: &RunContext,
+) -> Verdict {
     let mut sandbox = Sandbox::for_slot(slot);
     let attempt = |sandbox: Sandbox| -> std::io::Result<(Child, PathBuf)> {
         let dir = result_dir(scratch, sandbox, slot)?;
         let result_file = dir.join(format!("{id}.json"));
         let _ = std::fs::remove_file(&result_file);
-        Ok((spawn(bin, id, &result_file, sandbox)?, result_file))
+        Ok((
+            spawn(bin, id, &result_file, sandbox, limits, context)?,
+            result_file,
+        ))
     };
     let spawned = match attempt(sandbox) {
         Err(e) if sandbox != Sandbox::SameUser => {
@@ -396,15 +430,22 @@ fn judge(
             output,
         );
     };
-    let sealed = r
-        .seal
-        .as_deref()
-        .is_some_and(|mac| seal::verify(key, id, r.outcome, r.message.as_deref(), mac));
+    let sealed = r.seal.as_deref().is_some_and(|mac| {
+        seal::verify_with_stall(
+            key,
+            id,
+            r.outcome,
+            r.message.as_deref(),
+            r.stall.as_ref(),
+            mac,
+        )
+    });
     match r {
         r if sealed && r.outcome != Outcome::Tampered => Verdict {
             outcome: r.outcome,
             message: r.message,
             output,
+            stall: r.stall,
         },
         _ => Verdict::new(
             Outcome::Tampered,
@@ -509,6 +550,10 @@ fn join_output(stdout: &str, stderr: &str) -> String {
 
 /// Runs many checks (binary, id) with up to `jobs` at a time; verdicts come
 /// back in the order given, whatever order they finish in.
+///
+/// A loop is waited for once: when a check times out in a learner step,
+/// every check started after that is told so, and stops as soon as it
+/// reaches that step (`labkit::stall`).
 pub fn run_all(
     jobs_list: &[(PathBuf, String)],
     scratch: &Path,
@@ -517,16 +562,28 @@ pub fn run_all(
 ) -> Vec<Verdict> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Verdict>>> = Mutex::new(vec![None; jobs_list.len()]);
+    let stalled: Mutex<std::collections::BTreeSet<StepRef>> = Mutex::default();
     thread::scope(|s| {
         for _ in 0..jobs.max(1) {
             let slot = new_slot();
-            let (next, results) = (&next, &results);
+            let (next, results, stalled) = (&next, &results, &stalled);
             s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some((bin, id)) = jobs_list.get(i) else {
                     break;
                 };
-                let v = run(bin, id, scratch, limits, slot);
+                let context = RunContext {
+                    stalled: stalled
+                        .lock()
+                        .map(|s| s.iter().cloned().collect())
+                        .unwrap_or_default(),
+                };
+                let v = run(bin, id, scratch, limits, slot, &context);
+                if let Some(Stall::LoopedIn { step }) = &v.stall {
+                    if let Ok(mut s) = stalled.lock() {
+                        s.insert(step.clone());
+                    }
+                }
                 if let Ok(mut r) = results.lock() {
                     r[i] = Some(v);
                 }
@@ -542,6 +599,7 @@ pub fn run_all(
                 outcome: Outcome::Crashed,
                 message: Some("the runner lost this result".into()),
                 output: String::new(),
+                stall: None,
             })
         })
         .collect()

@@ -513,6 +513,7 @@ mod tests {
                 outcome: Outcome::NotStarted,
                 message: Some(format!("not yet implemented: {todo}: do it")),
                 output: String::new(),
+                stall: None,
             },
         }
     }

@@ -199,7 +199,7 @@ fn burn_rate_matches_definition() -> CheckResult {
     let got = crate::burn_rate(0.001, &slo(0.999, days(30))?);
     ensure!(
         close(got, 1.0),
-        "0.1% errors against a 99.9% SLO should burn at exactly 1×, got {got}"
+        "0.1% errors against a 99.9% SLO should burn at 1× (to within floating-point rounding: plain division is fine), got {got}"
     );
     ensure_eq!(crate::burn_rate(0.0, &s99), 0.0, "no errors, no burn");
     let mut rng = SimRng::seed(3102);
@@ -745,10 +745,17 @@ fn first_play_is_fastest_safe_mitigation() -> CheckResult {
             .map(|s| s as *const Step);
         ensure!(
             got == want_ptr,
-            "runbook {:?}\n  expected step {:?}, got {:?}",
+            "runbook {:?}\n  expected: {}\n       got: {}",
             steps.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-            want.map(|i| (i + 1, steps[i].to_string())),
-            rb.first_play().map(|s| s.to_string())
+            want.map(|i| format!(
+                "step {} of the runbook (counting from 1): {}",
+                i + 1,
+                steps[i]
+            ))
+            .unwrap_or_else(|| "no play (None)".into()),
+            rb.first_play()
+                .map(|s| format!("{s}"))
+                .unwrap_or_else(|| "no play (None)".into())
         );
     }
     Ok(())

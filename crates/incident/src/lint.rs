@@ -136,6 +136,32 @@ pub const NOT_NAMES: &[&str] = &[
     "summary",
     "detection",
     "resolution",
+    // Systems and products are subjects of a postmortem's sentences, not
+    // people: "Kubernetes broke the pod" and "Postgres caused the stall"
+    // describe the system, which is what a blameless write-up should do.
+    "kubernetes",
+    "k8s",
+    "postgres",
+    "postgresql",
+    "mysql",
+    "redis",
+    "kafka",
+    "nginx",
+    "envoy",
+    "istio",
+    "etcd",
+    "docker",
+    "linux",
+    "terraform",
+    "prometheus",
+    "alertmanager",
+    "grafana",
+    "ci",
+    "dns",
+    "cdn",
+    "aws",
+    "gcp",
+    "azure",
 ];
 
 /// One word of a line: as written, and lowercased for matching.

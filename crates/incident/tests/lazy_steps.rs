@@ -51,9 +51,41 @@ fn to_eval_case(postmortem: &Postmortem) -> Result<RegressionCase, IncidentError
     }
 }
 
+/// The lint done in two passes over each line, phrases first, then the
+/// people: every finding right, in the wrong order when a line blames a
+/// person before it uses a blaming phrase (issue 22: only the story check
+/// caught it).
+fn lint_blame_phrases_first(text: &str) -> Vec<::incident::lint::BlameFinding> {
+    let all = learn::lint_blame(text);
+    let mut out = Vec::new();
+    let lines: std::collections::BTreeSet<usize> = all.iter().map(|f| f.line).collect();
+    for line in lines {
+        for rule in [
+            ::incident::lint::BlameRule::BlamingPhrase,
+            ::incident::lint::BlameRule::PersonBlamed,
+        ] {
+            out.extend(
+                all.iter()
+                    .filter(|f| f.line == line && f.rule == rule)
+                    .cloned(),
+            );
+        }
+    }
+    out
+}
+
+fn lint_blame(text: &str) -> Vec<::incident::lint::BlameFinding> {
+    if LAZY.with(|l| l.get()) == Some("lint_blame") {
+        lint_blame_phrases_first(text)
+    } else {
+        learn::lint_blame(text)
+    }
+}
+
 fn run(id: &str, step: Option<&'static str>) -> Result<(), String> {
     ::incident::port::install(::incident::port::Steps {
         to_eval_case,
+        lint_blame,
         ..reference::steps()
     });
     LAZY.with(|l| l.set(step));
@@ -66,7 +98,7 @@ fn run(id: &str, step: Option<&'static str>) -> Result<(), String> {
 
 #[test]
 fn the_reference_passes_the_story_check() {
-    for id in ["m31.b.5", "m31.b.6"] {
+    for id in ["m31.b.4", "m31.b.5", "m31.b.6"] {
         assert_eq!(run(id, None), Ok(()), "{id}");
     }
 }
@@ -79,4 +111,10 @@ fn a_hard_coded_regression_case_fails_the_trace_check() {
     );
     let e = run("m31.b.6", Some("to_eval_case")).unwrap_err();
     assert!(e.contains("INC-42"), "the second story catches it: {e}");
+}
+
+#[test]
+fn blame_findings_in_the_wrong_order_fail_their_own_step() {
+    let e = run("m31.b.4", Some("lint_blame")).unwrap_err();
+    assert!(e.contains("in the order they appear"), "{e}");
 }

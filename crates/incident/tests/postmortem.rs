@@ -93,10 +93,19 @@ fn the_lint_flags_blame_and_passes_system_language() {
         "It was the deploy's fault, in the sense that it had no canary.",
         "CI missed the regression: the eval set had no such case.",
         "Dana rolled back; Alex wrote the timeline.",
+        // Issue 22: a system or product as the subject is not a person.
+        "Kubernetes broke the pod's network after the upgrade.",
+        "Postgres caused the stall when its connection pool filled.",
+        "Redis missed its eviction deadline.",
     ];
     for text in clean {
         assert_eq!(lint_blame(text), vec![], "{text}");
     }
+    // Blameless is not nameless: a person before a blaming verb is still
+    // flagged beside a system that is not.
+    let mixed = lint_blame("Kubernetes broke the pod; Dana broke the rollout.");
+    assert_eq!(mixed.len(), 1, "{mixed:?}");
+    assert_eq!(mixed[0].excerpt, "Dana broke");
     let multi = lint_blame("fine\nDana forgot, human error\nfine\nblame");
     let lines: Vec<usize> = multi.iter().map(|f| f.line).collect();
     assert_eq!(lines, vec![2, 2, 4]);

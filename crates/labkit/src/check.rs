@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::confine::RunRequest;
 use crate::seal;
+use crate::stall::{self, Stall, StoppedAt};
 
 /// What a check body returns: `Ok(())` when the work is right, otherwise a
 /// message that says what was expected and what was found.
@@ -154,6 +155,11 @@ impl From<&Check> for CheckInfo {
 pub struct ChildReport {
     pub outcome: Outcome,
     pub message: Option<String>,
+    /// The learner step a check that did not finish was stuck in, or the
+    /// step that kept it from running: typed, and covered by the seal, so
+    /// the tool never reads it out of the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stall: Option<Stall>,
     /// HMAC-SHA256 of the check id, outcome and message under the key the
     /// tool handed over ([`crate::seal`]); `None` when run by hand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,10 +239,31 @@ pub fn compare_with_snapshot(actual: &str, snap_file: &str) -> CheckResult {
     if diff.is_empty() {
         Ok(())
     } else {
+        let origin = first_difference_origin(&unpad(expected), &unpad(actual))
+            .map(|step| {
+                format!(
+                    "\nThe first differing line came from (or right after) your `{}` in {}: start there.",
+                    step.function, step.file
+                )
+            })
+            .unwrap_or_default();
         Err(format!(
-            "your trace differs from the reference trace:\n{diff}"
+            "your trace differs from the reference trace:\n{diff}{origin}"
         ))
     }
+}
+
+/// The learner step that made the first line of `actual` that differs from
+/// `expected`; when `actual` stops short, the step that made its last line.
+fn first_difference_origin(expected: &str, actual: &str) -> Option<stall::StepRef> {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let at = e
+        .iter()
+        .zip(&a)
+        .position(|(x, y)| x != y)
+        .or_else(|| (e.len() != a.len()).then(|| e.len().min(a.len())))?;
+    let line = a.get(at).or_else(|| a.last())?;
+    crate::trace::made_by(line)
 }
 
 /// A trace line without its leading `  12. ` number.
@@ -381,6 +408,9 @@ pub fn run_in_process(check: &Check) -> ChildReport {
     let previous = panic::take_hook();
     panic::set_hook(Box::new(|info| {
         let payload = info.payload();
+        if payload.is::<StoppedAt>() {
+            return; // not the learner's panic: the harness stopping the check
+        }
         let message = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -403,13 +433,31 @@ pub fn run_in_process(check: &Check) -> ChildReport {
         Ok(Ok(())) => ChildReport {
             outcome: Outcome::Pass,
             message: None,
+            stall: None,
             seal: None,
         },
         Ok(Err(message)) => ChildReport {
             outcome: Outcome::Fail,
             message: Some(message),
+            stall: None,
             seal: None,
         },
+        Err(payload) if payload.is::<StoppedAt>() => {
+            let step = match payload.downcast::<StoppedAt>() {
+                Ok(stopped) => stopped.0,
+                Err(_) => unreachable!("checked by the guard"),
+            };
+            ChildReport {
+                outcome: Outcome::TimedOut,
+                message: Some(format!(
+                    "not run: `{}` did not return in an earlier check ({}); \
+                     this check needs it, so it was stopped there instead of waiting",
+                    step.function, step.file
+                )),
+                stall: Some(Stall::NotRun { step }),
+                seal: None,
+            }
+        }
         Err(_) => {
             let (message, location) = LAST_PANIC
                 .lock()
@@ -424,6 +472,7 @@ pub fn run_in_process(check: &Check) -> ChildReport {
                 ChildReport {
                     outcome: Outcome::NotStarted,
                     message: Some(message),
+                    stall: None,
                     seal: None,
                 }
             } else {
@@ -431,10 +480,69 @@ pub fn run_in_process(check: &Check) -> ChildReport {
                 ChildReport {
                     outcome: Outcome::Panicked,
                     message: Some(format!("{message}{at}")),
+                    stall: None,
                     seal: None,
                 }
             }
         }
+    }
+}
+
+/// Runs one check on a thread of its own and waits at most `watchdog` for
+/// it. A check still running then is reported *timed out*, naming the
+/// innermost learner step it was in ([`Stall::LoopedIn`]); the caller seals
+/// that verdict and the process ends with the loop still spinning on its
+/// thread. `limit` is the tool's time limit, the one the message quotes.
+///
+/// The thread gets the main thread's usual 8 MiB of stack, so a deep but
+/// finite recursion behaves as it would in `main`; an endless one still
+/// overflows and crashes the process, as before.
+pub fn run_with_watchdog(
+    check: Check,
+    watchdog: std::time::Duration,
+    limit: std::time::Duration,
+) -> ChildReport {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name(format!("check {}", check.id))
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let _ = tx.send(run_in_process(&check));
+        });
+    if spawned.is_err() {
+        // No thread to spare (a process limit): run here, unguarded; the
+        // tool's own limit still ends a loop.
+        return run_in_process(&check);
+    }
+    match rx.recv_timeout(watchdog) {
+        Ok(report) => report,
+        Err(_) => timed_out(stall::innermost(), limit),
+    }
+}
+
+/// The verdict of a check the watchdog stopped while `step` was running.
+fn timed_out(step: Option<stall::StepRef>, limit: std::time::Duration) -> ChildReport {
+    let secs = limit.as_secs_f64();
+    let within = if limit.subsec_millis() == 0 {
+        format!("{} s", limit.as_secs())
+    } else {
+        format!("{secs:.1} s")
+    };
+    let message = match &step {
+        Some(step) => format!(
+            "no result within {within}: your `{}` ({}) did not return — an endless loop, \
+             or far too much work? Checks that need it are not run.",
+            step.function, step.file
+        ),
+        None => {
+            format!("no result within {within}: an endless loop, or far too much work?")
+        }
+    };
+    ChildReport {
+        outcome: Outcome::TimedOut,
+        message: Some(message),
+        stall: step.map(|step| Stall::LoopedIn { step }),
+        seal: None,
     }
 }
 
@@ -489,13 +597,17 @@ pub fn main(checks: &[Check]) -> ExitCode {
                 eprintln!("no check `{id}`; this binary has: {}", ids.join(", "));
                 return ExitCode::from(2);
             };
-            let mut report = run_in_process(check);
+            let mut report = match stall::limit_from_env() {
+                Some(limit) => run_with_watchdog(*check, stall::watchdog(limit), limit),
+                None => run_in_process(check),
+            };
             if let Some(r) = &request {
-                report.seal = Some(seal::seal(
+                report.seal = Some(seal::seal_with_stall(
                     &r.key,
                     check.id,
                     report.outcome,
                     report.message.as_deref(),
+                    report.stall.as_ref(),
                 ));
             }
             let json = match serde_json::to_string(&report) {
@@ -574,6 +686,70 @@ mod tests {
             .message
             .unwrap_or_default()
             .contains("index out of bounds"));
+    }
+
+    static SPIN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+    /// A learner step that loops until the test lets it go.
+    fn spinning_step() -> CheckResult {
+        let _running = crate::stall::enter("spin_step", "starters/t/spin.rs");
+        while SPIN.load(std::sync::atomic::Ordering::SeqCst) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_loop_is_reported_in_the_step_it_is_in_and_later_checks_stop_there() {
+        use crate::stall::StepRef;
+        use std::time::{Duration, Instant};
+        let started = Instant::now();
+        let r = run_with_watchdog(
+            check(spinning_step),
+            Duration::from_millis(300),
+            Duration::from_millis(500),
+        );
+        SPIN.store(false, std::sync::atomic::Ordering::SeqCst);
+        assert!(started.elapsed() < Duration::from_secs(2));
+        let step = StepRef {
+            function: "spin_step".into(),
+            file: "starters/t/spin.rs".into(),
+        };
+        assert_eq!(r.outcome, Outcome::TimedOut);
+        assert_eq!(r.stall, Some(Stall::LoopedIn { step: step.clone() }));
+        let msg = r.message.unwrap_or_default();
+        assert!(
+            msg.contains("no result within 0.5 s") && msg.contains("`spin_step`"),
+            "{msg}"
+        );
+        // The next check that reaches the same step stops there at once.
+        crate::stall::set_stalled(vec![step.clone()]);
+        let started = Instant::now();
+        let r = run_with_watchdog(
+            check(|| {
+                let _running = crate::stall::enter("spin_step", "starters/t/spin.rs");
+                loop {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+            }),
+            Duration::from_secs(5),
+            Duration::from_secs(6),
+        );
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_eq!(r.outcome, Outcome::TimedOut);
+        assert_eq!(r.stall, Some(Stall::NotRun { step }));
+        assert!(r
+            .message
+            .unwrap_or_default()
+            .starts_with("not run: `spin_step` did not return"),);
+        // A check that never reaches it runs as usual.
+        let r = run_with_watchdog(
+            check(|| Err("nope".into())),
+            Duration::from_secs(5),
+            Duration::from_secs(6),
+        );
+        assert_eq!((r.outcome, r.stall), (Outcome::Fail, None));
+        crate::stall::set_stalled(vec![]);
     }
 
     #[test]

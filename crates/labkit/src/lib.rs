@@ -31,6 +31,7 @@ pub mod diff;
 pub mod digest;
 pub mod rng;
 pub mod seal;
+pub mod stall;
 pub mod steps;
 pub mod tools;
 pub mod trace;

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::check::Outcome;
 use crate::digest::to_hex;
+use crate::stall::Stall;
 
 /// A verdict key: 32 random bytes, one per check process.
 #[derive(Clone, PartialEq, Eq)]
@@ -86,13 +87,22 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
 }
 
 /// The bytes a seal covers. Each field is length-prefixed, so no choice of
-/// message can make two different verdicts cover the same bytes.
-fn sealed_bytes(check_id: &str, outcome: Outcome, message: Option<&str>) -> Vec<u8> {
+/// message can make two different verdicts cover the same bytes. A stall,
+/// when there is one, is a fourth field; a verdict without one covers the
+/// same bytes as before stalls existed.
+fn sealed_bytes(
+    check_id: &str,
+    outcome: Outcome,
+    message: Option<&str>,
+    stall: Option<&Stall>,
+) -> Vec<u8> {
     let mut out = b"opsloop verdict v1".to_vec();
+    let stall = stall.map(Stall::sealed_text);
     for field in [
         Some(check_id),
         Some(outcome.as_str()),
         message.or(Some("\u{0}none")),
+        stall.as_deref(),
     ]
     .into_iter()
     .flatten()
@@ -105,9 +115,20 @@ fn sealed_bytes(check_id: &str, outcome: Outcome, message: Option<&str>) -> Vec<
 
 /// The seal of one verdict, as hex.
 pub fn seal(key: &Key, check_id: &str, outcome: Outcome, message: Option<&str>) -> String {
+    seal_with_stall(key, check_id, outcome, message, None)
+}
+
+/// The seal of one verdict that may carry a [`Stall`], as hex.
+pub fn seal_with_stall(
+    key: &Key,
+    check_id: &str,
+    outcome: Outcome,
+    message: Option<&str>,
+    stall: Option<&Stall>,
+) -> String {
     to_hex(&hmac_sha256(
         &key.0,
-        &sealed_bytes(check_id, outcome, message),
+        &sealed_bytes(check_id, outcome, message, stall),
     ))
 }
 
@@ -121,7 +142,19 @@ pub fn verify(
     message: Option<&str>,
     mac: &str,
 ) -> bool {
-    let want = seal(key, check_id, outcome, message);
+    verify_with_stall(key, check_id, outcome, message, None, mac)
+}
+
+/// [`verify`] for a verdict that may carry a [`Stall`].
+pub fn verify_with_stall(
+    key: &Key,
+    check_id: &str,
+    outcome: Outcome,
+    message: Option<&str>,
+    stall: Option<&Stall>,
+    mac: &str,
+) -> bool {
+    let want = seal_with_stall(key, check_id, outcome, message, stall);
     want.len() == mac.len()
         && want
             .bytes()
@@ -178,6 +211,36 @@ mod tests {
         assert!(!verify(&other, "m31.a.1", Outcome::Pass, None, &mac));
         assert!(!verify(&key, "m31.a.1", Outcome::Pass, None, ""));
         assert!(!verify(&key, "m31.a.1", Outcome::Pass, None, &mac[1..]));
+    }
+
+    #[test]
+    fn a_seal_covers_the_stall() {
+        use crate::stall::StepRef;
+        let key = Key::from_bytes([7; 32]);
+        let step = |f: &str| StepRef {
+            function: f.into(),
+            file: "starters/m33/index/validity.rs".into(),
+        };
+        let looped = Stall::LoopedIn {
+            step: step("luhn_valid"),
+        };
+        let mac = seal_with_stall(&key, "m33.a.1", Outcome::TimedOut, None, Some(&looped));
+        let ok = |s: Option<&Stall>| {
+            verify_with_stall(&key, "m33.a.1", Outcome::TimedOut, None, s, &mac)
+        };
+        assert!(ok(Some(&looped)));
+        assert!(!ok(None), "a stall dropped from a sealed verdict");
+        assert!(!ok(Some(&Stall::NotRun {
+            step: step("luhn_valid")
+        })));
+        assert!(!ok(Some(&Stall::LoopedIn {
+            step: step("ssn_valid")
+        })));
+        // Without a stall, the seal is the one from before stalls.
+        assert_eq!(
+            seal_with_stall(&key, "m33.a.1", Outcome::Pass, None, None),
+            seal(&key, "m33.a.1", Outcome::Pass, None)
+        );
     }
 
     #[test]

@@ -91,6 +91,9 @@ macro_rules! learner_steps {
                 $(
                     $(#[$fattr])*
                     pub fn $name $(<$($lt),+>)? ( $($arg : $ty),* ) -> $ret {
+                        // The harness learns which step is running, so a
+                        // loop in it is reported here (`labkit::stall`).
+                        let _running = $crate::stall::enter(stringify!($name), $file);
                         (super::steps().$name)($($arg),*)
                     }
                 )*

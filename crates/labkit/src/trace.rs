@@ -32,6 +32,32 @@ pub struct TraceLine {
 }
 
 static CAPTURING: AtomicBool = AtomicBool::new(false);
+
+/// Which learner step made each recent trace line (its text, and the step
+/// from [`crate::stall::current_or_last`]), so a story check that fails can
+/// say where the first differing line came from. Bounded: the oldest half
+/// is dropped when it is full.
+static MADE_BY: Mutex<Vec<(String, crate::stall::StepRef)>> = Mutex::new(Vec::new());
+const MADE_BY_CAP: usize = 20_000;
+
+/// The learner step that made the most recent trace line rendered as
+/// `rendered` (a line of [`Trace::to_text`], with or without its number
+/// and stamp), if one was running or had just run (lab builds only).
+pub fn made_by(rendered: &str) -> Option<crate::stall::StepRef> {
+    let rendered = rendered.trim_end();
+    MADE_BY
+        .lock()
+        .ok()?
+        .iter()
+        .rev()
+        .find(|(text, _)| {
+            rendered == text
+                || rendered
+                    .strip_suffix(text.as_str())
+                    .is_some_and(|head| head.ends_with(' '))
+        })
+        .map(|(_, step)| step.clone())
+}
 static CAPTURED: Mutex<Vec<TraceLine>> = Mutex::new(Vec::new());
 
 /// Starts keeping a copy of every line any trace records, so that a story
@@ -88,6 +114,14 @@ impl Trace {
             actor: actor.to_string(),
             text,
         };
+        if let Some(step) = crate::stall::current_or_last() {
+            if let Ok(mut made) = MADE_BY.lock() {
+                if made.len() >= MADE_BY_CAP {
+                    made.drain(..MADE_BY_CAP / 2);
+                }
+                made.push((line.text.clone(), step));
+            }
+        }
         if CAPTURING.load(Ordering::Relaxed) {
             if let Ok(mut kept) = CAPTURED.lock() {
                 kept.push(line.clone());

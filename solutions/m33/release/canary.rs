@@ -16,7 +16,8 @@ use crate::manager::{CanaryReport, Decision, ReleaseManager};
 /// withdraws any earlier approval. Live never changes here.
 ///
 /// Errors: nothing live, the candidate is live already, an unknown
-/// version, an empty eval set.
+/// version. An empty eval set is *not* an error: both sides score nothing,
+/// the gate blocks with `NoEvidence`, and the decision is a rollback.
 pub fn canary(manager: &mut ReleaseManager, candidate: &str) -> Result<CanaryReport> {
     // BEGIN SOLUTION canary: score live and candidate now, ask the gate, decide, keep the approval right
     let live = manager.live_version()?.to_string();

@@ -23,7 +23,8 @@ pub fn cut_over(blue_green: &mut BlueGreen, now: DateTime<Utc>) -> Result<CutOve
 /// One look at the service at `now` during a bake. An alert flips the
 /// pointer back to the previous slot at once and ends the bake; a quiet
 /// look at or after the bake's end makes the cut-over final; otherwise it
-/// is still baking. With no bake running, nothing happens (`Idle`).
+/// is still baking. With no bake running, nothing happens (`Idle`): an
+/// alert after a bake was made final is an incident, not a flip.
 pub fn observe(blue_green: &mut BlueGreen, now: DateTime<Utc>, alerting: bool) -> BakeStatus {
     todo!("observe: an alert flips back; a quiet bake is final once over; else the time left")
 }

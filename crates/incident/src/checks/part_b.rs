@@ -94,6 +94,21 @@ pub(crate) fn lint_flags_blame() -> CheckResult {
         crate::lint_blame("").is_empty(),
         "an empty text has no findings"
     );
+    // Findings come in order of line, then position in the line: a person
+    // blamed before a blaming phrase on the same line comes first.
+    let text = "Dana forgot the canary, a human error.";
+    let got: Vec<(BlameRule, String)> = crate::lint_blame(text)
+        .into_iter()
+        .map(|f| (f.rule, f.excerpt))
+        .collect();
+    ensure_eq!(
+        got,
+        vec![
+            (BlameRule::PersonBlamed, "Dana forgot".to_string()),
+            (BlameRule::BlamingPhrase, "human error".to_string()),
+        ],
+        "findings of one line, in the order they appear in it, in \"{text}\""
+    );
     let mut rng = SimRng::seed(3110);
     for round in 0..100 {
         let n = rng.between(1, 12) as usize;
