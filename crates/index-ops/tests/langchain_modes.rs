@@ -46,7 +46,8 @@ impl Setup {
     /// `index(docs, …)`: the four counts, in LangChain's order
     /// (added, updated, skipped, deleted).
     fn index(&mut self, docs: &[Chunk], options: &IndexOptions) -> [usize; 4] {
-        let r = index(docs, &mut self.records, &mut self.store, options, t0()).unwrap();
+        let r = index(docs, &mut self.records, &mut self.store, options, t0())
+            .expect("the run is accepted");
         [r.num_added, r.num_updated, r.num_skipped, r.num_deleted]
     }
 
@@ -452,13 +453,13 @@ fn seeded(seed: u64) -> Scenario {
             let n = rng.below(7) as usize;
             let docs = (0..n)
                 .map(|_| {
-                    let text = *rng.pick(&texts).unwrap();
-                    let source = *rng.pick(&sources).unwrap();
+                    let text = texts[rng.below(texts.len() as u64) as usize];
+                    let source = sources[rng.below(sources.len() as u64) as usize];
                     Chunk::from_source(text, source)
                 })
                 .collect();
             let options = IndexOptions {
-                cleanup: *rng.pick(&modes).unwrap(),
+                cleanup: modes[rng.below(modes.len() as u64) as usize],
                 source_id_key: Some("source".into()),
                 force_update: rng.below(4) == 0,
                 batch_size: 1 + rng.below(4) as usize,
