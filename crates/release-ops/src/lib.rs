@@ -2,6 +2,7 @@
 //! learner writes. The crate's own documentation is on its root,
 //! `starters/m33/release/lib.rs`, which includes this file as a module.
 
+pub mod analysis;
 pub mod artifact;
 #[doc(hidden)]
 pub mod checks;
