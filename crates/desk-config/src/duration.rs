@@ -97,7 +97,9 @@ pub fn read_duration(text: &str) -> Result<TimeDelta, DurationError> {
             .ok_or_else(syntax)?;
         let (name, ms) = unit;
         // Go clamps a number too long for an int and then finds it too big.
-        let n: i128 = number.parse::<i64>().map_or(i128::from(i64::MAX), i128::from);
+        let n: i128 = number
+            .parse::<i64>()
+            .map_or(i128::from(i64::MAX), i128::from);
         let limit = i128::from(i64::MAX) / ms / 1_000_000;
         if n > limit {
             out_of_range = true;

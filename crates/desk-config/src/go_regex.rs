@@ -137,7 +137,10 @@ mod tests {
     fn every_translation_compiles_as_a_unicode_regex() {
         for p in [r"\w", r"\B", r"(?i)\w", r"[\W\s]", r"\pL.", r"[^\D]"] {
             let t = translate(p);
-            assert!(regex::Regex::new(&format!("^(?:{t})$")).is_ok(), "{p} -> {t}");
+            assert!(
+                regex::Regex::new(&format!("^(?:{t})$")).is_ok(),
+                "{p} -> {t}"
+            );
         }
     }
 }

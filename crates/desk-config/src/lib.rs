@@ -175,8 +175,8 @@ fn matchers(rule: &Mapping, at: &str, field: &str) -> Result<Vec<Matcher>, Confi
     let texts = strings(v, &format!("{at}.{field}"))?;
     let mut out = Vec::new();
     for (i, t) in texts.iter().enumerate() {
-        let list =
-            parse_matchers(t).map_err(|e| ConfigError::new(format!("{at}.{field}[{i}]"), e.to_string()))?;
+        let list = parse_matchers(t)
+            .map_err(|e| ConfigError::new(format!("{at}.{field}[{i}]"), e.to_string()))?;
         out.extend(list);
     }
     Ok(out)

@@ -110,7 +110,10 @@ fn brace_and_quoted_lists_parse_as_alertmanager_does() {
     let ms = parse_matchers(r#"{quote="She said: \"Hi, all\"", x=~"5.."}"#).unwrap();
     assert_eq!(ms.len(), 2);
     assert_eq!(ms[0].value, r#"She said: "Hi, all""#);
-    assert!(parse_matchers("").unwrap().is_empty(), "nothing is no matcher");
+    assert!(
+        parse_matchers("").unwrap().is_empty(),
+        "nothing is no matcher"
+    );
     assert!(parse_matchers("{}").unwrap().is_empty());
     assert_eq!(
         parse_matchers("a=b,,c=d").unwrap_err(),
@@ -137,7 +140,9 @@ fn brace_and_quoted_lists_parse_as_alertmanager_does() {
 
 #[test]
 fn durations_are_prometheus_model_durations() {
-    for bad in ["30m1h", "5m5m", "1s1m", "1ms1s", "", "5", "1.5h", " 5m", "-5m", "5M"] {
+    for bad in [
+        "30m1h", "5m5m", "1s1m", "1ms1s", "", "5", "1.5h", " 5m", "-5m", "5M",
+    ] {
         assert!(parse_duration(bad).is_err(), "{bad:?} must be refused");
     }
     for (good, want) in [
