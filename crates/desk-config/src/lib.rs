@@ -40,11 +40,17 @@
 //! every fingerprint, group and muted alert.
 
 use std::fmt;
-use std::sync::Arc;
 
 use chrono::TimeDelta;
-use desk::{CorrelationConfig, InhibitRule, Matcher, ValuePattern, GROUP_BY_ALL};
+use desk::{CorrelationConfig, InhibitRule, Matcher, GROUP_BY_ALL};
 use serde_yaml_ng::{Mapping, Value};
+
+mod duration;
+pub mod go_regex;
+mod matcher;
+
+pub use duration::{read_duration, DurationError};
+pub use matcher::{parse_matcher, parse_matchers, read_matcher, AnchoredRegex, MatcherError};
 
 /// What was wrong with an `alertmanager.yml`, and where.
 ///
@@ -104,26 +110,6 @@ impl AlertmanagerConfig {
     }
 }
 
-/// A regex compiled the way Alertmanager compiles a matcher's: anchored as
-/// `^(?:pattern)$`, so it must match the whole value.
-#[derive(Debug)]
-pub struct AnchoredRegex(regex::Regex);
-
-impl AnchoredRegex {
-    /// Compiles `pattern` anchored. The error is the regex engine's message.
-    pub fn new(pattern: &str) -> Result<Self, String> {
-        regex::Regex::new(&format!("^(?:{pattern})$"))
-            .map(Self)
-            .map_err(|e| e.to_string())
-    }
-}
-
-impl ValuePattern for AnchoredRegex {
-    fn is_match(&self, value: &str) -> bool {
-        self.0.is_match(value)
-    }
-}
-
 fn valid_label_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
@@ -132,109 +118,12 @@ fn valid_label_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Unquotes a matcher value as Alertmanager does: a leading `"` asks for a
-/// closing one; `\"`, `\\` and `\n` are escapes; any other `\` is literal.
-fn unquote(raw: &str) -> Result<String, String> {
-    let (body, quoted) = match raw.strip_prefix('"') {
-        Some(rest) => (rest, true),
-        None => (raw, false),
-    };
-    let mut out = String::new();
-    let mut closed = !quoted;
-    let mut chars = body.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\\' => match chars.peek().map(|&(_, n)| n) {
-                Some('n') => {
-                    out.push('\n');
-                    chars.next();
-                }
-                Some(n @ ('"' | '\\')) => {
-                    out.push(n);
-                    chars.next();
-                }
-                _ => out.push('\\'),
-            },
-            '"' if quoted && i + 1 == body.len() => closed = true,
-            '"' => return Err("the value holds an unescaped double quote".into()),
-            other => out.push(other),
-        }
-    }
-    if closed {
-        Ok(out)
-    } else {
-        Err("the quoted value has no closing double quote".into())
-    }
-}
-
-/// Parses one matcher, `name op value`: `severity="critical"`,
-/// `service=~"chat.*"`, `team!=search`. Regex values are compiled anchored
-/// ([`AnchoredRegex`]).
-///
-/// ```
-/// let m = desk_config::parse_matcher(r#"service=~"chat.*""#).unwrap();
-/// assert_eq!(m.to_string(), r#"service=~"chat.*""#);
-/// assert!(desk_config::parse_matcher("no operator").is_err());
-/// ```
-pub fn parse_matcher(text: &str) -> Result<Matcher, String> {
-    let trimmed = text.trim();
-    let name_end = trimmed
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
-        .unwrap_or(trimmed.len());
-    let (name, rest) = trimmed.split_at(name_end);
-    if name.is_empty() || !valid_label_name(&name.replace(':', "_")) {
-        return Err(format!(
-            "`{text}`: expected `name op value`, with a label name first"
-        ));
-    }
-    let rest = rest.trim_start();
-    let ops = ["=~", "!~", "!=", "="];
-    let Some(op) = ops.iter().find(|op| rest.starts_with(**op)) else {
-        return Err(format!(
-            "`{text}`: expected one of the operators =, !=, =~, !~ after `{name}`"
-        ));
-    };
-    let value = unquote(rest[op.len()..].trim()).map_err(|e| format!("`{text}`: {e}"))?;
-    Ok(match *op {
-        "=" => Matcher::eq(name, &value),
-        "!=" => Matcher::ne(name, &value),
-        regex_op => {
-            let re = AnchoredRegex::new(&value)
-                .map_err(|e| format!("`{text}`: not a valid regex ({e})"))?;
-            Matcher::regex(name, &value, regex_op == "!~", Arc::new(re))
-        }
-    })
-}
-
-/// A Prometheus duration: `30s`, `5m`, `1h30m`, `2d`, `1w`, `500ms`.
+/// A Prometheus duration: `30s`, `5m`, `1h30m`, `2d`, `1w`, `500ms` — units
+/// largest first, each at most once (`30m1h` and `5m5m` are refused, as
+/// Prometheus and Alertmanager refuse them). The error is a
+/// [`DurationError`]'s text ([`read_duration`] gives it typed).
 pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
-    let bad = || format!("`{text}` is not a duration such as 30s, 5m or 1h30m");
-    let mut total = TimeDelta::zero();
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return Err(bad());
-    }
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
-        let n: i64 = rest[..digits].parse().map_err(|_| bad())?;
-        rest = &rest[digits..];
-        let (unit, len) = [
-            ("ms", 2, TimeDelta::milliseconds(1)),
-            ("s", 1, TimeDelta::seconds(1)),
-            ("m", 1, TimeDelta::minutes(1)),
-            ("h", 1, TimeDelta::hours(1)),
-            ("d", 1, TimeDelta::days(1)),
-            ("w", 1, TimeDelta::weeks(1)),
-            ("y", 1, TimeDelta::days(365)),
-        ]
-        .iter()
-        .find(|(u, _, _)| rest.starts_with(u))
-        .map(|(_, len, unit)| (*unit, *len))
-        .ok_or_else(bad)?;
-        total += unit * i32::try_from(n).map_err(|_| bad())?;
-        rest = &rest[len..];
-    }
-    Ok(total)
+    read_duration(text).map_err(|e| e.to_string())
 }
 
 fn get<'a>(map: &'a Mapping, key: &str) -> Option<&'a Value> {
@@ -284,13 +173,13 @@ fn matchers(rule: &Mapping, at: &str, field: &str) -> Result<Vec<Matcher>, Confi
         return Ok(Vec::new());
     };
     let texts = strings(v, &format!("{at}.{field}"))?;
-    texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            parse_matcher(t).map_err(|e| ConfigError::new(format!("{at}.{field}[{i}]"), e))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (i, t) in texts.iter().enumerate() {
+        let list = parse_matchers(t)
+            .map_err(|e| ConfigError::new(format!("{at}.{field}[{i}]"), e.to_string()))?;
+        out.extend(list);
+    }
+    Ok(out)
 }
 
 const RULE_FIELDS: [&str; 3] = ["source_matchers", "target_matchers", "equal"];
