@@ -365,6 +365,21 @@ fn redact_fixed() -> CheckResult {
             &[PiiKind::Itin],
         ),
         (
+            "atin 912-93-5678 filed",
+            "atin [ATIN] filed",
+            &[PiiKind::Atin],
+        ),
+        (
+            "Ana,123-45-6789,4111111111111111,10.0.0.7",
+            "Ana,[SSN],[CARD],[IPV4]",
+            &[PiiKind::Ssn, PiiKind::Card, PiiKind::Ipv4],
+        ),
+        (
+            "GET /c/4111111111111111/x?ip=2001:db8::1. call 4155552671",
+            "GET /c/[CARD]/x?ip=[IPV6]. call [PHONE]",
+            &[PiiKind::Card, PiiKind::Ipv6, PiiKind::Phone],
+        ),
+        (
             "itin 987 94 0001, 900.50.1234",
             "itin [ITIN], [ITIN]",
             &[PiiKind::Itin, PiiKind::Itin],
@@ -437,7 +452,8 @@ fn redact_fixed() -> CheckResult {
         "address 999.1.1.1 and 10.0.0.1.5",
         "plain text with no personal data at all.",
         "token rotation happens weekly",
-        "itin-shaped 912-34-5678, 912-93-5678, 912-89-1234, 912-66-1234",
+        "itin-shaped 912-34-5678, 912-49-5678, 912-89-1234, 912-66-1234",
+        "inside longer numbers: v1.2.3.4, 3.4111111111111111, ORD-4155552671, 41555526710",
         "ssn-shaped 123.45-6789 and 123-45.6789",
         "iban de89 3704 0044 0532 0130 02 and DE89 3704 0044 0532 0130 0000",
         "iban US64 SVBK US6S 3300 9673 8637 and no89 3704 0044 05",
@@ -601,6 +617,9 @@ fn sync_counts() -> CheckResult {
             sources[i].text.push_str(" updated");
             changed.push(sources[i].id.clone());
         }
+        // The ids by shuffled position, taken before any source is removed
+        // (positions in `sources` shift when one is).
+        let id_at: Vec<String> = ids.iter().map(|&i| sources[i].id.clone()).collect();
         let d = rng.below(4) as usize;
         let mut deleted: Vec<String> = ids[k..k + d]
             .iter()
@@ -624,8 +643,12 @@ fn sync_counts() -> CheckResult {
         let o = rng.below(5) as usize;
         let leak = format!("old.leak{round}@example.org");
         let mut older: Vec<String> = Vec::new();
-        for &i in ids[k + d..].iter().take(o).chain(ids[..k.min(1)].iter()) {
-            let id = sources[i].id.clone();
+        for id in id_at[k + d..]
+            .iter()
+            .take(o)
+            .chain(id_at[..k.min(1)].iter())
+        {
+            let id = id.clone();
             let old_text = format!(
                 "{} {leak}",
                 index.get(&id).map(|s| s.text.clone()).unwrap_or_default()

@@ -308,6 +308,13 @@ pub fn itin(rng: &mut SimRng) -> String {
     format!("9{}{sep}{group:02}{sep}{}", digits(rng, 2), digits(rng, 4))
 }
 
+/// An ATIN: area 9xx, group 93 (the IRS's `9XX-93-XXXX`), any serial, with
+/// one of the three separators.
+pub fn atin(rng: &mut SimRng) -> String {
+    let sep = *rng.pick(&['-', ' ', '.']).unwrap_or(&'-');
+    format!("9{}{sep}93{sep}{}", digits(rng, 2), digits(rng, 4))
+}
+
 /// Countries for [`iban_any`], with whether their BBAN starts with a
 /// four-letter bank code.
 const IBAN_COUNTRIES: &[(&str, bool)] = &[
@@ -436,6 +443,7 @@ pub fn plant(rng: &mut SimRng, kind: PiiKind) -> Planted {
         PiiKind::Ssn if hard => (String::new(), ssn_any(rng)),
         PiiKind::Ssn => (String::new(), ssn(rng)),
         PiiKind::Itin => (String::new(), itin(rng)),
+        PiiKind::Atin => (String::new(), atin(rng)),
         PiiKind::Iban if hard => (String::new(), iban_any(rng)),
         PiiKind::Card => (String::new(), card(rng)),
         PiiKind::Ipv4 => (String::new(), ipv4(rng)),

@@ -81,12 +81,12 @@ fn detect_slow(text: &str, i: usize, c: u8, prev: u8) -> Option<(PiiKind, usize)
     }
     match c {
         b'0'..=b'9' => {
-            if matches!(prev, b'.' | b'-' | b'/' | b',') {
+            if continues_token(b, i, prev) {
                 return best;
             }
             offer(PiiKind::Ipv6, ipv6(b, i));
             offer(PiiKind::Ipv4, ipv4(b, i));
-            if let Some((kind, end)) = ssn_or_itin(text, i) {
+            if let Some((kind, end)) = taxpayer_id(text, i) {
                 offer(kind, Some(end));
             }
             offer(PiiKind::Card, card(b, i));
@@ -95,7 +95,12 @@ fn detect_slow(text: &str, i: usize, c: u8, prev: u8) -> Option<(PiiKind, usize)
         b'a'..=b'z' | b'A'..=b'Z' => {
             offer(PiiKind::Iban, iban(b, i));
             offer(PiiKind::Secret, prefixed_secret(b, i));
-            if c.is_ascii_hexdigit() && !matches!(prev, b':' | b'.') {
+            // After `:` a hex letter is inside a longer address or a path
+            // (`std::vec`); after a `.` joined to a word, inside a name.
+            if c.is_ascii_hexdigit()
+                && prev != b':'
+                && !(prev == b'.' && continues_token(b, i, prev))
+            {
                 offer(PiiKind::Ipv6, ipv6(b, i));
             }
         }
@@ -304,12 +309,16 @@ fn is_local(x: u8) -> bool {
 /// non-ASCII letter, not inside another local part. A quote or backtick
 /// opening it is prose (`'ana@example.org'`), not part of the address, so
 /// the address starts right after it; inside a local part a quote is just
-/// a character (`o'brien@example.org`).
+/// a character (`o'brien@example.org`). So do the marks that are legal in a
+/// local part but in real text far more often separate fields: `|`
+/// (Markdown tables), `/` (paths), `=`, `?`, `&` (query strings), braces.
+/// An address that really holds one (`ab/cd@example.org`) is still found
+/// whole, from its first byte, because the scan reaches that byte first.
 fn email_may_start(b: &[u8], i: usize, c: u8, prev: u8) -> bool {
     if !(is_atext(c) || c >= 0xC0) || matches!(c, b'\'' | b'`') {
         return false;
     }
-    if i == 0 || !is_local(prev) {
+    if i == 0 || !is_local(prev) || matches!(prev, b'|' | b'/' | b'=' | b'?' | b'&' | b'{' | b'}') {
         return true;
     }
     matches!(prev, b'\'' | b'`') && (i < 2 || !is_local(b[i - 2]))
@@ -341,6 +350,32 @@ pub fn first_pii(text: &str) -> Option<PiiKind> {
         i = next_candidate(text, i + 1);
     }
     None
+}
+
+/// `true` when a digit at `i`, right after `prev`, continues a token that
+/// started earlier rather than starting a value of its own: after a `.` or
+/// `-` that is itself joined to a letter or digit. That keeps a value inside
+/// a longer number or identifier whole: `v1.2.3.4` (a version), `3.4111…`
+/// (a decimal), `2026-03-02` (a date), `ORD-4111…` and `12-415-555-2671`.
+///
+/// Everything else that is not a letter, digit or `_` separates fields the
+/// way a tokenizer of real data splits them, so a value may start right
+/// after it: a comma (CSV: `Ana,123-45-6789,4111…`; a number with thousands
+/// separators such as `1,234,567` has no value in it to find, since no kind
+/// is three digits), a slash (paths: `/4111…/`), a tab, `=` and `&` (query
+/// strings, `key=value` logs), `:` (`"card":4111…`), `|` (Markdown tables),
+/// quotes, brackets, and a `.` or `-` after a space or another mark
+/// (`...10.0.0.7`, `- 415 555 2671`).
+///
+/// ```
+/// use index_ops::detect::detect_at;
+/// let csv = "Ana,123-45-6789,4111111111111111";
+/// assert!(detect_at(csv, 16).is_some()); // after `,`: a field starts
+/// let version = "v1.2.3.4.5";
+/// assert_eq!(detect_at(version, 3), None); // `2.3.4.5` continues `v1.`
+/// ```
+fn continues_token(b: &[u8], i: usize, prev: u8) -> bool {
+    matches!(prev, b'.' | b'-') && i >= 2 && b[i - 2].is_ascii_alphanumeric()
 }
 
 /// `true` when a value ending at `end` ends a word: what follows is not a
@@ -447,11 +482,12 @@ fn ipv4(b: &[u8], i: usize) -> Option<usize> {
     ends_word(b, j).then_some(j)
 }
 
-/// An SSN or an ITIN starting at `i`: `AAA?GG?SSSS` with `?` one of `-`,
-/// space or `.`, ending a word. Which one (if either) the digits are is up
-/// to [`ssn_valid`] and [`itin_valid`]: the two never overlap (an SSN's area
-/// is never 9xx, an ITIN's always is).
-fn ssn_or_itin(text: &str, i: usize) -> Option<(PiiKind, usize)> {
+/// An SSN, an ITIN or an ATIN starting at `i`: `AAA?GG?SSSS` with `?` one
+/// of `-`, space or `.`, ending a word. Which one (if any) the digits are is
+/// up to [`ssn_valid`], [`itin_valid`] and [`atin_valid`]: they never
+/// overlap (an SSN's area is never 9xx; an ITIN's group is never 93, an
+/// ATIN's always is).
+fn taxpayer_id(text: &str, i: usize) -> Option<(PiiKind, usize)> {
     let b = text.as_bytes();
     let end = i + 11;
     let shape = end <= b.len()
@@ -466,6 +502,9 @@ fn ssn_or_itin(text: &str, i: usize) -> Option<(PiiKind, usize)> {
         }
         if itin_valid(candidate) {
             return Some((PiiKind::Itin, end));
+        }
+        if atin_valid(candidate) {
+            return Some((PiiKind::Atin, end));
         }
     }
     None
@@ -494,6 +533,26 @@ pub fn itin_valid(itin: &str) -> bool {
     }
     let group = u32::from(b[4] - b'0') * 10 + u32::from(b[5] - b'0');
     matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99)
+}
+
+/// `true` when `atin` is a US Adoption Taxpayer Identification Number as
+/// the IRS describes them (`9XX-93-XXXX`), written like an SSN: exactly 11
+/// bytes, one of `-`, space or `.` used in both places, area 9xx, group 93.
+///
+/// ```
+/// use index_ops::detect::atin_valid;
+/// assert!(atin_valid("900-93-0000") && atin_valid("987 93 1234"));
+/// assert!(!atin_valid("900-94-1234") && !atin_valid("800-93-1234"));
+/// assert!(!atin_valid("900-93.1234") && !atin_valid("900-93-12345"));
+/// ```
+pub fn atin_valid(atin: &str) -> bool {
+    let b = atin.as_bytes();
+    b.len() == 11
+        && matches!(b[3], b'-' | b' ' | b'.')
+        && b[3] == b[6]
+        && (0..11).all(|k| k == 3 || k == 6 || b[k].is_ascii_digit())
+        && b[0] == b'9'
+        && &b[4..6] == b"93"
 }
 
 fn card(b: &[u8], i: usize) -> Option<usize> {
@@ -561,36 +620,63 @@ fn card_grouping(ends: &[(usize, usize)]) -> bool {
     }
 }
 
-/// A North American number: `415-555-2671`, `415.555.2671`, `415 555 2671`,
-/// optionally after `1-`. Area code and exchange start with 2–9.
+/// A North American number as US text writes it: ten digits, area code
+/// and exchange each starting with 2–9, grouped 3-3-4 (`415-555-2671`,
+/// `415.555.2671`, `415 555-2671`), 3-7 (`415 5552671`, `415-5552671`) or
+/// compact (`4155552671`), optionally after the trunk prefix `1`
+/// (`1-415-555-2671`, `1 4155552671`, `14155552671`). These are the
+/// groupings of the national format that phonenumbers' matcher finds for the
+/// US (see `tests/references.rs` for the version and what it compares).
 fn phone_nanp(b: &[u8], i: usize) -> Option<usize> {
-    if at(b, i) == b'1' && matches!(at(b, i + 1), b'-' | b'.' | b' ') {
-        if let Some(end) = nanp_body(b, i + 2, Some(at(b, i + 1))) {
+    if at(b, i) == b'1' {
+        let skip = usize::from(matches!(at(b, i + 1), b'-' | b'.' | b' '));
+        if let Some(end) = nanp_number(b, i + 1 + skip) {
             return Some(end);
         }
     }
-    nanp_body(b, i, None)
+    nanp_number(b, i)
 }
 
-fn nanp_body(b: &[u8], i: usize, sep: Option<u8>) -> Option<usize> {
-    let sep = sep.unwrap_or(at(b, i + 3));
-    let ok = matches!(sep, b'-' | b'.' | b' ')
-        && digits_run(b, i, 3)
-        && at(b, i) >= b'2'
-        && at(b, i + 3) == sep
-        && digits_run(b, i + 4, 3)
-        && at(b, i + 4) >= b'2'
-        && at(b, i + 7) == sep
-        && digits_run(b, i + 8, 4);
-    let end = i + 12;
-    (ok && ends_word(b, end) && !(at(b, end) == b' ' && digit_at(b, end + 1))).then_some(end)
+/// Three digits starting with 2–9 at `i` (an area code or an exchange).
+fn nxx(b: &[u8], i: usize) -> bool {
+    at(b, i) >= b'2' && digit_at(b, i) && digit_at(b, i + 1) && digit_at(b, i + 2)
+}
+
+fn phone_sep(x: u8) -> bool {
+    matches!(x, b'-' | b'.' | b' ')
+}
+
+/// The ten digits of [`phone_nanp`] from `i`, without the prefix.
+fn nanp_number(b: &[u8], i: usize) -> Option<usize> {
+    if !nxx(b, i) {
+        return None;
+    }
+    let mut j = i + 3;
+    let first_sep = phone_sep(at(b, j));
+    if first_sep {
+        j += 1;
+    }
+    if !nxx(b, j) {
+        return None;
+    }
+    j += 3;
+    // 3-3-4 has a second separator; 3-7 and compact have none (a 6-4
+    // grouping, `415555-2671`, is not one of the forms read here).
+    if first_sep && phone_sep(at(b, j)) && digit_at(b, j + 1) {
+        j += 1;
+    }
+    if !digits_run(b, j, 4) {
+        return None;
+    }
+    let end = j + 4;
+    (ends_word(b, end) && !(at(b, end) == b' ' && digit_at(b, end + 1))).then_some(end)
 }
 
 fn digits_run(b: &[u8], i: usize, n: usize) -> bool {
     (i..i + n).all(|k| digit_at(b, k)) && !digit_at(b, i + n)
 }
 
-/// `(415) 555-2671` or `(415)555-2671`.
+/// `(415) 555-2671`, `(415)555-2671`, `(415) 5552671` or `(415)5552671`.
 fn phone_parenthesized(b: &[u8], i: usize) -> Option<usize> {
     if !(digits_run(b, i + 1, 3) && at(b, i + 1) >= b'2' && at(b, i + 4) == b')') {
         return None;
@@ -599,12 +685,15 @@ fn phone_parenthesized(b: &[u8], i: usize) -> Option<usize> {
     if at(b, j) == b' ' {
         j += 1;
     }
-    let ok = digits_run(b, j, 3)
-        && at(b, j) >= b'2'
-        && matches!(at(b, j + 3), b'-' | b'.' | b' ')
-        && digits_run(b, j + 4, 4);
-    let end = j + 8;
-    (ok && ends_word(b, end)).then_some(end)
+    if !nxx(b, j) {
+        return None;
+    }
+    j += 3;
+    if phone_sep(at(b, j)) && digit_at(b, j + 1) {
+        j += 1;
+    }
+    let end = j + 4;
+    (digits_run(b, j, 4) && ends_word(b, end)).then_some(end)
 }
 
 /// `+` and 8–15 digits (the E.164 limit) in groups separated by single
@@ -681,7 +770,11 @@ fn ipv6(b: &[u8], i: usize) -> Option<usize> {
                     break;
                 }
             }
-            return None;
+            // A dot and a digit continue a longer dotted number; a dot and
+            // anything else ends a sentence: `2001:db8::1.`
+            if digit_at(b, j + 1) {
+                return None;
+            }
         }
         groups += 1;
         longest = longest.max(len);

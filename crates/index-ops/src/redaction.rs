@@ -25,8 +25,12 @@ use serde::{Deserialize, Serialize};
 /// an older version, even when its source has not changed: the old copy may
 /// hold a value the old detectors missed. Version 1 is the redactor before
 /// ITINs, SSNs with dots, any-case IBANs, RFC 5322 local parts and
-/// internationalized domains; version 2 finds all of them.
-pub const REDACTOR_VERSION: u32 = 2;
+/// internationalized domains; version 2 finds all of them. Version 3 finds
+/// values by the shape of the text around them (after a comma, a slash, at
+/// the end of a sentence: CSV rows, paths, `2001:db8::1.`), compact and 3-7
+/// US phone numbers, and ATINs; a copy written by version 2 may hold any of
+/// them raw.
+pub const REDACTOR_VERSION: u32 = 3;
 
 /// A kind of personal or secret data that must never be stored raw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -36,7 +40,8 @@ pub enum PiiKind {
     /// `zoë@münchen.de`, `ana@xn--mnchen-3ya.de`.
     Email,
     /// A phone number: US forms (`(415) 555-2671`, `415-555-2671`,
-    /// `+1 415 555 2671`) and international ones (`+44 20 7946 0958`).
+    /// `415 5552671`, `4155552671`, `+1 415 555 2671`) and international
+    /// ones (`+44 20 7946 0958`).
     Phone,
     /// A US Social Security number that passes the validity rules
     /// (see [`ssn_valid`](crate::ssn_valid)).
@@ -45,6 +50,9 @@ pub enum PiiKind {
     /// area 9xx, group in the ITIN ranges (see
     /// [`itin_valid`](crate::detect::itin_valid)).
     Itin,
+    /// A US Adoption Taxpayer Identification Number: written like an SSN,
+    /// area 9xx, group 93 (see [`atin_valid`](crate::detect::atin_valid)).
+    Atin,
     /// A payment card number: 13–19 digits that pass the Luhn checksum
     /// (see [`luhn_valid`](crate::luhn_valid)).
     Card,
@@ -63,11 +71,12 @@ pub enum PiiKind {
 
 impl PiiKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [PiiKind; 9] = [
+    pub const ALL: [PiiKind; 10] = [
         PiiKind::Email,
         PiiKind::Phone,
         PiiKind::Ssn,
         PiiKind::Itin,
+        PiiKind::Atin,
         PiiKind::Card,
         PiiKind::Ipv4,
         PiiKind::Ipv6,
@@ -82,6 +91,7 @@ impl PiiKind {
             PiiKind::Phone => "[PHONE]",
             PiiKind::Ssn => "[SSN]",
             PiiKind::Itin => "[ITIN]",
+            PiiKind::Atin => "[ATIN]",
             PiiKind::Card => "[CARD]",
             PiiKind::Ipv4 => "[IPV4]",
             PiiKind::Ipv6 => "[IPV6]",
@@ -97,6 +107,7 @@ impl PiiKind {
             PiiKind::Phone => "phone",
             PiiKind::Ssn => "ssn",
             PiiKind::Itin => "itin",
+            PiiKind::Atin => "atin",
             PiiKind::Card => "card",
             PiiKind::Ipv4 => "ipv4",
             PiiKind::Ipv6 => "ipv6",

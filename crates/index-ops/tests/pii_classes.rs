@@ -129,6 +129,10 @@ fn classes() -> Vec<(&'static str, &'static str, Gen)> {
                 digits(rng, 4)
             )
         }),
+        ("ATIN (issue 20), any separator", "[ATIN]", |rng| {
+            let sep = *pick(rng, &["-", " ", "."]);
+            format!("9{}{sep}93{sep}{}", digits(rng, 2), digits(rng, 4))
+        }),
         ("SSN with dots", "[SSN]", |rng| {
             let (a, g, s) = valid_ssn(rng);
             format!("{a}.{g}.{s}")
@@ -230,10 +234,13 @@ fn classes() -> Vec<(&'static str, &'static str, Gen)> {
 /// (class, generator) of values that must stay.
 fn look_alikes() -> Vec<(&'static str, Gen)> {
     vec![
-        ("9xx number outside the ITIN groups", |rng| {
-            let g = *pick(rng, &[0u64, 10, 34, 49, 66, 69, 89, 93]);
-            format!("9{}-{g:02}-{}", digits(rng, 2), digits(rng, 4))
-        }),
+        (
+            "9xx number outside the ITIN groups and not an ATIN",
+            |rng| {
+                let g = *pick(rng, &[0u64, 10, 34, 49, 66, 69, 89]);
+                format!("9{}-{g:02}-{}", digits(rng, 2), digits(rng, 4))
+            },
+        ),
         ("SSN shape, two different separators", |rng| {
             let (a, g, s) = valid_ssn(rng);
             let seps = *pick(rng, &[(".", "-"), ("-", "."), (" ", "."), (".", " ")]);

@@ -303,8 +303,16 @@ fn oracle_reasons(d: u32, live: &EvalReport, cand: &EvalReport) -> Vec<GateReaso
     let mut out = Vec::new();
     for (side, r) in [(Side::Live, live), (Side::Candidate, cand)] {
         let listed = r.cases.len() as u64;
+        let mut seen = std::collections::BTreeSet::new();
+        let repeated: std::collections::BTreeSet<&String> =
+            r.cases.iter().filter(|id| !seen.insert(*id)).collect();
         if r.score.total == 0 {
             out.push(GateReason::NoEvidence { side });
+        } else if !repeated.is_empty() {
+            out.push(GateReason::RepeatedCases {
+                side,
+                ids: repeated.into_iter().cloned().collect(),
+            });
         } else if r.score.passed > r.score.total || r.score.total != listed {
             out.push(GateReason::InvalidScore {
                 side,
@@ -391,8 +399,25 @@ fn b2_judge() -> CheckResult {
         }],
         "live and candidate scored on different case ids (same totals) must block with DifferentEvalSets"
     );
+    // The issue-20 report: live 1/2 on [a, b], candidate 3/3 on [a, a, b].
+    // As sets the ids agree and 3/3 beats 1/2; as a set of unique ids the
+    // candidate's report is not a score of the eval set at all.
+    let ab = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let v = crate::judge(
+        &policy,
+        &report_on("v1", Score::new(1, 2), &[], ab(&["a", "b"])),
+        &report_on("v3", Score::new(3, 3), &[], ab(&["a", "a", "b"])),
+    );
+    ensure_eq!(
+        v.reasons,
+        vec![GateReason::RepeatedCases {
+            side: Side::Candidate,
+            ids: vec!["a".into()],
+        }],
+        "a candidate scored 3/3 on [a, a, b] against live 1/2 on [a, b] lists case `a` twice: block with RepeatedCases (repeated_cases), not pass"
+    );
     let mut rng = SimRng::seed(0xb2);
-    let mut kinds = [0usize; 4];
+    let mut kinds = [0usize; 5];
     for _ in 0..500 {
         let d = rng.between(0, 5) as u32;
         let n = rng.between(20, 400);
@@ -439,6 +464,25 @@ fn b2_judge() -> CheckResult {
                     r.cases.truncate((n - rng.between(1, 9)) as usize);
                 }
                 kinds[3] += 1;
+            }
+            3 => {
+                // A case listed twice in place of another, or on top: the
+                // set of ids may still equal the other side's.
+                let r = if rng.below(2) == 0 {
+                    &mut live
+                } else {
+                    &mut cand
+                };
+                let k = rng.below(n) as usize;
+                let other = (k + 1 + rng.below(n - 1) as usize) % n as usize;
+                let copy = r.cases[other].clone();
+                if rng.below(2) == 0 {
+                    r.cases[k] = copy;
+                } else {
+                    r.cases.insert(k, copy);
+                    r.score.total += 1;
+                }
+                kinds[4] += 1;
             }
             _ => kinds[0] += 1,
         }

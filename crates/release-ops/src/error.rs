@@ -61,6 +61,13 @@ pub enum ReleaseError {
     NoRotationInProgress,
     /// Rotation: the pending secret failed its test.
     PendingTestFailed,
+    /// Rotation: finishing now would end the previous secret's grace window
+    /// early (the store keeps one previous secret, and a finish replaces
+    /// it). Rotate at or after `until`.
+    GraceWindowOpen {
+        previous: crate::secrets::Secret,
+        until: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 impl fmt::Display for ReleaseError {
@@ -91,6 +98,7 @@ impl fmt::Display for ReleaseError {
             RotationInProgress => write!(f, "a rotation is already in progress: resume or abort it first"),
             NoRotationInProgress => write!(f, "no rotation is in progress"),
             PendingTestFailed => write!(f, "the pending secret failed its test: abort the rotation"),
+            GraceWindowOpen { previous, until } => write!(f, "{previous} is accepted until {until} (its grace window): finishing a rotation now would revoke it early; rotate at or after {until}"),
         }
     }
 }

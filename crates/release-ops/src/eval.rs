@@ -156,7 +156,7 @@ impl CaseDiff {
 }
 
 /// Compares the case ids of `live` and `candidate` as sets (order does not
-/// matter, ids do).
+/// matter, ids do). Sets forget repeats: check [`repeated_cases`] first.
 pub fn case_difference(live: &EvalReport, candidate: &EvalReport) -> CaseDiff {
     let l: BTreeSet<&str> = live.cases.iter().map(String::as_str).collect();
     let c: BTreeSet<&str> = candidate.cases.iter().map(String::as_str).collect();
@@ -164,6 +164,35 @@ pub fn case_difference(live: &EvalReport, candidate: &EvalReport) -> CaseDiff {
         only_live: l.difference(&c).map(|s| s.to_string()).collect(),
         only_candidate: c.difference(&l).map(|s| s.to_string()).collect(),
     }
+}
+
+/// The case ids `report` lists more than once, each once, sorted. Empty
+/// when its cases are one set of unique ids, the only kind of report whose
+/// score means anything (a case listed twice is counted twice).
+///
+/// ```
+/// use release_ops::eval::{repeated_cases, EvalReport, Score};
+/// let ids = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+/// let mut r = EvalReport {
+///     version: "v3".into(),
+///     score: Score::new(3, 3),
+///     by_topic: Default::default(),
+///     failed_regressions: vec![],
+///     cases: ids(&["a", "a", "b"]),
+/// };
+/// assert_eq!(repeated_cases(&r), ids(&["a"]));
+/// r.cases = ids(&["b", "a"]);
+/// assert!(repeated_cases(&r).is_empty());
+/// ```
+pub fn repeated_cases(report: &EvalReport) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut repeated = BTreeSet::new();
+    for id in &report.cases {
+        if !seen.insert(id.as_str()) {
+            repeated.insert(id.as_str());
+        }
+    }
+    repeated.into_iter().map(str::to_string).collect()
 }
 
 /// An ordered set of eval cases with unique ids.

@@ -33,6 +33,16 @@
 //! `R − 1 s`), so [`boundary_schedule`] builds the millisecond schedule and
 //! [`replay`] runs one client through it.
 //!
+//! **One previous secret, so one rotation per grace window.** The store
+//! keeps a single previous secret. A second rotation finishing inside the
+//! first one's grace window would make the first rotation's *current* the
+//! new previous and drop the first *previous* before its window ends: a
+//! client still holding it (legitimately, by the argument above) would fail.
+//! So finishing is refused with [`ReleaseError::GraceWindowOpen`] until the
+//! previous window is over (at `until` exactly it is), and the promise holds
+//! for every finished rotation: a secret that became previous at `F` is
+//! accepted until `F + G`, whatever happens after.
+//!
 //! A rotation that stops half-way (after create, set or test) has not changed
 //! what clients use, so it can be **resumed** (the remaining steps run) or
 //! **aborted** (the pending secret is dropped) without an outage.
@@ -191,9 +201,30 @@ impl SecretStore {
         Ok(())
     }
 
+    /// Refuses with [`ReleaseError::GraceWindowOpen`] while the previous
+    /// secret's grace window still runs at `now`: the store keeps one
+    /// previous secret, so finishing another rotation would replace it and
+    /// revoke it before the end it was promised. At `until` (exclusive end)
+    /// the window is over and a rotation may finish.
+    pub fn ensure_grace_over(&self, now: DateTime<Utc>) -> Result<()> {
+        match self.previous {
+            Some(p) if now < p.until => Err(ReleaseError::GraceWindowOpen {
+                previous: p.secret,
+                until: p.until,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Step 4: pending becomes current; the old current becomes previous,
-    /// accepted until `now + grace`.
+    /// accepted until `now + grace`. Refused, changing nothing, while the
+    /// previous secret of an earlier rotation is still inside its grace
+    /// window ([`SecretStore::ensure_grace_over`]).
     pub fn finish(&mut self, now: DateTime<Utc>) -> Result<Secret> {
+        if self.pending.is_none() {
+            return Err(ReleaseError::NoRotationInProgress);
+        }
+        self.ensure_grace_over(now)?;
         let pending = self
             .pending
             .take()
@@ -219,16 +250,24 @@ impl SecretStore {
         }
     }
 
-    /// A whole rotation at `now`: create, set, test, finish.
+    /// A whole rotation at `now`: create, set, test, finish. Refused before
+    /// anything is created while an earlier previous secret is still inside
+    /// its grace window ([`ReleaseError::GraceWindowOpen`]).
     pub fn rotate(&mut self, now: DateTime<Utc>) -> Result<Secret> {
+        if self.pending.is_some() {
+            return Err(ReleaseError::RotationInProgress);
+        }
+        self.ensure_grace_over(now)?;
         self.create()?;
         self.resume(now)
     }
 
     /// Runs the steps an interrupted rotation has left (set, test, finish).
-    /// A failed test leaves the rotation where it is, for an abort.
+    /// A failed test leaves the rotation where it is, for an abort; so does
+    /// a grace window still open at `now` (checked first, so nothing runs).
     pub fn resume(&mut self, now: DateTime<Utc>) -> Result<Secret> {
         let step = self.step.ok_or(ReleaseError::NoRotationInProgress)?;
+        self.ensure_grace_over(now)?;
         if step < RotationStep::Set {
             self.set()?;
         }

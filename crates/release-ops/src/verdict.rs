@@ -11,7 +11,9 @@
 //! and only when there is evidence to compare. The gate **fails closed**:
 //! a side scored on no case at all (an empty eval set), a score that cannot
 //! be right (more passed than run, or a total that is not the number of
-//! cases listed), or two reports scored on different case ids block the
+//! cases listed), a report whose cases are not one set of unique ids (a
+//! case listed twice counts twice: `3/3` on `[a, a, b]` against `1/2` on
+//! `[a, b]` would otherwise pass, the two compared as sets), or two reports scored on different case ids block the
 //! candidate with a reason of their own. Without that rule, `0/0` against
 //! `90/100` passes every ratio test (`0·100 ≥ 0.98·90·0`), and a candidate
 //! that was never tested ships. TFMA treats a missing metric the same way:
@@ -65,6 +67,11 @@ impl fmt::Display for Side {
 pub enum GateReason {
     /// This side was scored on no case (`total` is 0): nothing to compare.
     NoEvidence { side: Side },
+    /// This side's report lists a case id more than once, so its cases are
+    /// not one set of unique ids and its score is not a score *of* that
+    /// set: `3/3` on `[a, a, b]` is not a better result than `1/2` on
+    /// `[a, b]`. `ids` holds each repeated id once, sorted.
+    RepeatedCases { side: Side, ids: Vec<String> },
     /// This side's score cannot be right: more cases passed than were run,
     /// or the total differs from the number of case ids the report lists.
     InvalidScore {
@@ -94,6 +101,12 @@ impl fmt::Display for GateReason {
             GateReason::NoEvidence { side } => write!(
                 f,
                 "{side} was scored on no case: nothing to compare (a run on an empty eval set proves nothing)"
+            ),
+            GateReason::RepeatedCases { side, ids } => write!(
+                f,
+                "{side} lists {} case id(s) more than once{}: a score over repeated cases is not a score of the eval set",
+                ids.len(),
+                first_ids(ids)
             ),
             GateReason::InvalidScore {
                 side,
