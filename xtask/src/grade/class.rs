@@ -128,7 +128,7 @@ pub fn html(graded: &[Graded]) -> String {
         .count();
     let mut totals: Vec<u32> = scored.iter().map(|g| g.points()).collect();
     totals.sort_unstable();
-    let median = totals.get(totals.len() / 2).copied().unwrap_or(0);
+    let median = median_label(&totals);
     let max = scored.iter().map(|g| g.max_points()).max().unwrap_or(0);
     let _ = write!(
         s,
@@ -227,4 +227,38 @@ pub fn html(graded: &[Graded]) -> String {
     }
     s.push_str("</table></body></html>\n");
     s
+}
+
+/// The usual median of sorted totals: the middle value, or the mean of the
+/// two middle values for an even count (shown with `.5` when it is not whole).
+fn median_label(sorted: &[u32]) -> String {
+    let n = sorted.len();
+    if n == 0 {
+        return "0".to_string();
+    }
+    if n % 2 == 1 {
+        return sorted[n / 2].to_string();
+    }
+    let sum = u64::from(sorted[n / 2 - 1]) + u64::from(sorted[n / 2]);
+    if sum % 2 == 0 {
+        (sum / 2).to_string()
+    } else {
+        format!("{}.5", sum / 2)
+    }
+}
+
+#[cfg(test)]
+mod median_tests {
+    use super::median_label;
+
+    #[test]
+    fn even_class_takes_the_mean_of_the_two_middle_values() {
+        assert_eq!(
+            median_label(&[30, 30, 30, 30, 56, 100, 115, 122, 122, 122]),
+            "78"
+        );
+        assert_eq!(median_label(&[1, 2]), "1.5");
+        assert_eq!(median_label(&[3, 5, 9]), "5");
+        assert_eq!(median_label(&[]), "0");
+    }
 }
