@@ -1,9 +1,9 @@
 //! Steps B1 and B2 · The pre-deploy gate. Guide: `labs/m33/README.md`, Part B.
 //!
-//! Types: `crate::eval::{Score, EvalReport, case_difference}`,
+//! Types: `crate::eval::{Score, EvalReport, case_difference, repeated_cases}`,
 //! `crate::verdict::{GatePolicy, GateReason, GateVerdict, Side}`.
 
-use crate::eval::{case_difference, EvalReport, Score};
+use crate::eval::{case_difference, repeated_cases, EvalReport, Score};
 use crate::verdict::{GatePolicy, GateReason, GateVerdict, Side};
 
 /// `true` when `candidate` is at most `max_drop_percent` percent below
@@ -22,10 +22,12 @@ pub fn within_tolerance(live: Score, candidate: Score, max_drop_percent: u32) ->
 /// The gate: compares `candidate` with `live` and lists every reason to
 /// block, in this order:
 ///
-/// 1. the evidence, live first, then the candidate: `NoEvidence` for a
-///    side scored on no case (`total` 0); otherwise `InvalidScore` when its
-///    `passed` exceeds its `total` or its `total` is not the number of
-///    `cases` it lists;
+/// 1. the evidence, live first, then the candidate, at most one reason per
+///    side: `NoEvidence` for a side scored on no case (`total` 0);
+///    otherwise `RepeatedCases` when its report lists a case id more than
+///    once (`repeated_cases`: its cases must be one set of unique ids);
+///    otherwise `InvalidScore` when its `passed` exceeds its `total` or its
+///    `total` is not the number of `cases` it lists;
 /// 2. `DifferentEvalSets` when both sides have evidence but were scored on
 ///    different case ids (`case_difference`);
 /// 3. the score drop, if beyond the policy's tolerance, *only* when steps 1
