@@ -626,7 +626,8 @@ fn card_grouping(ends: &[(usize, usize)]) -> bool {
 /// compact (`4155552671`), optionally after the trunk prefix `1`
 /// (`1-415-555-2671`, `1 4155552671`, `14155552671`). These are the
 /// groupings of the national format that phonenumbers' matcher finds for the
-/// US (see `tests/references.rs` for the version and what it compares).
+/// US: `tests/references.rs` checks, against phonenumbers 9.0.43, that every
+/// number its US matcher finds in 800 planted texts is redacted.
 fn phone_nanp(b: &[u8], i: usize) -> Option<usize> {
     if at(b, i) == b'1' {
         let skip = usize::from(matches!(at(b, i + 1), b'-' | b'.' | b' '));

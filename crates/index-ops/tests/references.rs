@@ -232,10 +232,7 @@ fn the_field_references_agree() {
     let input = serde_json::json!({
         "ssn": ssn, "itin": itin, "luhn": luhn, "iban": ibans, "phones": phones,
     });
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/stdnum/run_reference.py"
-    );
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/stdnum/run_reference.py");
     let mut child = Command::new(&python)
         .arg(script)
         .stdin(Stdio::piped())
@@ -256,7 +253,10 @@ fn the_field_references_agree() {
         String::from_utf8_lossy(&out.stderr)
     );
     let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON verdicts");
-    assert_eq!(theirs["stdnum"], STDNUM, "the compared python-stdnum version");
+    assert_eq!(
+        theirs["stdnum"], STDNUM,
+        "the compared python-stdnum version"
+    );
     assert_eq!(
         theirs["phonenumbers"], PHONENUMBERS,
         "the compared phonenumbers version"
