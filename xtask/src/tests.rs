@@ -15,6 +15,22 @@ use crate::lab::{CheckRun, ModuleRun};
 use crate::modules::{Module, Unit};
 use crate::runner::{self, Limits};
 
+/// Whether a slow test runs: one that copies the course and builds it again,
+/// or grades a class (minutes, and gigabytes of build). `cargo xtask ci` and
+/// `cargo xtask refresh` set `RUN_SLOW_TESTS`; a plain `cargo test` says the
+/// test skipped, unless `CI=true`, where a skipped slow test is a failure.
+fn slow_test(name: &str) -> bool {
+    if std::env::var_os("RUN_SLOW_TESTS").is_some() {
+        return true;
+    }
+    assert!(
+        !labkit::tools::required(),
+        "{name}: CI=true runs every test: set RUN_SLOW_TESTS=1 (cargo xtask ci does)"
+    );
+    eprintln!("{name}: SKIPPED, slow; RUN_SLOW_TESTS=1 runs it (cargo xtask ci does)");
+    false
+}
+
 /// Fixtures build in a target dir of their own, so these tests never wait on
 /// the lock of the `cargo test` that runs them.
 fn fixture_target() -> PathBuf {
@@ -407,6 +423,9 @@ fn layout_problems_are_named() {
 /// compiler's first error, and every other module is still graded.
 #[test]
 fn the_grader_grades_the_other_modules_when_one_does_not_compile() {
+    if !slow_test("the_grader_grades_the_other_modules_when_one_does_not_compile") {
+        return;
+    }
     let root = crate::root();
     let scratch = crate::cargo::target_base(&root).join("grade-test");
     let ws = scratch.join("ws");
@@ -492,6 +511,9 @@ fn the_grader_grades_the_other_modules_when_one_does_not_compile() {
 /// grader's course copy is untouched by what it graded.
 #[test]
 fn grading_a_class_reproduces_the_golden_gradebook() {
+    if !slow_test("grading_a_class_reproduces_the_golden_gradebook") {
+        return;
+    }
     use crate::grade::{self, Batch, Entry, Status};
     let root = crate::root();
     let base = crate::cargo::target_base(&root).join("grade-corpus");
@@ -577,6 +599,9 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
 /// whole batch.
 #[test]
 fn grading_git_revisions_and_shards() {
+    if !slow_test("grading_git_revisions_and_shards") {
+        return;
+    }
     use crate::grade::{self, Batch, Entry, Status};
     let root = crate::root();
     let base = crate::cargo::target_base(&root).join("grade-git");
@@ -686,10 +711,14 @@ fn grading_git_revisions_and_shards() {
 
 /// `docs/authoring.md`'s recipe for a new step, performed on a scratch copy
 /// of the course: the solution, the declaration, the check and the guide by
-/// hand; `starters` and `catalog` generate the rest; `verify` is green and
-/// grades the new check like any other.
+/// hand; `refresh` generates and re-records the rest (the golden gradebook
+/// included); `verify m31` is green, the golden gradebook passes as CI runs
+/// it, and the guide's count of files and commands is this test's.
 #[test]
 fn the_recipe_for_a_new_step_works() {
+    if !slow_test("the_recipe_for_a_new_step_works") {
+        return;
+    }
     let root = crate::root();
     let base = crate::cargo::target_base(&root).join("recipe-test");
     let ws = base.join("ws");
@@ -700,12 +729,35 @@ fn the_recipe_for_a_new_step_works() {
             crate::loopbench::copy_tree(&from, &ws.join(item)).unwrap();
         }
     }
+    // The scratch copy is a repository, as a course checkout is: `refresh`
+    // lists what it changed against it.
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .current_dir(&ws)
+            .args([
+                "-c",
+                "user.name=staff",
+                "-c",
+                "user.email=staff@example.org",
+            ])
+            .args(args)
+            .output()
+            .expect("git runs")
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "the course"]);
+    let hand_edited = std::cell::RefCell::new(std::collections::BTreeSet::new());
     let edit = |file: &str, f: &dyn Fn(String) -> String| {
         let p = ws.join(file);
         let text = std::fs::read_to_string(&p).unwrap();
         let new = f(text.clone());
         assert_ne!(new, text, "{file} changed");
         std::fs::write(&p, new).unwrap();
+        hand_edited.borrow_mut().insert(file.to_string());
     };
     // 1. The solution, with its marked region.
     edit("solutions/m31/budget.rs", &|t| {
@@ -751,7 +803,9 @@ fn the_recipe_for_a_new_step_works() {
         )
     });
 
+    let commands = std::cell::Cell::new(0);
     let xtask = |args: &[&str]| {
+        commands.set(commands.get() + 1);
         let out = crate::cargo::command()
             .current_dir(&ws)
             .args(["run", "--quiet", "-p", "xtask", "--"])
@@ -767,9 +821,22 @@ fn the_recipe_for_a_new_step_works() {
         );
         (out.status.code(), text)
     };
-    let (code, out) = xtask(&["starters"]);
-    assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("wrote starters/m31/budget.rs"), "{out}");
+    // One command regenerates and re-records everything the change explains.
+    let (code, out) = xtask(&["refresh"]);
+    assert_eq!(code, Some(0), "refresh fails after the recipe:\n{out}");
+    for generated in [
+        "starters/m31/budget.rs",
+        "crates/incident/src/edits.rs",
+        "crates/incident/src/bin/checks-m31/main.rs",
+        "labs/catalog.json",
+        "labs/integrity.sha256",
+        "xtask/src/snapshots/xtask__tests__gradebook_corpus.snap",
+    ] {
+        assert!(
+            out.contains(&format!("changed  {generated}")),
+            "refresh does not list {generated}:\n{out}"
+        );
+    }
     let starter = std::fs::read_to_string(ws.join("starters/m31/budget.rs")).unwrap();
     assert!(starter.contains("todo!(\"budget_left: one minus what was spent, never below zero\")"));
     let edits = std::fs::read_to_string(ws.join("crates/incident/src/edits.rs")).unwrap();
@@ -777,12 +844,52 @@ fn the_recipe_for_a_new_step_works() {
     let main =
         std::fs::read_to_string(ws.join("crates/incident/src/bin/checks-m31/main.rs")).unwrap();
     assert!(main.contains("budget_left: budget::budget_left,"));
-    let (code, out) = xtask(&["catalog"]);
-    assert_eq!(code, Some(0), "{out}");
-    let (code, out) = xtask(&["verify", "--skip-lint"]);
+    let (code, out) = xtask(&["verify", "m31", "--skip-lint"]);
     assert_eq!(code, Some(0), "verify fails after the recipe:\n{out}");
     let catalog = std::fs::read_to_string(ws.join("labs/catalog.json")).unwrap();
     assert!(catalog.contains("\"m31.a.6\"") && catalog.contains("\"budget_left\""));
+
+    // What CI runs on such a change: the golden gradebook, now recorded with
+    // the new check's point, passes without accepting anything.
+    let golden = "grading_a_class_reproduces_the_golden_gradebook";
+    let out = crate::cargo::command()
+        .current_dir(&ws)
+        .args([
+            "test",
+            "--quiet",
+            "--profile",
+            "lab",
+            "-p",
+            "xtask",
+            "--bin",
+            "xtask",
+        ])
+        .args(["--", "--exact", &format!("tests::{golden}")])
+        .env("CARGO_TARGET_DIR", base.join("target"))
+        .env("RUN_SLOW_TESTS", "1")
+        .env("INSTA_UPDATE", "no")
+        .env_remove("INSTA_FORCE_PASS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "the golden gradebook fails after refresh:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // docs/authoring.md states what the recipe costs; this is the measure.
+    let guide = std::fs::read_to_string(root.join("docs/authoring.md")).unwrap();
+    let stated = format!(
+        "{} hand-edited files and {} commands",
+        hand_edited.borrow().len(),
+        commands.get()
+    );
+    assert!(
+        guide.contains(&stated),
+        "docs/authoring.md should say \"{stated}\" ({:?})",
+        hand_edited.borrow()
+    );
     let _ = std::fs::remove_dir_all(&ws);
 }
 
@@ -926,4 +1033,76 @@ fn story_prints_the_trace_and_how_it_differs() {
             >= 1,
         "{text}"
     );
+}
+
+/// Two checkouts of the course that share one `CARGO_TARGET_DIR` (a grader
+/// with several classes, a CI cache): each `lab` reports its own learner
+/// files, and the tool built last, run from the other checkout after the
+/// first is deleted, still finds the course it is run in.
+#[test]
+fn two_checkouts_sharing_a_target_each_use_their_own_course() {
+    if !slow_test("two_checkouts_sharing_a_target_each_use_their_own_course") {
+        return;
+    }
+    let root = crate::root();
+    let base = crate::cargo::target_base(&root).join("two-checkouts");
+    let target = base.join("target");
+    let (a, b) = (base.join("a"), base.join("b"));
+    for ws in [&a, &b] {
+        let _ = std::fs::remove_dir_all(ws);
+        for item in crate::loopbench::COPY {
+            let from = root.join(item);
+            if from.exists() {
+                crate::loopbench::copy_tree(&from, &ws.join(item)).unwrap();
+            }
+        }
+    }
+    // In b the learner has written every M31 Part A step of budget.rs.
+    std::fs::copy(
+        root.join("solutions/m31/budget.rs"),
+        b.join("starters/m31/budget.rs"),
+    )
+    .unwrap();
+    let lab = |ws: &Path| {
+        let out = crate::cargo::command()
+            .current_dir(ws)
+            .args(["run", "--quiet", "-p", "xtask", "--", "lab", "m31"])
+            .env("CARGO_TARGET_DIR", &target)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("cargo runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let a1 = |report: &str| {
+        report
+            .lines()
+            .find(|l| l.contains("m31.a.1"))
+            .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+    };
+    let first_a = lab(&a);
+    let first_b = lab(&b);
+    let again_a = lab(&a);
+    assert_eq!(a1(&first_a).as_deref(), Some("not"), "{first_a}");
+    assert_eq!(a1(&first_b).as_deref(), Some("pass"), "{first_b}");
+    assert_eq!(a1(&again_a).as_deref(), Some("not"), "{again_a}");
+
+    // The binary cargo left in the shared target, run as a grader would
+    // run it (no cargo, so no CARGO_MANIFEST_DIR), from b after a is gone.
+    std::fs::remove_dir_all(&a).unwrap();
+    let out = Command::new(target.join("debug/xtask"))
+        .current_dir(&b)
+        .args(["lab", "m31"])
+        .env_remove("CARGO_MANIFEST_DIR")
+        .env("CARGO_TARGET_DIR", &target)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the tool runs");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        a1(&report).as_deref(),
+        Some("pass"),
+        "{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&base);
 }

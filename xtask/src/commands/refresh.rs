@@ -39,6 +39,10 @@ pub fn run(a: &Args) -> Result<ExitCode> {
         failed.push("cargo fmt --all".to_string());
     }
 
+    // xtask's own tests are slow (classes graded, scratch copies of the
+    // course), and one of them runs this command: only those that record a
+    // snapshot run here.
+    let xtask_tests = snapshot_tests(&std::fs::read_to_string(root.join("xtask/src/tests.rs"))?);
     for (package, target) in snapshot_targets(&root)? {
         let args: Vec<&str> = match &target {
             Some(test) => vec![
@@ -50,16 +54,22 @@ pub fn run(a: &Args) -> Result<ExitCode> {
                 "--test",
                 test,
             ],
-            None => vec![
-                "test",
-                "--quiet",
-                "--profile",
-                "lab",
-                "-p",
-                &package,
-                "--bin",
-                &package,
-            ],
+            None => {
+                let mut args = vec![
+                    "test",
+                    "--quiet",
+                    "--profile",
+                    "lab",
+                    "-p",
+                    &package,
+                    "--bin",
+                    &package,
+                    "--",
+                    "--exact",
+                ];
+                args.extend(xtask_tests.iter().map(String::as_str));
+                args
+            }
         };
         println!("== snapshots: INSTA_UPDATE=always cargo {}", args.join(" "));
         if !cargo(&root, &args, true)? {
@@ -112,8 +122,10 @@ fn cargo(root: &Path, args: &[&str], snapshots: bool) -> Result<bool> {
     let mut cmd = crate::cargo::command();
     cmd.current_dir(root).args(args).stdin(Stdio::null());
     if snapshots {
+        // The golden gradebook is a slow test: asked for here.
         cmd.env("INSTA_UPDATE", "always")
-            .env("INSTA_FORCE_PASS", "1");
+            .env("INSTA_FORCE_PASS", "1")
+            .env("RUN_SLOW_TESTS", "1");
     }
     let status = cmd
         .status()
@@ -172,4 +184,38 @@ fn file_digests(root: &Path) -> Result<BTreeMap<String, String>> {
         }
     }
     Ok(out)
+}
+
+/// The tests in `source` (xtask's `tests.rs`) whose bodies record a snapshot,
+/// as libtest's exact names (`tests::name`).
+fn snapshot_tests(source: &str) -> Vec<String> {
+    source
+        .split("\n#[test]\nfn ")
+        .skip(1)
+        .filter(|body| body.contains("assert_snapshot!"))
+        .filter_map(|body| body.split('(').next())
+        .map(|name| format!("tests::{name}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every snapshot xtask records is recorded by a test `refresh` runs.
+    #[test]
+    fn refresh_runs_every_test_that_records_an_xtask_snapshot() {
+        let source = include_str!("../tests.rs");
+        let names = super::snapshot_tests(source);
+        assert!(names.contains(&"tests::grading_a_class_reproduces_the_golden_gradebook".into()));
+        assert!(!names.iter().any(|n| n.contains("recipe")), "{names:?}");
+        let recorded = source.matches("insta::assert_snapshot!").count();
+        let in_tests: usize = source
+            .split("\n#[test]\nfn ")
+            .skip(1)
+            .map(|b| b.matches("insta::assert_snapshot!").count())
+            .sum();
+        assert_eq!(
+            recorded, in_tests,
+            "a snapshot recorded outside a #[test] body"
+        );
+    }
 }
