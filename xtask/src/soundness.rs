@@ -127,7 +127,13 @@ fn lint(root: &Path, only: Option<&'static Module>, t: &mut Tally) -> Result<()>
     )?;
     let fmt = cargo_step(root, "fmt", &["fmt", "--all", "--", "--check"])?;
     t.item(fmt, || "cargo fmt --check: run `cargo fmt --all`".into());
-    let lab_features = crate::modules::MODULES
+    // One module's lab features with `-p` of that module only: another
+    // module's features name packages the command does not select.
+    let linted: Vec<&Module> = match only {
+        Some(m) => vec![m],
+        None => crate::modules::MODULES.iter().collect(),
+    };
+    let lab_features = linted
         .iter()
         .flat_map(|m| m.lab_features.iter().copied())
         .collect::<Vec<_>>()
