@@ -5,7 +5,11 @@
 //!
 //! 1. **Deduplicate.** Records with the same [fingerprint](crate::fingerprint)
 //!    (the same labels) are one alert, however many sources sent it and however
-//!    its annotations changed.
+//!    its annotations changed. A repeat merges into the stored alert only when
+//!    their activity overlaps, and otherwise replaces it (a re-fire after a
+//!    resolve starts anew), like Alertmanager 0.25.0's memory provider: see
+//!    [`dedup`](crate::dedup) and the differential test
+//!    `crates/desk-config/tests/alertmanager.rs`.
 //! 2. **Inhibit.** An [`InhibitRule`] lets a firing alert that matches its
 //!    `source` matchers mute the alerts that match its `target` matchers, when
 //!    the labels listed in `equal` have the same values on both (a missing label
