@@ -316,7 +316,14 @@ fn dedup_folds_repeats() -> CheckResult {
     let rec = |starts: i64, until: i64, timeout: bool| {
         dedup_record(&base, at(starts), at(until), timeout, rx, judged)
     };
-    let fixed: [(&str, Vec<Alert>, DateTime<Utc>, Option<DateTime<Utc>>); 6] = [
+    // (what happened, the records, the start and end the merge keeps)
+    type Case = (
+        &'static str,
+        Vec<Alert>,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+    );
+    let fixed: [Case; 6] = [
         (
             "fired 02:00-02:10 (resolved), fired again at 03:00 (sent with an end at 04:30): \
              no overlap, so the re-fire replaces it and starts at 03:00",
@@ -444,7 +451,11 @@ fn dedup_folds_repeats() -> CheckResult {
                     let until = if r.activity.until == DateTime::<Utc>::MAX_UTC {
                         "no end".to_string()
                     } else {
-                        let kind = if r.activity.timeout { "timeout" } else { "sent" };
+                        let kind = if r.activity.timeout {
+                            "timeout"
+                        } else {
+                            "sent"
+                        };
                         format!("until {} ({kind})", r.activity.until.format("%H:%M"))
                     };
                     format!(
