@@ -1,5 +1,6 @@
 //! The desk against the real Alertmanager (Debian's `prometheus-alertmanager`,
-//! 0.25.0 on the course's machines and in CI).
+//! 0.25.0 where these rules were checked: the comparison says which behaviour
+//! of that version the desk reproduces).
 //!
 //! For the course's storm and for 60 seeded storms full of the cases where a
 //! hand-written model goes wrong — regex matchers (Go's ASCII `\w` against

@@ -1,6 +1,7 @@
 //! Alerts: what a monitoring system sends when a rule fires.
 //!
-//! An alert follows Prometheus Alertmanager's model. Its **labels** say *what*
+//! An alert follows Prometheus Alertmanager's model (0.25.0, the version the
+//! course's differential test runs). Its **labels** say *what*
 //! is wrong and *where* (`alertname`, `service`, `severity`, `cluster`,
 //! `instance` …) and are its identity; its **annotations** say things *about*
 //! it that may change from one send to the next (a summary, the current value,
