@@ -35,44 +35,65 @@ pub fn fingerprint(labels: &BTreeMap<String, String>) -> Fingerprint {
     // END SOLUTION
 }
 
-/// Step A2 · Deduplicate. Merge the records (in order of arrival) that have
-/// the same fingerprint into one [`Deduped`], in order of each fingerprint's
-/// first arrival. The merged alert keeps the **earliest** `starts_at`, takes
-/// the **latest** record's annotations (the freshest news), keeps the first
-/// `deploy` that is known, and counts the records in `records`. Its `ends_at`
-/// is the latest record's, except when both it and the merged alert are
-/// resolved: then the **later** of the two end times wins (Alertmanager's
-/// merge: a resolve that arrives late with an earlier end does not move the
-/// end back).
+/// Step A2 · Deduplicate. Fold the records (in order of arrival) that have
+/// the same fingerprint into one [`Deduped`] each, in order of each
+/// fingerprint's first arrival, the way Alertmanager 0.25.0 stores repeats.
+/// Each record that arrives meets the alert stored so far (`old`); compare
+/// their [`Activity`](crate::alert::Activity) (`start` is `starts_at`, `end`
+/// is `activity.until`):
+///
+/// - **They overlap** when the new end lies strictly inside `old`'s span, or
+///   the new start does: `old.start < new.end < old.end` or
+///   `old.start < new.start < old.end`. Then **merge**: the new record, with
+///   the earlier of the two starts; for the end, if the new record had
+///   already ended when it arrived (`activity.resolved_at(new.received)`),
+///   the later end wins only when `old` had ended by then too; if it had not,
+///   `old`'s end wins when it is later and is not a timeout's. Take the
+///   winner's `activity.until` **and** its `ends_at` (the two travel
+///   together); the timeout flag and `received` stay the new record's.
+/// - **Otherwise** the new record **replaces** the stored one, start and
+///   all: a re-fire after a resolve is a new activity.
+///
+/// Either way the first known `deploy` stays (the desk's own field), and
+/// `records` counts every record of the fingerprint.
 pub fn dedup(records: &[Alert]) -> Vec<Deduped> {
-    // BEGIN SOLUTION dedup: merge records with the same fingerprint, first arrival first
+    // BEGIN SOLUTION dedup: merge overlapping activity, replace otherwise; first arrival first
     let mut out: Vec<Deduped> = Vec::new();
     let mut seen: BTreeMap<Fingerprint, usize> = BTreeMap::new();
     for record in records {
         let fp = fingerprint(&record.labels);
-        match seen.get(&fp) {
-            Some(&i) => {
-                let d = &mut out[i];
-                d.records += 1;
-                d.alert.starts_at = d.alert.starts_at.min(record.starts_at);
-                d.alert.annotations = record.annotations.clone();
-                d.alert.ends_at = match (d.alert.ends_at, record.ends_at) {
-                    (Some(had), Some(new)) => Some(had.max(new)),
-                    (_, latest) => latest,
-                };
-                if d.alert.deploy.is_none() {
-                    d.alert.deploy = record.deploy.clone();
-                }
-            }
-            None => {
-                seen.insert(fp, out.len());
-                out.push(Deduped {
-                    alert: record.clone(),
-                    fingerprint: fp,
-                    records: 1,
-                });
+        let Some(&i) = seen.get(&fp) else {
+            seen.insert(fp, out.len());
+            out.push(Deduped {
+                alert: record.clone(),
+                fingerprint: fp,
+                records: 1,
+            });
+            continue;
+        };
+        let d = &mut out[i];
+        let old = &d.alert;
+        let (start, end) = (old.starts_at, old.activity.until);
+        let new_end = record.activity.until;
+        let overlaps = (start < new_end && new_end < end)
+            || (start < record.starts_at && record.starts_at < end);
+        let mut merged = record.clone();
+        if overlaps {
+            merged.starts_at = old.starts_at.min(record.starts_at);
+            let now = record.activity.received;
+            let old_wins = if record.activity.resolved_at(now) {
+                old.activity.resolved_at(now) && end > new_end
+            } else {
+                end > new_end && !old.activity.timeout
+            };
+            if old_wins {
+                merged.activity.until = end;
+                merged.ends_at = old.ends_at;
             }
         }
+        merged.deploy = old.deploy.clone().or_else(|| record.deploy.clone());
+        d.alert = merged;
+        d.records += 1;
     }
     out
     // END SOLUTION

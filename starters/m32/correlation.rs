@@ -21,17 +21,29 @@ pub fn fingerprint(labels: &BTreeMap<String, String>) -> Fingerprint {
     todo!("fingerprint: FNV-1a over each sorted label name, 0xff, value, 0xff")
 }
 
-/// Step A2 · Deduplicate. Merge the records (in order of arrival) that have
-/// the same fingerprint into one [`Deduped`], in order of each fingerprint's
-/// first arrival. The merged alert keeps the **earliest** `starts_at`, takes
-/// the **latest** record's annotations (the freshest news), keeps the first
-/// `deploy` that is known, and counts the records in `records`. Its `ends_at`
-/// is the latest record's, except when both it and the merged alert are
-/// resolved: then the **later** of the two end times wins (Alertmanager's
-/// merge: a resolve that arrives late with an earlier end does not move the
-/// end back).
+/// Step A2 · Deduplicate. Fold the records (in order of arrival) that have
+/// the same fingerprint into one [`Deduped`] each, in order of each
+/// fingerprint's first arrival, the way Alertmanager 0.25.0 stores repeats.
+/// Each record that arrives meets the alert stored so far (`old`); compare
+/// their [`Activity`](crate::alert::Activity) (`start` is `starts_at`, `end`
+/// is `activity.until`):
+///
+/// - **They overlap** when the new end lies strictly inside `old`'s span, or
+///   the new start does: `old.start < new.end < old.end` or
+///   `old.start < new.start < old.end`. Then **merge**: the new record, with
+///   the earlier of the two starts; for the end, if the new record had
+///   already ended when it arrived (`activity.resolved_at(new.received)`),
+///   the later end wins only when `old` had ended by then too; if it had not,
+///   `old`'s end wins when it is later and is not a timeout's. Take the
+///   winner's `activity.until` **and** its `ends_at` (the two travel
+///   together); the timeout flag and `received` stay the new record's.
+/// - **Otherwise** the new record **replaces** the stored one, start and
+///   all: a re-fire after a resolve is a new activity.
+///
+/// Either way the first known `deploy` stays (the desk's own field), and
+/// `records` counts every record of the fingerprint.
 pub fn dedup(records: &[Alert]) -> Vec<Deduped> {
-    todo!("dedup: merge records with the same fingerprint, first arrival first")
+    todo!("dedup: merge overlapping activity, replace otherwise; first arrival first")
 }
 
 /// Step A3 · Group key. One `(name, value)` pair per distinct label name in

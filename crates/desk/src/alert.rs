@@ -1,6 +1,7 @@
 //! Alerts: what a monitoring system sends when a rule fires.
 //!
-//! An alert follows Prometheus Alertmanager's model. Its **labels** say *what*
+//! An alert follows Prometheus Alertmanager's model (0.25.0, the version the
+//! course's differential test runs). Its **labels** say *what*
 //! is wrong and *where* (`alertname`, `service`, `severity`, `cluster`,
 //! `instance` …) and are its identity; its **annotations** say things *about*
 //! it that may change from one send to the next (a summary, the current value,
@@ -24,6 +25,12 @@
 //! firing"; an `endsAt` at or before it means resolved; no `endsAt` means
 //! firing until `resolve_timeout` after the record was received. Inside the
 //! crate, an alert with an `ends_at` has resolved.
+//!
+//! Each record also keeps its [`Activity`] as Alertmanager stores it: when it
+//! was received and the end it stores (the sent `endsAt`, or the timeout's).
+//! Merging repeats needs it: Alertmanager 0.25.0 merges a repeat into the
+//! stored alert only when their activity overlaps, and judges "resolved" at
+//! the moment the repeat arrives (see [`dedup`](crate::dedup)).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -116,6 +123,37 @@ pub struct Alert {
     pub deploy: Option<String>,
     /// Where the alert came from (the rule's page in Prometheus), if sent.
     pub generator_url: Option<String>,
+    /// When the record arrived and until when it is active, as Alertmanager
+    /// stores it: what merging repeats compares.
+    pub activity: Activity,
+}
+
+/// A record's activity as Alertmanager stores it: when it arrived, and the
+/// end it holds whether or not that end has passed.
+///
+/// A record sent with an `endsAt` keeps that end (`timeout: false`), in the
+/// past (a resolve) or in the future (Prometheus's "firing, resend before
+/// then"). A record sent without one gets `received + resolve_timeout`
+/// (`timeout: true`): it fires until then unless a repeat refreshes it. An
+/// alert built in code ([`Alert::new`]) has no end at all: `until` is the
+/// latest time there is, and [`Alert::resolved_at`] gives it one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Activity {
+    /// When the record was received (Alertmanager's `updatedAt`). When a
+    /// repeat merges, "resolved" is judged at the repeat's `received`.
+    pub received: DateTime<Utc>,
+    /// The end Alertmanager stores for the record.
+    pub until: DateTime<Utc>,
+    /// `true` when `until` is the resolve timeout's rather than sent.
+    pub timeout: bool,
+}
+
+impl Activity {
+    /// `true` when the activity has ended by `at` (an end exactly at `at`
+    /// has ended, as in Alertmanager).
+    pub fn resolved_at(&self, at: DateTime<Utc>) -> bool {
+        self.until <= at
+    }
 }
 
 impl Alert {
@@ -133,6 +171,11 @@ impl Alert {
             ends_at: None,
             deploy: None,
             generator_url: None,
+            activity: Activity {
+                received: starts_at,
+                until: DateTime::<Utc>::MAX_UTC,
+                timeout: true,
+            },
         }
     }
 
@@ -178,9 +221,16 @@ impl Alert {
         self
     }
 
-    /// Marks the alert resolved at `at`.
+    /// Marks the alert resolved at `at`: a record that says it ended at
+    /// `at`, received no earlier than that (a resolve is sent once the alert
+    /// has ended).
     pub fn resolved_at(mut self, at: DateTime<Utc>) -> Self {
         self.ends_at = Some(at);
+        self.activity = Activity {
+            received: self.activity.received.max(at),
+            until: at,
+            timeout: false,
+        };
         self
     }
 
@@ -234,8 +284,9 @@ impl Alert {
 /// were folded into it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deduped {
-    /// The merged alert: earliest start, the latest record's annotations and
-    /// end time, the first known deploy.
+    /// The alert as the last record left it: that record, with the earlier
+    /// start and the end [`dedup`](crate::dedup)'s merge rule keeps when it
+    /// overlapped the stored activity, and the first known deploy.
     pub alert: Alert,
     /// The fingerprint shared by every record merged here.
     pub fingerprint: Fingerprint,
@@ -446,8 +497,12 @@ fn alert_from_value(index: usize, value: &Value, as_of: &AsOf) -> Result<Alert, 
         }
     }
     // Firing while the end lies after `now`; no end: until the timeout.
-    let end = ends.unwrap_or(as_of.received + as_of.resolve_timeout);
-    let ends_at = (end <= as_of.now).then_some(end);
+    let activity = Activity {
+        received: as_of.received,
+        until: ends.unwrap_or(as_of.received + as_of.resolve_timeout),
+        timeout: ends.is_none(),
+    };
+    let ends_at = activity.resolved_at(as_of.now).then_some(activity.until);
     Ok(Alert {
         labels,
         annotations,
@@ -456,6 +511,7 @@ fn alert_from_value(index: usize, value: &Value, as_of: &AsOf) -> Result<Alert, 
         ends_at,
         deploy: optional_string(index, "deploy", object)?,
         generator_url: optional_string(index, "generatorURL", object)?,
+        activity,
     })
 }
 
@@ -506,8 +562,10 @@ pub fn load_alerts(json: &str, as_of: &AsOf) -> Result<Vec<Alert>, LoadError> {
         .collect()
 }
 
-/// Writes alerts as the JSON that [`load_alerts`] reads (a firing alert
-/// without an end time; read it back at a time after every resolved end).
+/// Writes alerts as the JSON that [`load_alerts`] reads: `endsAt` is a
+/// resolved alert's end, or the end a firing alert was sent with; a firing
+/// alert sent without one is written without one (read it back at a time
+/// after every resolved end).
 pub fn alerts_to_json(alerts: &[Alert]) -> String {
     let items: Vec<Value> = alerts
         .iter()
@@ -517,10 +575,14 @@ pub fn alerts_to_json(alerts: &[Alert]) -> String {
             o.insert("annotations".into(), serde_json::json!(a.annotations));
             o.insert("source".into(), Value::String(a.source.clone()));
             o.insert("startsAt".into(), Value::String(a.starts_at.to_rfc3339()));
+            // A resolved end, or a firing alert's end in the future as
+            // Prometheus sent it; a timeout's end was never sent.
+            let sent_end = a
+                .ends_at
+                .or((!a.activity.timeout).then_some(a.activity.until));
             o.insert(
                 "endsAt".into(),
-                a.ends_at
-                    .map_or(Value::Null, |t| Value::String(t.to_rfc3339())),
+                sent_end.map_or(Value::Null, |t| Value::String(t.to_rfc3339())),
             );
             o.insert(
                 "deploy".into(),

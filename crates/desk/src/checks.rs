@@ -32,9 +32,9 @@ pub const CHECKS: &[Check] = &[
         id: "m32.a.2",
         part: "A",
         guide_step: "dedup",
-        title: "records with the same labels fold into one alert",
+        title: "records with the same labels fold into one alert, as Alertmanager stores them",
         points: 2,
-        hint: "Identity is the labels only. Which fields does a repeat keep from the first record, and which news does it bring?",
+        hint: "Identity is the labels only. A repeat merges only when its activity overlaps the stored one (strictly: touching is not overlapping); otherwise it replaces it. When merging, who had ended is judged when the repeat arrived, and a timeout's end never beats a sent one.",
         edit: Some(edits::DEDUP),
         run: dedup_folds_repeats,
     },
@@ -257,29 +257,149 @@ fn fingerprint_matches_prometheus() -> CheckResult {
     Ok(())
 }
 
+/// A record for the dedup check: `starts`, its stored end `until` (a
+/// timeout's when `timeout`), received at `received`, judged at `judged`.
+fn dedup_record(
+    base: &Alert,
+    starts: DateTime<Utc>,
+    until: DateTime<Utc>,
+    timeout: bool,
+    received: DateTime<Utc>,
+    judged: DateTime<Utc>,
+) -> Alert {
+    let mut r = base.clone();
+    r.starts_at = starts;
+    r.activity = crate::Activity {
+        received,
+        until,
+        timeout,
+    };
+    r.ends_at = (until <= judged).then_some(until);
+    r
+}
+
+/// The oracle: Alertmanager 0.25.0's `Put` (merge only when the activity
+/// overlaps, else replace) and `Alert.Merge` (the younger record wins,
+/// earliest start, the end rule judged at the younger record's receipt),
+/// restated on its own terms. `deploy` is the desk's: the first known.
+fn alertmanager_put(stored: &Alert, incoming: &Alert) -> Alert {
+    let within = |t: DateTime<Utc>| stored.starts_at < t && t < stored.activity.until;
+    let mut res = incoming.clone();
+    if within(incoming.activity.until) || within(incoming.starts_at) {
+        if stored.starts_at < incoming.starts_at {
+            res.starts_at = stored.starts_at;
+        }
+        let at = incoming.activity.received;
+        let ended = |a: &Alert| a.activity.until <= at;
+        let later = stored.activity.until > incoming.activity.until;
+        let keep_stored_end = if ended(incoming) {
+            ended(stored) && later
+        } else {
+            later && !stored.activity.timeout
+        };
+        if keep_stored_end {
+            res.activity.until = stored.activity.until;
+            res.ends_at = stored.ends_at;
+        }
+    }
+    if stored.deploy.is_some() {
+        res.deploy = stored.deploy.clone();
+    }
+    res
+}
+
 fn dedup_folds_repeats() -> CheckResult {
+    // Fixed cases first, one rule each: received at 04:00, judged at 04:10.
+    let base = Alert::new("Down", "api", Severity::Critical, t0());
+    let (rx, judged) = (t0() + mins(120), t0() + mins(130));
+    let at = |m: i64| t0() + mins(m);
+    let rec = |starts: i64, until: i64, timeout: bool| {
+        dedup_record(&base, at(starts), at(until), timeout, rx, judged)
+    };
+    // (what happened, the records, the start and end the merge keeps)
+    type Case = (
+        &'static str,
+        Vec<Alert>,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+    );
+    let fixed: [Case; 6] = [
+        (
+            "fired 02:00-02:10 (resolved), fired again at 03:00 (sent with an end at 04:30): \
+             no overlap, so the re-fire replaces it and starts at 03:00",
+            vec![rec(0, 10, false), rec(60, 150, false)],
+            at(60),
+            None,
+        ),
+        (
+            "resolved at 02:10 and fired again from 02:10: touching is not overlapping, so the \
+             re-fire starts at 02:10",
+            vec![rec(0, 10, false), rec(10, 150, false)],
+            at(10),
+            None,
+        ),
+        (
+            "fired at 02:00 with an end at 04:30, a repeat from 02:20 without one (timeout \
+             04:05): they overlap, so the earlier start and the sent end stay",
+            vec![rec(0, 150, false), rec(20, 125, true)],
+            at(0),
+            None,
+        ),
+        (
+            "sent with an end at 04:30, then a repeat without one (timeout 04:05): the sent end \
+             beats the later timeout end, still firing at 04:10",
+            vec![rec(110, 150, false), rec(110, 125, true)],
+            at(110),
+            None,
+        ),
+        (
+            "no end (timeout 04:05), then a repeat from 03:55 sent with an end at 04:04, received \
+             at 04:00: not yet a resolve when it arrived, and a timeout end never beats a sent \
+             one, so it ended at 04:04",
+            vec![rec(110, 125, true), rec(115, 124, false)],
+            at(110),
+            Some(at(124)),
+        ),
+        (
+            "resolved at 02:10, then a late resolve 02:05-02:08: both had ended when it arrived, \
+             so the later end stays",
+            vec![rec(0, 10, false), rec(5, 8, false)],
+            at(0),
+            Some(at(10)),
+        ),
+    ];
+    for (what, records, starts, ends) in fixed {
+        let got = crate::dedup(&records);
+        ensure_eq!(got.len(), 1, "{what}: one alert");
+        ensure_eq!(got[0].records, 2, "{what}: records folded");
+        ensure_eq!(got[0].alert.starts_at, starts, "{what}: starts_at");
+        ensure_eq!(got[0].alert.ends_at, ends, "{what}: ends_at");
+    }
+
     let mut rng = SimRng::seed(3202);
     for case in 0..60 {
         let pool: Vec<Alert> = (0..1 + rng.below(6))
-            .map(|_| random_alert(&mut rng))
+            .map(|_| random_alert(&mut rng).without_empty_labels())
             .collect();
+        let judged = t0() + mins(200);
         let mut records = Vec::new();
         for i in 0..rng.between(1, 25) {
             let Some(base) = rng.pick(&pool) else { break };
-            let mut r = base.clone().from_source(["a", "b"][rng.below(2) as usize]);
-            r.starts_at = base.starts_at + mins(rng.below(10) as i64) - mins(5);
-            r.ends_at = if rng.chance(0.3) {
-                // Resolves arrive out of order: a later record may carry an
-                // earlier end.
-                Some(r.starts_at + mins(rng.between(10, 30) as i64))
-            } else {
-                None
+            let base = base.clone().from_source(["a", "b"][rng.below(2) as usize]);
+            // Arrivals move forward; some starts re-fire an hour later.
+            let received = t0() + mins(100 + 3 * i as i64);
+            let refire = if rng.chance(0.25) { mins(60) } else { mins(0) };
+            let starts = base.starts_at + mins(rng.below(10) as i64) - mins(5) + refire;
+            let (until, timeout) = match rng.below(4) {
+                // Sent with an end: past, near or far ahead of the receipt.
+                0 | 1 => (starts + mins(rng.between(5, 150) as i64), false),
+                // Without one: the resolve timeout's end.
+                2 => (received + mins(5), true),
+                // Built in code: no end at all.
+                _ => (DateTime::<Utc>::MAX_UTC, true),
             };
-            r.deploy = if rng.chance(0.3) {
-                Some(format!("rel-{i}"))
-            } else {
-                None
-            };
+            let mut r = dedup_record(&base, starts, until, timeout, received, judged);
+            r.deploy = rng.chance(0.3).then(|| format!("rel-{i}"));
             r.annotations.insert("value".into(), format!("{i}"));
             records.push(r);
         }
@@ -290,18 +410,7 @@ fn dedup_folds_repeats() -> CheckResult {
             match folded.get_mut(&r.labels) {
                 Some((a, n)) => {
                     *n += 1;
-                    if r.starts_at < a.starts_at {
-                        a.starts_at = r.starts_at;
-                    }
-                    a.annotations = r.annotations.clone();
-                    // Two resolves: the later end. Otherwise the latest news.
-                    a.ends_at = match (a.ends_at, r.ends_at) {
-                        (Some(x), Some(y)) if x > y => Some(x),
-                        _ => r.ends_at,
-                    };
-                    if a.deploy.is_none() {
-                        a.deploy = r.deploy.clone();
-                    }
+                    *a = alertmanager_put(a, r);
                 }
                 None => {
                     order.push(r.labels.clone());
@@ -334,34 +443,44 @@ fn dedup_folds_repeats() -> CheckResult {
                 want.fingerprint(),
                 "case {case}, alert {i}: fingerprint"
             );
+            // The alert's records as they arrived, for a learner to replay.
+            let history: Vec<String> = records
+                .iter()
+                .filter(|r| &r.labels == key)
+                .map(|r| {
+                    let until = if r.activity.until == DateTime::<Utc>::MAX_UTC {
+                        "no end".to_string()
+                    } else {
+                        let kind = if r.activity.timeout {
+                            "timeout"
+                        } else {
+                            "sent"
+                        };
+                        format!("until {} ({kind})", r.activity.until.format("%H:%M"))
+                    };
+                    format!(
+                        "received {}: starts {} {until}",
+                        r.activity.received.format("%H:%M"),
+                        r.starts_at.format("%H:%M")
+                    )
+                })
+                .collect();
+            let history = history.join("; ");
             ensure_eq!(
                 d.alert.starts_at,
                 want.starts_at,
-                "case {case}, alert {i}: starts_at is the earliest"
+                "case {case}, alert {i}: starts_at: the earlier start when the activity overlaps, \
+                 the new record's otherwise (records in arrival order: {history})"
             );
             ensure_eq!(
                 d.alert.annotations,
                 want.annotations,
                 "case {case}, alert {i}: annotations come from the latest record"
             );
-            // The alert's records as they arrived, for a learner to replay.
-            let history: Vec<String> = records
-                .iter()
-                .filter(|r| &r.labels == key)
-                .map(|r| {
-                    let end = r
-                        .ends_at
-                        .map(|e| format!("ends {}", e.format("%H:%M")))
-                        .unwrap_or_else(|| "firing".into());
-                    format!("starts {} {end}", r.starts_at.format("%H:%M"))
-                })
-                .collect();
             ensure_eq!(
-                d.alert.ends_at,
-                want.ends_at,
-                "case {case}, alert {i}: ends_at is the latest record's, or the later end of two resolves \
-                 (its records in arrival order: {})",
-                history.join("; ")
+                (d.alert.activity.until, d.alert.ends_at),
+                (want.activity.until, want.ends_at),
+                "case {case}, alert {i}: (activity.until, ends_at) (records in arrival order: {history})"
             );
             ensure_eq!(
                 d.alert.deploy,

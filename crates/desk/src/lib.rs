@@ -31,7 +31,7 @@ pub(crate) use port::{correlation, triage};
 pub mod edits;
 // END GENERATED
 
-pub use alert::{load_alerts, Alert, AsOf, Deduped, Fingerprint, Severity};
+pub use alert::{load_alerts, Activity, Alert, AsOf, Deduped, Fingerprint, Severity};
 pub use correlate::{
     correlate, Cause, Correlation, CorrelationConfig, Group, GroupKey, Incident, InhibitRule,
     MatchOp, Matcher, Muted, ValuePattern, GROUP_BY_ALL,

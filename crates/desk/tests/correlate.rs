@@ -68,7 +68,10 @@ fn repeats_with_new_annotations_deduplicate() {
         .clone()
         .with_annotation("value", "1.9")
         .from_source("prometheus-b");
-    let mut c = a.clone().with_annotation("value", "2.5");
+    let mut c = a
+        .clone()
+        .with_annotation("value", "2.5")
+        .from_source("prometheus-c");
     c.starts_at = t(3);
     let other = a.clone().with_label("instance", "r-1");
     let r = correlate(&[a.clone(), b, c, other], &config(&[], vec![]));
@@ -81,8 +84,8 @@ fn repeats_with_new_annotations_deduplicate() {
         "latest annotations"
     );
     assert_eq!(
-        r.alerts[0].alert.source, "prometheus",
-        "first record's source"
+        r.alerts[0].alert.source, "prometheus-c",
+        "the latest record's source: the stored alert is the latest record, merged"
     );
     assert_eq!(r.alerts[1].records, 1);
 }

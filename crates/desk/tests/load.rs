@@ -211,3 +211,29 @@ fn topology_queries() {
     cyclic.add("c", "a");
     assert!(cyclic.depends_on("c", "b"), "closure terminates on a cycle");
 }
+
+#[test]
+fn a_sent_end_survives_a_round_trip_and_a_timeout_is_marked() {
+    let json = r#"[
+      {"labels": {"alertname": "A", "service": "s", "severity": "info"},
+       "startsAt": "2026-03-02T02:00:00Z", "endsAt": "2026-03-02T03:30:00Z"},
+      {"labels": {"alertname": "B", "service": "s", "severity": "info"},
+       "startsAt": "2026-03-02T02:00:00Z"}
+    ]"#;
+    let as_of = AsOf::at(at("2026-03-02T03:00:00Z"));
+    let alerts = load_alerts(json, &as_of).unwrap();
+    assert!(alerts[0].is_firing());
+    assert_eq!(alerts[0].activity.until, at("2026-03-02T03:30:00Z"));
+    assert!(!alerts[0].activity.timeout, "sent");
+    assert_eq!(alerts[1].activity.until, at("2026-03-02T03:05:00Z"));
+    assert!(
+        alerts[1].activity.timeout,
+        "no endsAt: the resolve timeout's"
+    );
+    assert_eq!(alerts[1].activity.received, at("2026-03-02T03:00:00Z"));
+    let again = load_alerts(&desk::alert::alerts_to_json(&alerts), &as_of).unwrap();
+    assert_eq!(
+        alerts, again,
+        "the sent end is written back, the timeout is not"
+    );
+}
