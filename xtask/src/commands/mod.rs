@@ -6,6 +6,7 @@ pub mod book;
 pub mod check;
 pub mod grade;
 pub mod lab;
+pub mod lms;
 pub mod refresh;
 pub mod shift;
 pub mod starters;

@@ -23,6 +23,8 @@ pub mod course;
 pub mod feedback;
 pub mod flags;
 pub mod gradebook;
+pub mod lms;
+pub mod roster;
 pub mod similarity;
 pub mod submission;
 
