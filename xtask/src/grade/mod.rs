@@ -581,6 +581,7 @@ fn write_outputs(
     }
     std::fs::write(out.join(gradebook::FILE), gradebook::csv(graded))?;
     std::fs::write(out.join("class.html"), class::html(graded))?;
+    std::fs::write(out.join(class::FAILURES), class::failures_csv(graded))?;
     Ok(())
 }
 
