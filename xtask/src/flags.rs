@@ -281,6 +281,23 @@ pub const COMMANDS: &[Command] = &[
         run: commands::grade::gradebook,
     },
     Command {
+        name: "gradescope",
+        args: "[run | warm]",
+        audience: Audience::Graders,
+        help: &[
+            "build autograder.zip (setup.sh, run_autograder, the course) for Gradescope;",
+            "inside its container `run` grades /autograder/submission into",
+            "/autograder/results/results.json ($AUTOGRADER_ROOT moves the tree) and",
+            "`warm` (run by setup.sh) builds the grading once",
+        ],
+        flags: &[valued(
+            "--out",
+            "FILE",
+            "where to write the zip (default target/gradescope/autograder.zip)",
+        )],
+        run: commands::gradescope::run,
+    },
+    Command {
         name: "check",
         args: "",
         audience: Audience::Graders,

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod book;
 pub mod check;
 pub mod grade;
+pub mod gradescope;
 pub mod lab;
 pub mod lms;
 pub mod refresh;

@@ -23,6 +23,7 @@ pub mod course;
 pub mod feedback;
 pub mod flags;
 pub mod gradebook;
+pub mod gradescope;
 pub mod lms;
 pub mod roster;
 pub mod similarity;
