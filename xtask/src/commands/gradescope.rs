@@ -176,3 +176,208 @@ fn warm() -> Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+
+    use serde_json::Value;
+
+    use super::pack;
+    use crate::grade::learner_files;
+
+    fn tools(test: &str) -> Option<()> {
+        labkit::tools::find_or_skip(test, "ZIP", &["zip"], "apt-get install zip")?;
+        labkit::tools::find_or_skip(test, "UNZIP", &["unzip"], "apt-get install unzip")?;
+        Some(())
+    }
+
+    /// The zip as Gradescope needs it and as `setup.sh` expects it: the two
+    /// scripts executable at the root, the course under `course/` with the
+    /// `cargo xtask` alias, every learner file, and no build output.
+    #[test]
+    fn the_autograder_zip_has_the_layout_setup_sh_expects() {
+        if tools("the_autograder_zip_has_the_layout_setup_sh_expects").is_none() {
+            return;
+        }
+        let root = crate::root();
+        let base = crate::cargo::target_base(&root).join("gradescope-zip");
+        let zip = base.join("autograder.zip");
+        let files = pack(&root, &zip).expect("the zip is built");
+        let list = Command::new("unzip").arg("-Z").arg(&zip).output().unwrap();
+        let list = String::from_utf8_lossy(&list.stdout).to_string();
+        let entries: Vec<(&str, &str)> = list
+            .lines()
+            .filter_map(|l| {
+                let mode = l.split_whitespace().next()?;
+                let name = l.split_whitespace().last()?;
+                (mode.len() == 10).then_some((mode, name))
+            })
+            .collect();
+        let mode = |n: &str| entries.iter().find(|e| e.1 == n).map(|e| e.0);
+        assert_eq!(mode("setup.sh"), Some("-rwxr-xr-x"), "{list}");
+        assert_eq!(mode("run_autograder"), Some("-rwxr-xr-x"), "{list}");
+        for f in [
+            "course/Cargo.toml",
+            "course/Cargo.lock",
+            "course/.cargo/config.toml",
+            "course/xtask/src/main.rs",
+            "course/labs/catalog.json",
+        ] {
+            assert!(mode(f).is_some(), "{f} missing:\n{list}");
+        }
+        for f in learner_files(&root) {
+            assert!(mode(&format!("course/{f}")).is_some(), "{f} missing");
+        }
+        assert_eq!(
+            entries.iter().filter(|e| !e.0.starts_with('d')).count(),
+            files + 2,
+            "the scripts and the course's files, nothing else"
+        );
+        assert!(
+            !entries.iter().any(|e| e.1.split('/').any(|part| part == "target")),
+            "build output packed"
+        );
+        // What the scripts rely on: setup.sh works in the unpacked course
+        // and pins the toolchain; the course has the `cargo xtask` alias.
+        let setup = Command::new("unzip")
+            .arg("-p")
+            .arg(&zip)
+            .arg("setup.sh")
+            .output()
+            .unwrap();
+        let setup = String::from_utf8_lossy(&setup.stdout).to_string();
+        assert!(setup.contains("cd /autograder/source/course"), "{setup}");
+        assert!(setup.contains(&format!(
+            "--default-toolchain {}",
+            super::toolchain().unwrap()
+        )));
+        let config = std::fs::read_to_string(root.join(".cargo/config.toml")).unwrap();
+        assert!(config.contains("xtask = \"run"), "{config}");
+        let _ = std::fs::remove_dir_all(&base);
+    }
+
+    /// Gradescope emulated: the zip unpacked into `<tmp>/autograder/source`,
+    /// `run_autograder` copied beside it, a submission in `submission/`, and
+    /// `run_autograder` run with `AUTOGRADER_ROOT` there; the results.json
+    /// it writes is checked against the documented fields for a passing
+    /// (the reference) and a failing (the untouched starters) submission.
+    #[test]
+    fn run_autograder_grades_a_passing_and_a_failing_submission() {
+        if tools("run_autograder_grades_a_passing_and_a_failing_submission").is_none() {
+            return;
+        }
+        let root = crate::root();
+        let base = crate::cargo::target_base(&root).join("gradescope-run");
+        let tree = base.join("autograder");
+        let _ = std::fs::remove_dir_all(&tree);
+        let zip = base.join("autograder.zip");
+        pack(&root, &zip).expect("the zip is built");
+        let ok = Command::new("unzip")
+            .args(["-q", "-o"])
+            .arg(&zip)
+            .arg("-d")
+            .arg(tree.join("source"))
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        std::fs::copy(
+            tree.join("source/run_autograder"),
+            tree.join("run_autograder"),
+        )
+        .unwrap();
+        let lay_out = |reference: bool| {
+            let sub = tree.join("submission");
+            let _ = std::fs::remove_dir_all(&sub);
+            let _ = std::fs::remove_dir_all(tree.join("results"));
+            crate::loopbench::copy_tree(&root.join("starters"), &sub.join("starters")).unwrap();
+            if reference {
+                for f in learner_files(&root) {
+                    let text = std::fs::read_to_string(root.join(f.replacen(
+                        "starters/",
+                        "solutions/",
+                        1,
+                    )))
+                    .unwrap();
+                    std::fs::write(sub.join(&f), text).unwrap();
+                }
+            }
+        };
+        let run = || -> Value {
+            let out = Command::new(tree.join("run_autograder"))
+                .current_dir(&tree)
+                .env("AUTOGRADER_ROOT", &tree)
+                .env(crate::grade::gradescope::WORK_VAR, base.join("work"))
+                .env("CARGO_TARGET_DIR", base.join("target"))
+                .output()
+                .expect("run_autograder runs");
+            let log = format!(
+                "{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(out.status.success(), "{log}");
+            let text = std::fs::read_to_string(tree.join("results/results.json"))
+                .unwrap_or_else(|e| panic!("no results.json ({e}):\n{log}"));
+            serde_json::from_str(&text).unwrap()
+        };
+        let documented = |r: &Value| {
+            assert!(r["score"].is_u64(), "{r}");
+            assert!(r["output"]
+                .as_str()
+                .is_some_and(|o| o.starts_with("# Feedback")));
+            for k in ["visibility", "stdout_visibility"] {
+                assert!(
+                    ["hidden", "after_due_date", "after_published", "visible"]
+                        .contains(&r[k].as_str().unwrap_or("")),
+                    "{k}"
+                );
+            }
+            let tests = r["tests"].as_array().expect("tests");
+            assert!(!tests.is_empty());
+            for t in tests {
+                assert!(t["name"].as_str().is_some_and(|n| !n.is_empty()), "{t}");
+                let (got, max) = (
+                    t["score"].as_u64().unwrap(),
+                    t["max_score"].as_u64().unwrap(),
+                );
+                let bonus = t["name"].as_str().is_some_and(|n| n.starts_with("(bonus)"));
+                assert!(got <= max || (bonus && max == 0), "{t}");
+                assert!(
+                    ["passed", "failed"].contains(&t["status"].as_str().unwrap()),
+                    "{t}"
+                );
+                assert!(
+                    t["output"].is_string() && t["visibility"] == "visible",
+                    "{t}"
+                );
+            }
+            let sum: u64 = tests.iter().map(|t| t["score"].as_u64().unwrap()).sum();
+            assert_eq!(sum, r["score"].as_u64().unwrap(), "the score is its tests'");
+            tests.clone()
+        };
+
+        lay_out(true);
+        let passing = run();
+        let tests = documented(&passing);
+        let max: u64 = tests.iter().map(|t| t["max_score"].as_u64().unwrap()).sum();
+        assert!(
+            tests.iter().all(|t| t["status"] == "passed"),
+            "the reference passes every check: {passing}"
+        );
+        assert!(
+            passing["score"].as_u64().unwrap() >= max && max > 0,
+            "{passing}"
+        );
+
+        lay_out(false);
+        let failing = run();
+        let tests = documented(&failing);
+        assert_eq!(failing["score"], 0, "{failing}");
+        assert!(tests.iter().all(|t| t["status"] == "failed"));
+        assert!(tests
+            .iter()
+            .any(|t| !t["output"].as_str().unwrap().is_empty()));
+        let _ = std::fs::remove_dir_all(&tree);
+    }
+}
