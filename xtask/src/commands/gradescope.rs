@@ -273,6 +273,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&tree);
         let zip = base.join("autograder.zip");
         pack(&root, &zip).expect("the zip is built");
+        std::fs::create_dir_all(tree.join("source")).unwrap();
         let ok = Command::new("unzip")
             .args(["-q", "-o"])
             .arg(&zip)
