@@ -235,7 +235,9 @@ mod tests {
             "the scripts and the course's files, nothing else"
         );
         assert!(
-            !entries.iter().any(|e| e.1.split('/').any(|part| part == "target")),
+            !entries
+                .iter()
+                .any(|e| e.1.split('/').any(|part| part == "target")),
             "build output packed"
         );
         // What the scripts rely on: setup.sh works in the unpacked course

@@ -14,7 +14,10 @@
 //! - `section`: Canvas's import wants a `Section` column;
 //! - `canvas_id`, `sis_user_id`, `sis_login_id`: Canvas's `ID`,
 //!   `SIS User ID` and `SIS Login ID`;
-//! - `idnumber`, `username`: Moodle's "ID number" and user name.
+//! - `idnumber`, `username`: Moodle's "ID number" and user name;
+//! - `lms_ids`: any other ids a hand-in may be named by, separated by `;`
+//!   (a Moodle "download all" folder carries the assignment's participant
+//!   id, `Kim Lee_482913_assignsubmission_file_`; a GitHub user name).
 //!
 //! Any of a learner's ids (the `id`, the e-mail and the LMS ids) names
 //! them: a submission called `kim@uni.example` or `482913` is found under
@@ -41,6 +44,7 @@ pub struct Learner {
     pub sis_login_id: String,
     pub idnumber: String,
     pub username: String,
+    pub lms_ids: Vec<String>,
 }
 
 impl Learner {
@@ -56,6 +60,7 @@ impl Learner {
             &self.username,
         ]
         .into_iter()
+        .chain(&self.lms_ids)
         .map(String::as_str)
         .filter(|k| !k.is_empty())
         .collect()
@@ -75,6 +80,13 @@ const COLUMNS: &[(&str, Setter)] = &[
     ("sis_login_id", |l, v| l.sis_login_id = v),
     ("idnumber", |l, v| l.idnumber = v),
     ("username", |l, v| l.username = v),
+    ("lms_ids", |l, v| {
+        l.lms_ids = v
+            .split(';')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect()
+    }),
 ];
 
 /// A class roster, in the file's order.
@@ -271,11 +283,11 @@ mod tests {
     use super::*;
 
     const ROSTER: &str =
-        "\u{feff}id,name,E-mail,section,canvas_id,sis_user_id,sis_login_id,idnumber\n\
-        ann,\"Lee, Ann\",ann@uni.example,A,101,S1,ann.lee,N1\n\
-        kim@uni.example,Kim Park,kim@uni.example,B,102,S2,kim.park,N2\n\
+        "\u{feff}id,name,E-mail,section,canvas_id,sis_user_id,sis_login_id,idnumber,lms_ids\n\
+        ann,\"Lee, Ann\",ann@uni.example,A,101,S1,ann.lee,N1,482913; ann-gh\n\
+        kim@uni.example,Kim Park,kim@uni.example,B,102,S2,kim.park,N2,\n\
         \n\
-        zed,Zed Roe,,A,,,,\n";
+        zed,Zed Roe,,A,,,,,\n";
 
     #[test]
     fn a_roster_reads_every_column_and_finds_learners_by_any_id() {
@@ -289,6 +301,8 @@ mod tests {
             Some("kim@uni.example")
         );
         assert_eq!(r.find("N2").map(|l| l.name.as_str()), Some("Kim Park"));
+        assert_eq!(r.find("482913").map(|l| l.id.as_str()), Some("ann"));
+        assert_eq!(r.find("ann-gh").map(|l| l.id.as_str()), Some("ann"));
         assert!(r.find("nobody").is_none());
         assert!(r.find("").is_none());
     }
