@@ -243,20 +243,59 @@ pub const COMMANDS: &[Command] = &[
                 "DIR",
                 "where the course copy and its warm build live (default target/grade)",
             ),
+            valued(
+                "--roster",
+                "FILE",
+                "CSV of the class (id, name, email, section, LMS ids): every learner gets a row",
+            ),
         ],
         run: commands::grade::run,
     },
     Command {
         name: "gradebook",
-        args: "merge FILE…",
+        args: "merge FILE… | export GRADEBOOK",
         audience: Audience::Graders,
-        help: &["join the gradebook.csv files of shards into one"],
+        help: &[
+            "`merge`: join the gradebook.csv files of shards into one; `export`: a",
+            "gradebook as Canvas or Moodle imports it (one column per module)",
+        ],
+        flags: &[
+            valued(
+                "--out",
+                "FILE",
+                "where to write it (default: standard output)",
+            ),
+            flag("--canvas", "(export) Canvas's gradebook import"),
+            flag("--moodle", "(export) Moodle's CSV grade import"),
+            valued(
+                "--roster",
+                "FILE",
+                "(export) the class roster (see `grade --roster`)",
+            ),
+            valued(
+                "--assignment-ids",
+                "M=ID,…",
+                "(export, Canvas) the LMS's assignment id of each module: m31=4411,…",
+            ),
+        ],
+        run: commands::grade::gradebook,
+    },
+    Command {
+        name: "gradescope",
+        args: "[run | warm]",
+        audience: Audience::Graders,
+        help: &[
+            "build autograder.zip (setup.sh, run_autograder, the course) for Gradescope;",
+            "inside its container `run` grades /autograder/submission into",
+            "/autograder/results/results.json ($AUTOGRADER_ROOT moves the tree) and",
+            "`warm` (run by setup.sh) builds the grading once",
+        ],
         flags: &[valued(
             "--out",
             "FILE",
-            "where to write it (default: standard output)",
+            "where to write the zip (default target/gradescope/autograder.zip)",
         )],
-        run: commands::grade::gradebook,
+        run: commands::gradescope::run,
     },
     Command {
         name: "check",

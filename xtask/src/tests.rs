@@ -582,6 +582,12 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
     assert_eq!(results["tests"][0]["outcome"], "tampered");
     let html = std::fs::read_to_string(out.join("class.html")).unwrap();
     assert!(html.contains("m31.a.1") && html.contains("commonest failure"));
+    assert!(html.contains("<a href=\"a01-reference/feedback.md\">"));
+    let failures = std::fs::read_to_string(out.join("failures.csv")).unwrap();
+    assert!(
+        failures.starts_with("check,title,step,failing,graded,"),
+        "{failures}"
+    );
     // The sleeper's and the fork bomb's processes did not outlive them.
     let left = Command::new("pgrep")
         .args(["-f", "^sleep (120|100000)$"])

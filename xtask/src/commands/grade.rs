@@ -41,7 +41,14 @@ pub fn run(a: &Args) -> Result<ExitCode> {
         shard,
         limits,
     };
+    let roster = a
+        .value("--roster")
+        .map(|r| grade::roster::Roster::read(&here.join(r)))
+        .transpose()?;
     let graded = grade::run(&root, &batch)?;
+    if let Some(roster) = &roster {
+        grade::roster::apply(&batch.out, roster)?;
+    }
     print!("{}", grade::summary(&graded));
     println!(
         "graded {} submission(s); results in {}",
@@ -54,12 +61,13 @@ pub fn run(a: &Args) -> Result<ExitCode> {
 pub fn gradebook(a: &Args) -> Result<ExitCode> {
     match a.rest.first().map(String::as_str) {
         Some("merge") => {}
+        Some("export") => return super::lms::export(a),
         Some(other) => {
             return Err(usage(format!(
-                "unknown `gradebook` command `{other}`; valid: merge"
+                "unknown `gradebook` command `{other}`; valid: merge, export"
             )))
         }
-        None => return Err(usage("`gradebook` needs a command; valid: merge")),
+        None => return Err(usage("`gradebook` needs a command; valid: merge, export")),
     }
     let files = &a.rest[1..];
     if files.is_empty() {

@@ -147,7 +147,6 @@ pub fn html(graded: &[Graded]) -> String {
         "<figcaption>How many submissions earned each tenth of the points.</figcaption></figure>",
     );
 
-    // Per check, in guide order (the order of the first graded run).
     s.push_str("<h2>Checks</h2><p>");
     for o in Outcome::ALL {
         let _ = write!(
@@ -158,49 +157,22 @@ pub fn html(graded: &[Graded]) -> String {
         );
     }
     s.push_str("</p><table><tr><th>check</th><th>step</th><th>passes</th><th>outcomes</th><th>commonest failure</th></tr>");
-    if let Some(first) = scored.first() {
-        for (ri, run) in first.runs.iter().enumerate() {
-            for (ci, check) in run.checks.iter().enumerate() {
-                let mut counts: BTreeMap<&'static str, (Outcome, usize)> = BTreeMap::new();
-                let mut messages: BTreeMap<String, usize> = BTreeMap::new();
-                let mut pass = 0;
-                let mut seen = 0;
-                for g in &scored {
-                    let Some(c) = g.runs.get(ri).and_then(|r| r.checks.get(ci)) else {
-                        continue;
-                    };
-                    seen += 1;
-                    let o = c.verdict.outcome;
-                    counts.entry(o.as_str()).or_insert((o, 0)).1 += 1;
-                    if o == Outcome::Pass {
-                        pass += 1;
-                    } else {
-                        let first_line = c
-                            .verdict
-                            .message
-                            .as_deref()
-                            .and_then(|m| m.lines().next())
-                            .unwrap_or("");
-                        *messages
-                            .entry(format!("{}: {}", label(o), first_line))
-                            .or_insert(0) += 1;
-                    }
-                }
-                let common = messages
-                    .iter()
-                    .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-                    .map(|(m, n)| format!("{} ({n}×)", esc(m)))
-                    .unwrap_or_default();
-                let _ = write!(
-                    s,
-                    "<tr><td><code>{}</code> {}</td><td>{}</td><td class=\"n\">{pass}/{seen}</td><td>{}</td><td class=\"msg\">{common}</td></tr>",
-                    esc(&check.info.id),
-                    esc(&check.info.title),
-                    esc(&check.info.step),
-                    bar(&counts, seen)
-                );
-            }
-        }
+    for c in check_stats(&scored) {
+        let common = c
+            .commonest
+            .as_ref()
+            .map(|(m, n)| format!("{} ({n}×)", esc(m)))
+            .unwrap_or_default();
+        let _ = write!(
+            s,
+            "<tr><td><code>{}</code> {}</td><td>{}</td><td class=\"n\">{}/{}</td><td>{}</td><td class=\"msg\">{common}</td></tr>",
+            esc(&c.id),
+            esc(&c.title),
+            esc(&c.step),
+            c.passes,
+            c.seen,
+            bar(&c.counts, c.seen)
+        );
     }
     s.push_str("</table>");
 
@@ -208,10 +180,22 @@ pub fn html(graded: &[Graded]) -> String {
     let mut rows: Vec<&Graded> = graded.iter().collect();
     rows.sort_by(|a, b| a.id.cmp(&b.id));
     for g in rows {
-        let flags: String = flag_names(g)
+        let names = flag_names(g);
+        let spans: String = names
             .iter()
             .map(|f| format!("<span class=\"flag\">{}</span>", esc(f)))
             .collect();
+        // Each flag opens on what it means for this submission.
+        let flags = if g.flags.is_empty() {
+            spans
+        } else {
+            let items: String = g
+                .flags
+                .iter()
+                .map(|f| format!("<li>{}</li>", esc(&f.describe())))
+                .collect();
+            format!("<details><summary>{spans}</summary><ul class=\"msg\">{items}</ul></details>")
+        };
         let points = if g.runs.is_empty() {
             "–".to_string()
         } else {
@@ -219,7 +203,8 @@ pub fn html(graded: &[Graded]) -> String {
         };
         let _ = write!(
             s,
-            "<tr><td>{}</td><td class=\"n\">{points}</td><td>{}</td><td>{flags}{}</td></tr>",
+            "<tr><td><a href=\"{}\">{}</a></td><td class=\"n\">{points}</td><td>{}</td><td>{flags}{}</td></tr>",
+            esc(&feedback_href(g)),
             esc(&g.id),
             g.status.as_str(),
             g.reason.as_deref().map(esc).unwrap_or_default()
@@ -227,6 +212,119 @@ pub fn html(graded: &[Graded]) -> String {
     }
     s.push_str("</table></body></html>\n");
     s
+}
+
+/// Where a submission's `feedback.md` is, from `class.html` beside the
+/// submissions' folders: the folder is the id (percent-encoded for a link).
+fn feedback_href(g: &Graded) -> String {
+    let mut out = String::new();
+    for b in g.id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out + "/feedback.md"
+}
+
+/// How the class did on one check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckStat {
+    pub id: String,
+    pub title: String,
+    pub step: String,
+    /// Submissions that pass it, of those graded on it.
+    pub passes: usize,
+    pub seen: usize,
+    /// Outcome counts, by outcome name.
+    counts: BTreeMap<&'static str, (Outcome, usize)>,
+    /// The commonest failure (`outcome: first line of the message`) and how
+    /// many submissions it is; ties go to the first in sort order.
+    pub commonest: Option<(String, usize)>,
+}
+
+/// Per check, in guide order (the order of the first graded run), how the
+/// graded submissions did.
+pub fn check_stats(scored: &[&Graded]) -> Vec<CheckStat> {
+    let mut out = Vec::new();
+    let Some(first) = scored.first() else {
+        return out;
+    };
+    for (ri, run) in first.runs.iter().enumerate() {
+        for (ci, check) in run.checks.iter().enumerate() {
+            let mut counts: BTreeMap<&'static str, (Outcome, usize)> = BTreeMap::new();
+            let mut messages: BTreeMap<String, usize> = BTreeMap::new();
+            let mut passes = 0;
+            let mut seen = 0;
+            for g in scored {
+                let Some(c) = g.runs.get(ri).and_then(|r| r.checks.get(ci)) else {
+                    continue;
+                };
+                seen += 1;
+                let o = c.verdict.outcome;
+                counts.entry(o.as_str()).or_insert((o, 0)).1 += 1;
+                if o == Outcome::Pass {
+                    passes += 1;
+                } else {
+                    let first_line = c
+                        .verdict
+                        .message
+                        .as_deref()
+                        .and_then(|m| m.lines().next())
+                        .unwrap_or("");
+                    *messages
+                        .entry(format!("{}: {}", label(o), first_line))
+                        .or_insert(0) += 1;
+                }
+            }
+            let commonest = messages
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
+            out.push(CheckStat {
+                id: check.info.id.clone(),
+                title: check.info.title.clone(),
+                step: check.info.step.clone(),
+                passes,
+                seen,
+                counts,
+                commonest,
+            });
+        }
+    }
+    out
+}
+
+/// The file name of the commonest failures, beside `class.html`.
+pub const FAILURES: &str = "failures.csv";
+
+/// `failures.csv`: the checks the class fails, the most failed first (ties
+/// in guide order), with the commonest failure of each, for a spreadsheet.
+/// Columns: `check`, `title`, `step`, `failing`, `graded`, `commonest`,
+/// `commonest_count`. Checks nobody fails are left out.
+pub fn failures_csv(graded: &[Graded]) -> String {
+    use super::gradebook::field;
+    let scored: Vec<&Graded> = graded.iter().filter(|g| !g.runs.is_empty()).collect();
+    let mut stats: Vec<CheckStat> = check_stats(&scored)
+        .into_iter()
+        .filter(|c| c.passes < c.seen)
+        .collect();
+    stats.sort_by_key(|c| std::cmp::Reverse(c.seen - c.passes));
+    let mut out = "check,title,step,failing,graded,commonest,commonest_count\n".to_string();
+    for c in stats {
+        let (msg, n) = c.commonest.unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{n}",
+            field(&c.id),
+            field(&c.title),
+            field(&c.step),
+            c.seen - c.passes,
+            c.seen,
+            field(&msg)
+        );
+    }
+    out
 }
 
 /// The usual median of sorted totals: the middle value, or the mean of the
@@ -260,5 +358,131 @@ mod median_tests {
         assert_eq!(median_label(&[1, 2]), "1.5");
         assert_eq!(median_label(&[3, 5, 9]), "5");
         assert_eq!(median_label(&[]), "0");
+    }
+}
+
+#[cfg(test)]
+mod page_tests {
+    use std::collections::BTreeMap;
+
+    use labkit::check::{CheckInfo, Outcome};
+
+    use super::*;
+    use crate::cargo::Variant;
+    use crate::grade::flags::Flag;
+    use crate::lab::{CheckRun, ModuleRun};
+    use crate::runner::Verdict;
+
+    fn check(id: &str, o: Outcome, msg: &str) -> CheckRun {
+        CheckRun {
+            bin: "checks-m31",
+            info: CheckInfo {
+                id: id.into(),
+                part: "A".into(),
+                step: format!("step {id}"),
+                title: format!("title {id}"),
+                points: 2,
+                hint: String::new(),
+                file: None,
+                function: None,
+            },
+            verdict: Verdict {
+                outcome: o,
+                message: Some(msg.to_string()).filter(|m| !m.is_empty()),
+                output: String::new(),
+                stall: None,
+            },
+        }
+    }
+
+    fn learner(id: &str, outcomes: [(Outcome, &str); 3], flags: Vec<Flag>) -> Graded {
+        let checks = ["m31.a.1", "m31.a.2", "m31.a.3"]
+            .iter()
+            .zip(outcomes)
+            .map(|(c, (o, m))| check(c, o, m))
+            .collect();
+        Graded {
+            id: id.into(),
+            source: "folder".into(),
+            commit: None,
+            status: Status::Fail,
+            reason: None,
+            runs: vec![ModuleRun {
+                module: &crate::modules::MODULES[0],
+                variant: Variant::Starter,
+                checks,
+                compile_error: None,
+                warnings: Vec::new(),
+            }],
+            files: Vec::new(),
+            ignored: Vec::new(),
+            flags,
+            fingerprints: BTreeMap::new(),
+            seconds: 0.0,
+        }
+    }
+
+    fn class() -> Vec<Graded> {
+        use Outcome::*;
+        vec![
+            learner(
+                "ann",
+                [(Pass, ""), (Fail, "want 3\ngot 2"), (NotStarted, "todo")],
+                vec![],
+            ),
+            learner(
+                "kim lee@uni.example",
+                [(Pass, ""), (Fail, "want 3\ngot 4"), (NotStarted, "todo")],
+                vec![Flag::ReferenceCopy {
+                    file: "starters/m31/sli.rs".into(),
+                }],
+            ),
+            learner(
+                "zed",
+                [(Pass, ""), (Fail, "want 3\ngot 9"), (Pass, "")],
+                vec![],
+            ),
+        ]
+    }
+
+    #[test]
+    fn each_row_links_its_feedback_and_flags_open_their_details() {
+        let page = html(&class());
+        assert!(
+            page.contains("<a href=\"ann/feedback.md\">ann</a>"),
+            "{page}"
+        );
+        assert!(
+            page.contains(
+                "<a href=\"kim%20lee%40uni.example/feedback.md\">kim lee@uni.example</a>"
+            ),
+            "{page}"
+        );
+        let flag = Flag::ReferenceCopy {
+            file: "starters/m31/sli.rs".into(),
+        };
+        let details = format!(
+            "<details><summary><span class=\"flag\">reference-copy</span></summary><ul class=\"msg\"><li>{}</li></ul></details>",
+            esc(&flag.describe())
+        );
+        assert!(page.contains(&details), "{page}");
+        // A row without flags has no details to open.
+        assert_eq!(page.matches("<details>").count(), 1);
+    }
+
+    #[test]
+    fn failures_csv_lists_the_most_failed_checks_first_with_their_commonest_failure() {
+        let csv = failures_csv(&class());
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines,
+            vec![
+                "check,title,step,failing,graded,commonest,commonest_count",
+                "m31.a.2,title m31.a.2,step m31.a.2,3,3,fail: want 3,3",
+                "m31.a.3,title m31.a.3,step m31.a.3,2,3,not started: todo,2",
+            ]
+        );
+        // A check the whole class passes is not a failure.
+        assert!(!csv.contains("m31.a.1"));
     }
 }

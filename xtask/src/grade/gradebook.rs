@@ -26,7 +26,7 @@ pub fn header() -> String {
 }
 
 /// A field as CSV writes it (RFC 4180 quoting when needed).
-fn field(s: &str) -> String {
+pub fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -74,7 +74,7 @@ pub fn csv(graded: &[Graded]) -> String {
 }
 
 /// Splits one CSV record (quoted fields allowed).
-fn record(line: &str) -> Vec<String> {
+pub fn record(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
@@ -121,8 +121,23 @@ pub fn merge(books: &[(String, String)]) -> Result<String> {
                 );
             }
             let id = cells[0].clone();
-            if let Some((other, _)) = rows.get(&id) {
-                bail!("{name}:{}: submission `{id}` is also in {other}", n + 2);
+            if let Some((other, before)) = rows.get(&id) {
+                // A roster's blank row in one shard yields to the row of
+                // the shard that graded the learner.
+                let missing = |l: &str| {
+                    let c = record(l);
+                    want.split(',')
+                        .position(|h| h == "status")
+                        .is_some_and(|i| {
+                            c.get(i).map(String::as_str) == Some(super::roster::MISSING)
+                        })
+                };
+                if missing(line) {
+                    continue;
+                }
+                if !missing(before) {
+                    bail!("{name}:{}: submission `{id}` is also in {other}", n + 2);
+                }
             }
             rows.insert(id, (name.clone(), line.to_string()));
         }
@@ -154,6 +169,15 @@ mod tests {
         let merged = merge(&[("a".into(), a.clone()), ("b".into(), b)]).unwrap_or_default();
         let ids: Vec<&str> = merged.lines().skip(1).map(|l| &l[..3]).collect();
         assert_eq!(ids, vec!["ann", "bob", "zed"]);
+        // A roster's blank row yields to a graded one, in either order.
+        let blank = format!("{h}\nbob,,,,,,96,,missing,\nzed,,,,,,96,,missing,\n");
+        let b2 = format!("{h}\nbob,30,0,0,0,30,96,0,fail,reference-copy\n");
+        for pair in [[blank.clone(), b2.clone()], [b2.clone(), blank.clone()]] {
+            let m = merge(&[("x".into(), pair[0].clone()), ("y".into(), pair[1].clone())])
+                .unwrap_or_default();
+            assert!(m.contains("\nbob,30,") && !m.contains("bob,,"), "{m}");
+            assert!(m.contains("\nzed,,"), "{m}");
+        }
         let err = merge(&[("a".into(), a.clone()), ("a2".into(), a)]).unwrap_err();
         assert!(err.to_string().contains("also in a"), "{err}");
         let err = merge(&[("c".into(), "id,points\n".into())]).unwrap_err();

@@ -23,6 +23,9 @@ pub mod course;
 pub mod feedback;
 pub mod flags;
 pub mod gradebook;
+pub mod gradescope;
+pub mod lms;
+pub mod roster;
 pub mod similarity;
 pub mod submission;
 
@@ -579,6 +582,7 @@ fn write_outputs(
     }
     std::fs::write(out.join(gradebook::FILE), gradebook::csv(graded))?;
     std::fs::write(out.join("class.html"), class::html(graded))?;
+    std::fs::write(out.join(class::FAILURES), class::failures_csv(graded))?;
     Ok(())
 }
 
