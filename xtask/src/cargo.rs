@@ -44,15 +44,30 @@ impl Variant {
     }
 }
 
-/// Where cargo puts what it builds for the course at `root`:
-/// `CARGO_TARGET_DIR` when it is set (relative to `root` if relative), as
-/// cargo itself does, else `root/target`. Build output of the tool's own
-/// scratch work (benchmarks, the book, its tests' copies) goes under it too.
+/// Where the tool builds the course at `root`: `root/target`, or, when
+/// `CARGO_TARGET_DIR` is set (relative to `root` if relative), a folder of
+/// its own inside it, named after the course's path (`course-<hash>`).
+/// Build output of the tool's own scratch work (benchmarks, the book, its
+/// tests' copies) goes under it too.
+///
+/// The folder of its own is what keeps two checkouts apart: cargo names a
+/// workspace's build units by their path *inside* the workspace and judges
+/// them fresh by modification times, so a second checkout sharing a target
+/// directory, whose files are older than the first one's build, would be
+/// handed the first checkout's check binaries.
 pub fn target_base(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .filter(|v| !v.is_empty())
-        .map(|v| root.join(PathBuf::from(v)))
-        .unwrap_or_else(|| root.join("target"))
+    match std::env::var_os("CARGO_TARGET_DIR").filter(|v| !v.is_empty()) {
+        Some(v) => root.join(PathBuf::from(v)).join(course_key(root)),
+        None => root.join("target"),
+    }
+}
+
+/// `course-` and 12 hex digits of the SHA-256 of the course's absolute
+/// path: stable for one checkout, different for two.
+fn course_key(root: &Path) -> String {
+    let path = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let digest = labkit::digest::sha256_hex(path.to_string_lossy().as_bytes());
+    format!("course-{}", &digest[..12])
 }
 
 /// A package that did not compile.
