@@ -25,6 +25,7 @@ pub mod flags;
 pub mod gradebook;
 pub mod similarity;
 pub mod submission;
+pub mod tokens;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
