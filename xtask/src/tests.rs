@@ -92,6 +92,7 @@ fn fixture_run() -> ModuleRun {
         max_output: 4096,
         memory: 512 << 20,
         processes: 32,
+        same_user: false,
     };
     let jobs: Vec<(PathBuf, String)> = infos.iter().map(|i| (bin.clone(), i.id.clone())).collect();
     let started = Instant::now();

@@ -23,6 +23,7 @@ pub mod course;
 pub mod feedback;
 pub mod flags;
 pub mod gradebook;
+pub mod judges;
 pub mod similarity;
 pub mod submission;
 pub mod tokens;
