@@ -564,19 +564,11 @@ fn join_output(stdout: &str, stderr: &str) -> String {
 /// A loop is waited for once: when a check times out in a learner step,
 /// every check started after that is told so, and stops as soon as it
 /// reaches that step (`labkit::stall`).
+///
+/// Each check binary is verified against `judges` before it is started: a
+/// binary changed since the build is not run, its check is *tampered* (see
+/// `grade::judges`; [`Judges::none`] verifies nothing).
 pub fn run_all(
-    jobs_list: &[(PathBuf, String)],
-    scratch: &Path,
-    limits: Limits,
-    jobs: usize,
-) -> Vec<Verdict> {
-    run_all_judged(jobs_list, scratch, limits, jobs, &Judges::none())
-}
-
-/// [`run_all`], verifying each check binary against `judges` before it is
-/// started: a binary changed since the build is not run, its check is
-/// *tampered* (see `grade::judges`).
-pub fn run_all_judged(
     jobs_list: &[(PathBuf, String)],
     scratch: &Path,
     limits: Limits,

@@ -46,6 +46,9 @@ pub enum Flag {
     },
     /// Files outside the learner's that the submission changed (ignored).
     ChangedOutside { count: usize },
+    /// Files of the grader's course copy that a check of this submission
+    /// wrote (the copy was put back; see `grade::restore`).
+    WroteCourse { files: Vec<String> },
 }
 
 impl Flag {
@@ -61,6 +64,7 @@ impl Flag {
             Flag::File { problem, .. } => problem.clone(),
             Flag::Suspicious { .. } => "suspicious".into(),
             Flag::ChangedOutside { .. } => "changed-outside".into(),
+            Flag::WroteCourse { .. } => "wrote-course".into(),
         }
     }
 
@@ -96,6 +100,10 @@ impl Flag {
             Flag::ChangedOutside { count } => {
                 format!("{count} file(s) changed outside the learner's files (ignored)")
             }
+            Flag::WroteCourse { files } => format!(
+                "a check wrote into the grader's course copy ({}); no verdict counts",
+                files.join(", ")
+            ),
         }
     }
 }

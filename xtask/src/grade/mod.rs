@@ -24,6 +24,7 @@ pub mod feedback;
 pub mod flags;
 pub mod gradebook;
 pub mod judges;
+pub mod restore;
 pub mod similarity;
 pub mod submission;
 pub mod tokens;
@@ -315,7 +316,18 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
                     seconds: 0.0,
                 }
             }
-            Ok(sub) => grade_one(&course, &copy, sub, batch.limits)?,
+            Ok(sub) => {
+                let mut g = grade_one(&course, &copy, sub, batch.limits)?;
+                restore::after_checks(
+                    grader,
+                    &batch.work,
+                    &copy,
+                    &course.view,
+                    &course.starters,
+                    &mut g,
+                )?;
+                g
+            }
         };
         g.seconds = started.elapsed().as_secs_f64();
         graded.push(g);
