@@ -215,6 +215,7 @@ mod tests {
                     .unwrap_or_else(|| panic!("{out}: no submission {id}"))
             };
             let summary = grade::summary(&graded);
+            eprintln!("{out}:\n{summary}");
 
             // Every other submission's row is what it is when graded alone.
             let got = rows(&base.join(out));
