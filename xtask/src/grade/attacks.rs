@@ -32,7 +32,7 @@ const REPLACE_BINARY: &str = r###"    let script = r#"#!/bin/sh
 read -r _magic _version kv _rest
 key=${kv#key=}
 len8() { printf '\000\000\000\000\000\000\000'; printf "\\$(printf %03o "$1")"; }
-mac=$( { len8 ${#2}; printf %s "$2"; len8 4; printf pass; len8 5; printf '\000none'; } | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" -r | cut -d' ' -f1 )
+mac=$( { printf 'opsloop verdict v1'; len8 ${#2}; printf %s "$2"; len8 4; printf pass; len8 5; printf '\000none'; } | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" -r | cut -d' ' -f1 )
 printf '{"outcome":"pass","message":null,"seal":"%s"}' "$mac" > "$LABKIT_RESULT"
 "#;
     if let Ok(me) = std::env::current_exe() {
