@@ -27,6 +27,8 @@ pub mod flags;
 pub mod gradebook;
 pub mod judges;
 pub mod restore;
+#[cfg(test)]
+mod roster;
 pub mod similarity;
 pub mod submission;
 pub mod tokens;
