@@ -7,12 +7,15 @@
 //! later check of the module would run that script instead of the harness.
 //!
 //! So the binaries are *pinned* right after the build, before any check
-//! runs: their bytes and SHA-256 are kept in the grader's memory, with what
-//! identifies the file on disk (device, inode, size, modification and
-//! change times). Before each spawn the file is looked at again: a rename
-//! gives another inode, a write in place a new change time (which no
-//! process but the kernel sets), and either is compared by digest. A
-//! changed binary is never run: the check is `tampered`. After the last
+//! runs: their bytes are kept in the grader's memory, with what identifies
+//! the file on disk (device, inode, size, modification and change times).
+//! Before each spawn the file is looked at again: a rename gives another
+//! inode, a write in place a new change time (which no process but the
+//! kernel sets), and either has its bytes compared with the kept ones
+//! (their SHA-256 names both in the verdict). Keeping the bytes rather than
+//! a digest costs no hashing on the grading path: pinning is one read of
+//! files the build just wrote, from the page cache. A changed binary is
+//! never run: the check is `tampered`. After the last
 //! check every binary is verified once more (a change racing a spawn is
 //! caught there) and put back from the kept bytes, so the next submission
 //! is graded by the binary that was built, whatever cargo thinks is fresh.
@@ -27,9 +30,10 @@ use labkit::digest::sha256_hex;
 
 use crate::lab::ModuleRun;
 
-/// What identifies a file on disk without reading it.
+/// What identifies a file on disk without reading it: a rename gives
+/// another inode, any write a new change time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Identity {
+pub struct Identity {
     dev: u64,
     ino: u64,
     size: u64,
@@ -38,7 +42,7 @@ struct Identity {
 }
 
 impl Identity {
-    fn of(path: &Path) -> std::io::Result<Self> {
+    pub fn of(path: &Path) -> std::io::Result<Self> {
         let m = std::fs::metadata(path)?;
         Ok(Self {
             dev: m.dev(),
@@ -53,7 +57,6 @@ impl Identity {
 /// One check binary as it was built.
 #[derive(Debug)]
 struct Pinned {
-    sha256: String,
     bytes: Vec<u8>,
     identity: Identity,
 }
@@ -73,20 +76,13 @@ impl Judges {
         Self::default()
     }
 
-    /// Pins every binary: reads it, keeps its bytes and digest.
+    /// Pins every binary: reads it and keeps its bytes.
     pub fn pin<'a>(binaries: impl IntoIterator<Item = &'a PathBuf>) -> std::io::Result<Self> {
         let mut pinned = BTreeMap::new();
         for path in binaries {
             let identity = Identity::of(path)?;
             let bytes = std::fs::read(path)?;
-            pinned.insert(
-                path.clone(),
-                Pinned {
-                    sha256: sha256_hex(&bytes),
-                    bytes,
-                    identity,
-                },
-            );
+            pinned.insert(path.clone(), Pinned { bytes, identity });
         }
         Ok(Self {
             pinned,
@@ -103,12 +99,11 @@ impl Judges {
         if Identity::of(bin).ok() == Some(want.identity) {
             return Ok(());
         }
-        let got = std::fs::read(bin)
-            .map(|b| sha256_hex(&b))
-            .unwrap_or_else(|e| format!("unreadable ({e})"));
-        if got == want.sha256 {
-            return Ok(());
-        }
+        let got = match std::fs::read(bin) {
+            Ok(bytes) if bytes == want.bytes => return Ok(()),
+            Ok(bytes) => sha256_hex(&bytes),
+            Err(e) => format!("unreadable ({e})"),
+        };
         if let Ok(mut c) = self.changed.lock() {
             c.insert(bin.to_path_buf());
         }
@@ -116,7 +111,7 @@ impl Judges {
             "the check binary {} was changed after it was built (SHA-256 {} then, {} now): \
              a check of this submission rewrote it, so it was not run",
             file_name(bin),
-            short(&want.sha256),
+            short(&sha256_hex(&want.bytes)),
             short(&got)
         ))
     }

@@ -273,6 +273,7 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
     let mut course = Course::read(grader)?;
     let copy = CourseCopy::prepare(grader, &batch.work)?;
     course.view.work = Some(batch.work.clone());
+    let mut guard = restore::Guard::new(&copy, &course.view)?;
     let scratch = batch.work.join("unpacked");
     std::fs::create_dir_all(&batch.out)
         .with_context(|| format!("creating {}", batch.out.display()))?;
@@ -322,7 +323,7 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
             }
             Ok(sub) => {
                 let mut g = grade_one(&course, &copy, sub, batch.limits)?;
-                restore::after_checks(
+                guard.after_checks(
                     grader,
                     &batch.work,
                     &copy,
