@@ -127,9 +127,13 @@ impl Judges {
             let Some(want) = self.pinned.get(bin) else {
                 continue;
             };
-            // A new file: whatever is at the path (a script, a symlink) is
-            // removed, never written through.
-            let _ = std::fs::remove_file(bin);
+            // A new file: whatever is at the path (a script, a symlink, a
+            // folder) is removed, never written through.
+            match std::fs::symlink_metadata(bin) {
+                Ok(m) if m.is_dir() => std::fs::remove_dir_all(bin)?,
+                Ok(_) => std::fs::remove_file(bin)?,
+                Err(_) => {}
+            }
             std::fs::write(bin, &want.bytes)?;
             std::fs::set_permissions(bin, std::fs::Permissions::from_mode(0o755))?;
         }
@@ -210,6 +214,14 @@ mod tests {
         std::fs::write(&bin, b"\x7fELF the fake harness").unwrap();
         assert_eq!(judges.verify(&bin), Ok(()));
         assert!(judges.restore().unwrap().is_empty());
+
+        // Replaced by a folder: refused, and a file again after.
+        let judges = Judges::pin([&bin]).unwrap();
+        std::fs::remove_file(&bin).unwrap();
+        std::fs::create_dir_all(bin.join("inside")).unwrap();
+        assert!(judges.verify(&bin).is_err());
+        assert_eq!(judges.restore().unwrap().len(), 1);
+        assert_eq!(std::fs::read(&bin).unwrap(), b"\x7fELF the fake harness");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
