@@ -225,3 +225,69 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// Runs unit tests of the grading module again as an ordinary user: as
+/// root (as CI is), this test runs its own test binary under a user id that
+/// owns nothing but a temporary folder (`setpriv`), so the attacks those
+/// tests perform — a binary renamed over and rewritten, the course copy
+/// written — are performed by a process that is not root; run by an
+/// ordinary user, they already are.
+#[cfg(test)]
+mod as_an_ordinary_user {
+    use std::process::Command;
+
+    const TESTS: &[&str] = &[
+        "grade::judges::tests::a_binary_replaced_or_rewritten_is_refused_and_put_back",
+        "grade::restore::tests::every_write_into_the_copy_is_seen_and_undone",
+    ];
+
+    #[test]
+    fn the_judges_and_the_copy_hold_when_an_ordinary_user_grades() {
+        const NAME: &str = "the_judges_and_the_copy_hold_when_an_ordinary_user_grades";
+        if !rustix::process::geteuid().is_root() {
+            eprintln!("{NAME}: already an ordinary user; the tests it names run as one");
+            return;
+        }
+        let Some(setpriv) = labkit::tools::find_or_skip(
+            NAME,
+            "SETPRIV",
+            &["setpriv"],
+            "apt-get install util-linux",
+        ) else {
+            return;
+        };
+        let pid = std::process::id();
+        let uid = 0x6f6a_0000 + (pid & 0xffff);
+        let home = std::env::temp_dir().join(format!("opsloop-ordinary-{pid}"));
+        let _ = std::fs::remove_dir_all(&home);
+        std::fs::create_dir_all(&home).expect("a folder for the user");
+        std::os::unix::fs::chown(&home, Some(uid), Some(uid)).expect("chown");
+        let root = crate::root();
+        let exe = std::env::current_exe().expect("the test binary");
+        for test in TESTS {
+            let out = Command::new(&setpriv)
+                .args(["--reuid", &uid.to_string(), "--regid", &uid.to_string()])
+                .args(["--clear-groups", "--"])
+                .arg(&exe)
+                .args([test, "--exact", "--test-threads=1", "--nocapture"])
+                .current_dir(&root)
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("HOME", &home)
+                .env("TMPDIR", &home)
+                .env("CARGO_TARGET_DIR", &home)
+                .output()
+                .expect("setpriv runs");
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                out.status.success() && text.contains("test result: ok. 1 passed"),
+                "{test} as uid {uid}:\n{text}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&home);
+    }
+}
