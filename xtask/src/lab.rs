@@ -8,6 +8,7 @@ use labkit::check::{CheckInfo, Outcome};
 
 use crate::cargo::{self, Built, CompileError, Request, Variant};
 use crate::catalog;
+use crate::grade::judges::{self, Judges};
 use crate::modules::Module;
 use crate::runner::{self, Limits, Verdict};
 
@@ -162,7 +163,12 @@ fn grade_set(
             continue;
         }
         let built = build_modules(root, &group, &opts)?;
-        runs.extend(run_modules(root, &group, &built, &opts)?);
+        // Pinned before any check runs; put back after the last.
+        let judges = Judges::pin(built.binaries.values()).context("reading the check binaries")?;
+        let mut graded = run_modules_judged(root, &group, &built, &opts, &judges)?;
+        let changed = judges.restore().context("restoring the check binaries")?;
+        judges::condemn(&mut graded, &changed, &built.binaries);
+        runs.extend(graded);
     }
     Ok(runs)
 }
@@ -219,6 +225,17 @@ pub fn run_modules(
     modules: &[&'static Module],
     built: &Built,
     opts: &Options,
+) -> Result<Vec<ModuleRun>> {
+    run_modules_judged(root, modules, built, opts, &Judges::none())
+}
+
+/// [`run_modules`], each binary verified against `judges` before a spawn.
+fn run_modules_judged(
+    root: &Path,
+    modules: &[&'static Module],
+    built: &Built,
+    opts: &Options,
+    judges: &Judges,
 ) -> Result<Vec<ModuleRun>> {
     let scratch = root
         .join("target")
@@ -297,7 +314,7 @@ pub fn run_modules(
         }
         runs.push(run);
     }
-    let verdicts = runner::run_all(&jobs, &scratch, opts.limits, opts.jobs);
+    let verdicts = runner::run_all(&jobs, &scratch, opts.limits, opts.jobs, judges);
     for ((r, c), v) in slots.into_iter().zip(verdicts) {
         runs[r].checks[c].verdict = v;
     }

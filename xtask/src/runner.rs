@@ -34,6 +34,8 @@ use labkit::confine::RunRequest;
 use labkit::seal::{self, Key};
 use labkit::stall::{self, Stall, StepRef};
 
+use crate::grade::judges::Judges;
+
 /// Limits on one check's process.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -46,6 +48,9 @@ pub struct Limits {
     /// Processes and threads a check may start beyond what its user
     /// already runs.
     pub processes: u64,
+    /// Run checks under the tool's own user even as root, as they run when
+    /// an ordinary user grades (the grading tests use it to grade as one).
+    pub same_user: bool,
 }
 
 impl Default for Limits {
@@ -55,6 +60,7 @@ impl Default for Limits {
             max_output: 16 * 1024,
             memory: 2 << 30,
             processes: 64,
+            same_user: false,
         }
     }
 }
@@ -292,7 +298,11 @@ pub fn run(
     slot: usize,
     context: &RunContext,
 ) -> Verdict {
-    let mut sandbox = Sandbox::for_slot(slot);
+    let mut sandbox = if limits.same_user {
+        Sandbox::SameUser
+    } else {
+        Sandbox::for_slot(slot)
+    };
     let attempt = |sandbox: Sandbox| -> std::io::Result<(Child, PathBuf)> {
         let dir = result_dir(scratch, sandbox, slot)?;
         let result_file = dir.join(format!("{id}.json"));
@@ -554,11 +564,16 @@ fn join_output(stdout: &str, stderr: &str) -> String {
 /// A loop is waited for once: when a check times out in a learner step,
 /// every check started after that is told so, and stops as soon as it
 /// reaches that step (`labkit::stall`).
+///
+/// Each check binary is verified against `judges` before it is started: a
+/// binary changed since the build is not run, its check is *tampered* (see
+/// `grade::judges`; [`Judges::none`] verifies nothing).
 pub fn run_all(
     jobs_list: &[(PathBuf, String)],
     scratch: &Path,
     limits: Limits,
     jobs: usize,
+    judges: &Judges,
 ) -> Vec<Verdict> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Verdict>>> = Mutex::new(vec![None; jobs_list.len()]);
@@ -578,7 +593,10 @@ pub fn run_all(
                         .map(|s| s.iter().cloned().collect())
                         .unwrap_or_default(),
                 };
-                let v = run(bin, id, scratch, limits, slot, &context);
+                let v = match judges.verify(bin) {
+                    Err(why) => Verdict::new(Outcome::Tampered, why, String::new()),
+                    Ok(()) => run(bin, id, scratch, limits, slot, &context),
+                };
                 if let Some(Stall::LoopedIn { step }) = &v.stall {
                     if let Ok(mut s) = stalled.lock() {
                         s.insert(step.clone());

@@ -11,6 +11,7 @@ use labkit::check::Outcome;
 use crate::cargo::{self, Request, Variant};
 use crate::catalog::Integrity;
 use crate::check_report::{self, Style};
+use crate::grade::judges::Judges;
 use crate::lab::{CheckRun, ModuleRun};
 use crate::modules::{Module, Unit};
 use crate::runner::{self, Limits};
@@ -108,10 +109,11 @@ fn fixture_run() -> ModuleRun {
         max_output: 4096,
         memory: 512 << 20,
         processes: 32,
+        same_user: false,
     };
     let jobs: Vec<(PathBuf, String)> = infos.iter().map(|i| (bin.clone(), i.id.clone())).collect();
     let started = Instant::now();
-    let verdicts = runner::run_all(&jobs, &scratch, limits, 2);
+    let verdicts = runner::run_all(&jobs, &scratch, limits, 2, &Judges::none());
     // The three endless checks are cut at their limit (2 s each, 2 at a
     // time); nothing waits for the sleeper's 120 s.
     assert!(
@@ -231,7 +233,7 @@ fn a_loop_is_waited_for_once_and_named_in_every_check_that_needs_it() {
     };
     let jobs: Vec<(PathBuf, String)> = infos.iter().map(|i| (bin.clone(), i.id.clone())).collect();
     let started = Instant::now();
-    let verdicts = runner::run_all(&jobs, &scratch, limits, 2);
+    let verdicts = runner::run_all(&jobs, &scratch, limits, 2, &Judges::none());
     let took = started.elapsed();
     let _ = std::fs::remove_dir_all(&scratch);
     // Six of the seven checks reach the loop. One limit per check, two at a

@@ -49,6 +49,7 @@ pub fn feedback(g: &Graded) -> String {
                     | Flag::File { .. }
                     | Flag::ChangedOutside { .. }
                     | Flag::DidNotCompile { .. }
+                    | Flag::WroteCourse { .. }
             )
         })
         .map(Flag::describe)

@@ -46,6 +46,9 @@ pub enum Flag {
     },
     /// Files outside the learner's that the submission changed (ignored).
     ChangedOutside { count: usize },
+    /// Files of the grader's course copy that a check of this submission
+    /// wrote (the copy was put back; see `grade::restore`).
+    WroteCourse { files: Vec<String> },
 }
 
 impl Flag {
@@ -61,6 +64,7 @@ impl Flag {
             Flag::File { problem, .. } => problem.clone(),
             Flag::Suspicious { .. } => "suspicious".into(),
             Flag::ChangedOutside { .. } => "changed-outside".into(),
+            Flag::WroteCourse { .. } => "wrote-course".into(),
         }
     }
 
@@ -96,6 +100,10 @@ impl Flag {
             Flag::ChangedOutside { count } => {
                 format!("{count} file(s) changed outside the learner's files (ignored)")
             }
+            Flag::WroteCourse { files } => format!(
+                "a check wrote into the grader's course copy ({}); no verdict counts",
+                files.join(", ")
+            ),
         }
     }
 }
@@ -132,10 +140,22 @@ const WORDS_OUTSIDE: &[&str] = &[
 
 /// Places in a learner file that reach outside a lab step. One finding per
 /// line, in line order.
+///
+/// The file is lexed whole ([`super::tokens`]), so code cannot hide on a
+/// line that a line-by-line reader would take for the inside of a string
+/// or a comment; a file that does not lex (and so will not compile) is
+/// read a line at a time instead.
 pub fn suspicious(file: &str, src: &str) -> Vec<Flag> {
+    let lines: Vec<(usize, Vec<Token>)> = match super::tokens::by_line(src) {
+        Some(lines) => lines.into_iter().collect(),
+        None => src
+            .lines()
+            .enumerate()
+            .map(|(n, line)| (n + 1, tokens(line, false)))
+            .collect(),
+    };
     let mut out = Vec::new();
-    for (n, line) in src.lines().enumerate() {
-        let toks = tokens(line, false);
+    for (line_number, toks) in lines {
         let word = |i: usize, w: &str| matches!(toks.get(i), Some(Token::Word(x)) if x == w);
         let is_use = word(0, "use") || (word(0, "pub") && word(1, "use"));
         let what = toks.iter().enumerate().find_map(|(i, t)| {
@@ -173,7 +193,7 @@ pub fn suspicious(file: &str, src: &str) -> Vec<Flag> {
         if let Some(what) = what {
             out.push(Flag::Suspicious {
                 file: file.to_string(),
-                line: n + 1,
+                line: line_number,
                 what,
             });
         }
@@ -200,6 +220,35 @@ mod tests {
             pub fn process(alerts: &[u32]) -> usize { alerts.len() }\n\
             let env = 3; let path = \"a\";\n";
         assert_eq!(suspicious("x.rs", fine), vec![]);
+    }
+
+    /// The line-continuation trick: code on a line that continues a string
+    /// literal opened on the line before. A line-at-a-time reader takes
+    /// the `"` that closes the literal for the start of a new one and
+    /// misses the rest of the line; the lexer sees it, on its own line.
+    #[test]
+    fn code_hidden_after_a_continued_string_is_found_on_its_line() {
+        let hidden = "pub fn sli(good: u64) -> Option<f64> {\n    \
+            let _note = \"a long note \\\n\
+            \"; let _ = std::fs::remove_file(\"x\");\n    \
+            let _raw = r#\"\n\
+            std::process::exit(0)\"#;\n    \
+            /* a comment\n\
+            */ let _ = std::env::args();\n    None\n}\n";
+        let found = suspicious("starters/m31/budget.rs", hidden);
+        let lines: Vec<usize> = found
+            .iter()
+            .map(|f| match f {
+                Flag::Suspicious { line, .. } => *line,
+                _ => 0,
+            })
+            .collect();
+        // Line 3 is code (found); line 5 is inside a raw string (text, not
+        // code); line 7 follows a block comment's end (found).
+        assert_eq!(lines, vec![3, 7], "{found:?}");
+        // What the line-at-a-time reader saw on line 3: a string, no `fs`.
+        let line3 = hidden.lines().nth(2).unwrap_or_default();
+        assert!(!tokens(line3, false).contains(&Token::Ident("fs".into())));
     }
 
     #[test]

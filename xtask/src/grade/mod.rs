@@ -16,6 +16,8 @@
 //!
 //! Exit code 0 when grading ran, whatever the scores; 2 when it could not.
 
+#[cfg(test)]
+mod attacks;
 pub mod bench;
 pub mod class;
 pub mod corpus;
@@ -24,10 +26,15 @@ pub mod feedback;
 pub mod flags;
 pub mod gradebook;
 pub mod gradescope;
+pub mod judges;
 pub mod lms;
+pub mod restore;
 pub mod roster;
 pub mod similarity;
 pub mod submission;
+pub mod tokens;
+#[cfg(test)]
+mod workflow;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -269,6 +276,7 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
     let mut course = Course::read(grader)?;
     let copy = CourseCopy::prepare(grader, &batch.work)?;
     course.view.work = Some(batch.work.clone());
+    let mut guard = restore::Guard::new(&copy, &course.view)?;
     let scratch = batch.work.join("unpacked");
     std::fs::create_dir_all(&batch.out)
         .with_context(|| format!("creating {}", batch.out.display()))?;
@@ -316,7 +324,18 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
                     seconds: 0.0,
                 }
             }
-            Ok(sub) => grade_one(&course, &copy, sub, batch.limits)?,
+            Ok(sub) => {
+                let mut g = grade_one(&course, &copy, sub, batch.limits)?;
+                guard.after_checks(
+                    grader,
+                    &batch.work,
+                    &copy,
+                    &course.view,
+                    &course.starters,
+                    &mut g,
+                )?;
+                g
+            }
         };
         g.seconds = started.elapsed().as_secs_f64();
         graded.push(g);

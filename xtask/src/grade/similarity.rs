@@ -30,7 +30,8 @@ pub enum Token {
     Text(String),
 }
 
-const KEYWORDS: &[&str] = &[
+/// Words kept as written, never abstracted to a name.
+pub const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "false", "fn", "for", "if",
     "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
     "Self", "static", "struct", "super", "trait", "true", "type", "use", "where", "while", "dyn",

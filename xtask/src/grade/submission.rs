@@ -152,7 +152,11 @@ impl CourseView {
 
 /// Visits every regular file under `dir` (symlinks are not followed, build
 /// output and `.git` are skipped) with its path relative to `base`.
-fn walk(base: &Path, dir: &Path, visit: &mut dyn FnMut(&str, &Path)) -> std::io::Result<()> {
+pub(super) fn walk(
+    base: &Path,
+    dir: &Path,
+    visit: &mut dyn FnMut(&str, &Path),
+) -> std::io::Result<()> {
     let meta = match std::fs::symlink_metadata(dir) {
         Ok(m) => m,
         Err(_) => return Ok(()),
