@@ -48,12 +48,31 @@ fn promtool_or_skip(test: &str) -> Option<PathBuf> {
     )
 }
 
-/// One scenario: an SLO target and the good/bad events of every minute
-/// `1..=MINUTES`.
+/// One scenario: an SLO target, the good/bad events of every minute
+/// `1..=MINUTES`, and how the counters carrying them look to Prometheus.
 struct Scenario {
     name: String,
     target: f64,
     minutes: Vec<(u64, u64)>,
+    shape: Shape,
+}
+
+/// How the two counters are exported and scraped, beyond their values.
+#[derive(Debug, Clone, Default)]
+struct Shape {
+    /// No `sli_good_total` series at all: a labelled counter that the client
+    /// library creates on its first increment, in a scenario with no good
+    /// event (a total outage).
+    good_absent: bool,
+    /// No `sli_valid_total` series either: nothing exported at all.
+    valid_absent: bool,
+    /// Minutes at which the process restarted just after the previous
+    /// scrape: both counters start again from 0, so the sample holds only
+    /// that minute's events.
+    resets: BTreeSet<u64>,
+    /// Minutes whose scrape failed: no sample of either counter (the events
+    /// show up in the next sample).
+    gaps: BTreeSet<u64>,
 }
 
 impl Scenario {
@@ -62,7 +81,99 @@ impl Scenario {
             name,
             target,
             minutes: (1..=MINUTES).map(f).collect(),
+            shape: Shape::default(),
         }
+    }
+
+    /// The same traffic with the good counter never created; refuses a
+    /// scenario with good events (they would create it).
+    fn without_good_series(mut self) -> Self {
+        assert!(self.minutes.iter().all(|(g, _)| *g == 0), "{}", self.name);
+        self.shape.good_absent = true;
+        self
+    }
+
+    /// Nothing exported: only for a scenario without any events.
+    fn without_any_series(mut self) -> Self {
+        assert!(
+            self.minutes.iter().all(|(g, b)| g + b == 0),
+            "{}",
+            self.name
+        );
+        self.shape.good_absent = true;
+        self.shape.valid_absent = true;
+        self
+    }
+
+    /// Restarts at `minutes`, keeping only those Prometheus can see: a
+    /// restart shows as a counter going down, so a counter that had counted
+    /// something must come back lower than it was (a restart it cannot see
+    /// is a known limit of `increase`, not something the rules can fix).
+    fn with_resets(mut self, minutes: impl IntoIterator<Item = u64>) -> Self {
+        for m in minutes {
+            if m < 2 || m > MINUTES || self.shape.gaps.contains(&(m - 1)) {
+                continue;
+            }
+            self.shape.resets.insert(m);
+            let visible = [self.good_samples(), self.valid_samples()].iter().all(|s| {
+                match (s[m as usize - 1], s[m as usize]) {
+                    (Some(before), Some(after)) => before == 0 || after < before,
+                    _ => false,
+                }
+            });
+            if !visible {
+                self.shape.resets.remove(&m);
+            }
+        }
+        self
+    }
+
+    /// Failed scrapes of at most 4 minutes each (shorter than the 5-minute
+    /// staleness, so the series never looks absent), starting at `starts`,
+    /// never on a restart or the minute before one.
+    fn with_gaps(mut self, starts: impl IntoIterator<Item = (u64, u64)>) -> Self {
+        for (start, len) in starts {
+            for m in start..start + len.clamp(1, 4) {
+                if m >= 30
+                    && m <= MINUTES
+                    && !self.shape.resets.contains(&m)
+                    && !self.shape.resets.contains(&(m + 1))
+                {
+                    self.shape.gaps.insert(m);
+                }
+            }
+        }
+        self
+    }
+
+    /// The counter samples at minutes `0..=MINUTES` (`None`: no sample).
+    fn samples(&self, per_minute: impl Iterator<Item = u64>) -> Vec<Option<u64>> {
+        let mut out = vec![Some(0)];
+        let mut counter = 0u64;
+        for (i, v) in per_minute.enumerate() {
+            let m = i as u64 + 1;
+            if self.shape.resets.contains(&m) {
+                counter = 0;
+            }
+            counter += v;
+            out.push((!self.shape.gaps.contains(&m)).then_some(counter));
+        }
+        out
+    }
+
+    fn valid_samples(&self) -> Vec<Option<u64>> {
+        self.samples(self.minutes.iter().map(|(g, b)| g + b))
+    }
+
+    fn good_samples(&self) -> Vec<Option<u64>> {
+        self.samples(self.minutes.iter().map(|(g, _)| *g))
+    }
+
+    /// Whether the exactness argument holds for a range `window` ending at
+    /// minute `m`: a sample on both of its edges (or, for a range reaching
+    /// back before minute 0, on its right edge, the counter starting at 0).
+    fn edges_sampled(&self, m: u64, window: u64) -> bool {
+        !self.shape.gaps.contains(&m) && (window >= m || !self.shape.gaps.contains(&(m - window)))
     }
 
     fn slo(&self) -> Slo {
@@ -96,27 +207,35 @@ impl Scenario {
     }
 }
 
-/// A counter's samples in promtool's expanding notation: runs with one
-/// increment become `start+stepxN`.
-fn series_values(per_minute: impl Iterator<Item = u64>) -> String {
-    let mut values = vec![0u64];
-    for v in per_minute {
-        let last = values.last().copied().unwrap_or(0);
-        values.push(last + v);
-    }
+/// A counter's samples in promtool's notation: runs with one increment
+/// become `start+stepxN`, a missing sample is `_`.
+fn series_values(samples: &[Option<u64>]) -> String {
     let mut parts = Vec::new();
     let mut i = 0;
-    while i < values.len() {
+    while i < samples.len() {
+        let Some(first) = samples[i] else {
+            parts.push("_".to_string());
+            i += 1;
+            continue;
+        };
+        // The longest run from i with a constant, non-negative step.
         let mut j = i;
-        if i + 1 < values.len() {
-            let step = values[i + 1] - values[i];
-            j = i + 1;
-            while j + 1 < values.len() && values[j + 1] - values[j] == step {
-                j += 1;
+        let step = match samples.get(i + 1) {
+            Some(Some(next)) if *next >= first => Some(next - first),
+            _ => None,
+        };
+        if let Some(step) = step {
+            while let Some(Some(next)) = samples.get(j + 1) {
+                match samples[j] {
+                    Some(cur) if *next >= cur && next - cur == step => j += 1,
+                    _ => break,
+                }
             }
-            parts.push(format!("{}+{}x{}", values[i], step, j - i));
+        }
+        if j > i {
+            parts.push(format!("{first}+{}x{}", step.unwrap_or(0), j - i));
         } else {
-            parts.push(values[i].to_string());
+            parts.push(first.to_string());
         }
         i = j + 1;
     }
@@ -127,13 +246,33 @@ fn test_file(rules: &str, scenarios: &[&Scenario], policy: &BurnPolicy) -> Strin
     let mut y = format!("rule_files: [{rules}]\nevaluation_interval: 1m\ntests:\n");
     for s in scenarios {
         y.push_str(&format!(
-            "  - name: '{}'\n    interval: 1m\n    input_series:\n      - series: 'sli_valid_total'\n        values: '{}'\n      - series: 'sli_good_total'\n        values: '{}'\n    alert_rule_test:\n",
-            s.name,
-            series_values(s.minutes.iter().map(|(g, b)| g + b)),
-            series_values(s.minutes.iter().map(|(g, _)| *g)),
+            "  - name: '{}'\n    interval: 1m\n    input_series:\n",
+            s.name
         ));
+        if !s.shape.valid_absent {
+            y.push_str(&format!(
+                "      - series: 'sli_valid_total'\n        values: '{}'\n",
+                series_values(&s.valid_samples())
+            ));
+        }
+        if !s.shape.good_absent {
+            y.push_str(&format!(
+                "      - series: 'sli_good_total'\n        values: '{}'\n",
+                series_values(&s.good_samples())
+            ));
+        }
+        if s.shape.good_absent && s.shape.valid_absent {
+            // promtool wants at least one series: an unrelated one.
+            y.push_str("      - series: 'up'\n        values: '1+0x480'\n");
+        }
+        y.push_str("    alert_rule_test:\n");
         for (m, firing) in s.rust_verdicts() {
             for tier in policy.tiers() {
+                let sampled = s.edges_sampled(m, tier.long.num_minutes() as u64)
+                    && s.edges_sampled(m, tier.short.num_minutes() as u64);
+                if !sampled {
+                    continue;
+                }
                 y.push_str(&format!(
                     "      - eval_time: {m}m\n        alertname: {}\n",
                     alert_name(tier)
@@ -424,4 +563,46 @@ fn promtool_accepts_the_rule_file_the_command_writes() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The total outage: `sli_valid_total` rising, every request
+/// failing, and no `sli_good_total` series at all (a labelled counter is
+/// created on its first increment, and there is none). The Rust policy pages
+/// within minutes; the rules must too.
+#[test]
+fn a_total_outage_without_a_good_series_pages_when_the_rust_policy_does() {
+    let Some(bin) =
+        promtool_or_skip("a_total_outage_without_a_good_series_pages_when_the_rust_policy_does")
+    else {
+        return;
+    };
+    for target in [0.99, 0.999, 0.9999] {
+        let s = Scenario::new(
+            format!("total outage, no good series, at {target}"),
+            target,
+            |_| (0, 100),
+        )
+        .without_good_series();
+        let first_page = s
+            .rust_verdicts()
+            .into_iter()
+            .find(|(_, firing)| !firing.is_empty())
+            .map(|(m, _)| m);
+        assert!(
+            first_page.is_some_and(|m| m <= 10),
+            "the Rust policy pages within 10 minutes: {first_page:?}"
+        );
+        let dir = scratch(&format!("outage-{target}"));
+        let (ok, text) = promtool(&bin, &dir, &rules_for(target), &[&s]);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            ok,
+            "with no good series promtool disagrees with the Rust policy at {target}:\n{}",
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .take(12)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
 }
