@@ -35,6 +35,8 @@
 
 use std::fmt;
 
+use chrono::TimeDelta;
+
 use incident::burn::{BurnPolicy, BurnTier, Notification};
 use incident::exact::Rate;
 use incident::window::span;
@@ -225,12 +227,10 @@ pub fn render(
         "groups:\n  - name: slo-{name}-burn-rate\n    rules:\n"
     ));
     for w in policy.windows() {
-        let r = span(w);
         y.push_str(&format!(
-            "      - record: {}\n        expr: (sum(increase({v}[{r}])) - sum(increase({g}[{r}]))) / sum(increase({v}[{r}]))\n        labels:\n          slo: {name}\n",
+            "      - record: {}\n        expr: {}\n        labels:\n          slo: {name}\n",
             ratio_name(w),
-            v = counters.valid,
-            g = counters.good,
+            ratio_expr(counters, w),
         ));
     }
     for tier in policy.tiers() {
@@ -258,7 +258,44 @@ pub fn render(
             span(tier.short),
         ));
     }
+    let quiet = policy
+        .tiers()
+        .iter()
+        .map(|t| t.short)
+        .max()
+        .unwrap_or(TimeDelta::zero());
+    let v = &counters.valid;
+    y.push_str(&format!(
+        "      - alert: {NO_TRAFFIC}\n        expr: absent_over_time({v}[{q}]) or sum(increase({v}[{q}])) == 0\n        labels:\n          severity: ticket\n          slo: {name}\n        annotations:\n          summary: no valid events over {q}, no burn tier can be judged (SLO {name})\n",
+        q = span(quiet),
+    ));
+    y.push_str(&format!(
+        "      - alert: {SLI_ABSENT}\n        expr: absent({v})\n        labels:\n          severity: page\n          slo: {name}\n        annotations:\n          summary: {v} is not exported or not scraped, the burn tiers are blind (SLO {name})\n",
+    ));
     Ok(y)
+}
+
+/// The alert for "no tier can be judged": no valid event in any tier's short
+/// window, which is the Rust policy's `Verdict::NoData`.
+pub const NO_TRAFFIC: &str = "SloNoTraffic";
+
+/// The alert for "the valid counter is not there at all" (never exported,
+/// or no sample for Prometheus's 5-minute staleness): the burn tiers see no
+/// series and could not page whatever happens.
+pub const SLI_ABSENT: &str = "SloSliAbsent";
+
+/// The error ratio over `window` as PromQL: `(valid − good) / valid`, each
+/// an `increase` summed over the counter's series. A good counter with no
+/// series counts as zero good events (`or` the valid increase times 0), so
+/// a total outage whose good counter was never created still has a ratio
+/// of 1. A valid counter with no series gives no ratio at all (no traffic
+/// measured, no burn), like an empty window in the Rust policy.
+pub fn ratio_expr(counters: &Counters, window: TimeDelta) -> String {
+    let r = span(window);
+    let (v, g) = (&counters.valid, &counters.good);
+    format!(
+        "(sum(increase({v}[{r}])) - (sum(increase({g}[{r}])) or sum(increase({v}[{r}])) * 0)) / sum(increase({v}[{r}]))"
+    )
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use incident::burn::{BurnPolicy, Verdict, WindowBurns};
 use incident::window::{days, minutes};
 use incident::{evaluate, Slo, WindowedSli};
 use labkit::{SimClock, SimRng};
-use slo_rules::{alert_name, render, Comparison, Counters};
+use slo_rules::{alert_name, render, Comparison, Counters, NO_TRAFFIC, SLI_ABSENT};
 
 /// Minutes of traffic, each one evaluated. The counters start at 0 at
 /// minute 0, so a window reaching back before minute 0 is the whole history
@@ -182,6 +182,24 @@ impl Scenario {
 
     /// The tiers the Rust policy fires at each evaluated minute.
     fn rust_verdicts(&self) -> BTreeMap<u64, BTreeSet<String>> {
+        self.rust_minutes()
+            .into_iter()
+            .map(|(m, (firing, _))| (m, firing))
+            .collect()
+    }
+
+    /// The minutes at which the Rust policy says `NoData` (no tier judged).
+    fn rust_no_data(&self) -> BTreeSet<u64> {
+        self.rust_minutes()
+            .into_iter()
+            .filter(|(_, (_, no_data))| *no_data)
+            .map(|(m, _)| m)
+            .collect()
+    }
+
+    /// Per evaluated minute: the tiers fired, and whether the verdict was
+    /// `NoData`.
+    fn rust_minutes(&self) -> BTreeMap<u64, (BTreeSet<String>, bool)> {
         let slo = self.slo();
         let policy = BurnPolicy::for_slo(&slo);
         let t0 = SimClock::course_epoch();
@@ -194,13 +212,14 @@ impl Scenario {
             {
                 let counts = sli.counts_at(at).expect("in order");
                 let burns = WindowBurns::from_counts(&slo, &counts);
-                let firing: BTreeSet<String> = match evaluate(&policy, &burns) {
+                let verdict = evaluate(&policy, &burns);
+                let firing: BTreeSet<String> = match &verdict {
                     Verdict::Notify(a) => std::iter::once(a.tier.name.clone())
                         .chain(a.also_firing.iter().cloned())
                         .collect(),
                     _ => BTreeSet::new(),
                 };
-                out.insert(m, firing);
+                out.insert(m, (firing, matches!(verdict, Verdict::NoData)));
             }
         }
         out
@@ -266,6 +285,31 @@ fn test_file(rules: &str, scenarios: &[&Scenario], policy: &BurnPolicy) -> Strin
             y.push_str("      - series: 'up'\n        values: '1+0x480'\n");
         }
         y.push_str("    alert_rule_test:\n");
+        let no_data = s.rust_no_data();
+        for m in 1..=MINUTES {
+            if s.shape.gaps.contains(&m) {
+                continue;
+            }
+            y.push_str(&format!(
+                "      - eval_time: {m}m\n        alertname: {NO_TRAFFIC}\n"
+            ));
+            if no_data.contains(&m) {
+                y.push_str(&format!(
+                    "        exp_alerts:\n          - exp_labels: {{severity: ticket, slo: availability}}\n            exp_annotations: {{summary: 'no valid events over {}, no burn tier can be judged (SLO availability)'}}\n",
+                    incident::window::span(quiet_window(policy)),
+                ));
+            } else {
+                y.push_str("        exp_alerts: []\n");
+            }
+            y.push_str(&format!(
+                "      - eval_time: {m}m\n        alertname: {SLI_ABSENT}\n"
+            ));
+            if s.shape.valid_absent {
+                y.push_str("        exp_alerts:\n          - exp_labels: {severity: page, slo: availability}\n            exp_annotations: {summary: 'sli_valid_total is not exported or not scraped, the burn tiers are blind (SLO availability)'}\n");
+            } else {
+                y.push_str("        exp_alerts: []\n");
+            }
+        }
         for (m, firing) in s.rust_verdicts() {
             for tier in policy.tiers() {
                 let sampled = s.edges_sampled(m, tier.long.num_minutes() as u64)
@@ -297,6 +341,16 @@ fn test_file(rules: &str, scenarios: &[&Scenario], policy: &BurnPolicy) -> Strin
         }
     }
     y
+}
+
+/// The longest short window: no traffic in it means no tier can be judged.
+fn quiet_window(policy: &BurnPolicy) -> chrono::TimeDelta {
+    policy
+        .tiers()
+        .iter()
+        .map(|t| t.short)
+        .max()
+        .expect("a policy has tiers")
 }
 
 /// Runs promtool on `scenarios` (one target) with `rules`; the output and
@@ -368,6 +422,19 @@ fn on_boundary(target: f64, k: usize) -> (u64, u64) {
     (valid as u64 - bad as u64, bad as u64)
 }
 
+/// Half-hour segments of seeded traffic and error ratio.
+fn seeded_segments(mut r: SimRng) -> impl FnMut(u64) -> (u64, u64) {
+    let mut level = (1000u64, 0u64);
+    move |m| {
+        if m % 30 == 0 || m == 1 {
+            let valid = [0, 5, 100, 1000, 5000][r.below(5) as usize];
+            let per_10k = [0, 1, 10, 50, 300, 2000][r.below(6) as usize];
+            level = (valid, valid * per_10k / 10_000);
+        }
+        (level.0 - level.1, level.1)
+    }
+}
+
 fn scenarios() -> Vec<Scenario> {
     let mut rng = SimRng::seed(3131);
     let targets: [f64; 3] = [0.99, 0.999, 0.9999];
@@ -433,16 +500,80 @@ fn scenarios() -> Vec<Scenario> {
                 )
             }
             // Seeded segments of traffic and error ratio.
+            _ => Scenario::new(
+                format!("seeded {n} at {target}"),
+                target,
+                seeded_segments(r),
+            ),
+        };
+        out.push(s);
+    }
+    // The shapes of real exports: a good counter never created during a
+    // total outage, nothing exported at all, restarts, failed scrapes.
+    for n in 0..18u64 {
+        let target = targets[(n % 3) as usize];
+        let mut r = SimRng::seed(rng.below(1_000_000));
+        let restarts: Vec<u64> = (0..r.between(2, 6))
+            .map(|_| r.between(2, MINUTES))
+            .collect();
+        let failed: Vec<(u64, u64)> = (0..r.between(2, 7))
+            .map(|_| (r.between(30, MINUTES), r.between(1, 4)))
+            .collect();
+        let s = match n % 6 {
+            0 => {
+                let from = r.between(0, 120);
+                let rpm = [1, 7, 100, 5000][r.below(4) as usize];
+                Scenario::new(
+                    format!("outage without good series {n} at {target}"),
+                    target,
+                    move |m| (0, if m >= from { rpm } else { 0 }),
+                )
+                .without_good_series()
+            }
+            1 => Scenario::new(format!("nothing exported {n} at {target}"), target, |_| {
+                (0, 0)
+            })
+            .without_any_series(),
+            2 => Scenario::new(
+                format!("restarts {n} at {target}"),
+                target,
+                seeded_segments(SimRng::seed(r.below(1_000_000))),
+            )
+            .with_resets(restarts),
+            3 => Scenario::new(
+                format!("failed scrapes {n} at {target}"),
+                target,
+                seeded_segments(SimRng::seed(r.below(1_000_000))),
+            )
+            .with_gaps(failed),
+            4 => {
+                let start = e0 + r.between(0, 300);
+                Scenario::new(
+                    format!("bad hour with restarts and failed scrapes {n} at {target}"),
+                    target,
+                    move |m| {
+                        if (start..start + 60).contains(&m) {
+                            (800, 200)
+                        } else {
+                            (1000, 0)
+                        }
+                    },
+                )
+                .with_resets(restarts)
+                .with_gaps(failed)
+            }
             _ => {
-                let mut level = (1000u64, 0u64);
-                Scenario::new(format!("seeded {n} at {target}"), target, move |m| {
-                    if m % 30 == 0 || m == 1 {
-                        let valid = [0, 5, 100, 1000, 5000][r.below(5) as usize];
-                        let per_10k = [0, 1, 10, 50, 300, 2000][r.below(6) as usize];
-                        level = (valid, valid * per_10k / 10_000);
-                    }
-                    (level.0 - level.1, level.1)
-                })
+                let rpm = r.between(1, 50);
+                Scenario::new(
+                    format!(
+                        "outage without good series, restarts and failed scrapes {n} at {target}"
+                    ),
+                    target,
+                    move |_| (0, rpm),
+                )
+                .without_good_series()
+                .with_resets(restarts)
+                .with_gaps(failed)
             }
         };
         out.push(s);
@@ -470,18 +601,31 @@ fn promtool_fires_each_tier_exactly_when_the_rust_policy_does() {
     assert!(all.len() >= 20);
     let mut compared = 0usize;
     let mut fired = 0usize;
+    let (mut skipped, mut shaped, mut restarts, mut failed) = (0usize, 0usize, 0usize, 0usize);
     let targets: BTreeSet<String> = all.iter().map(|s| s.target.to_string()).collect();
     for target in targets {
         let group: Vec<&Scenario> = all
             .iter()
             .filter(|s| s.target.to_string() == target)
             .collect();
-        for s in &group {
-            let v = s.rust_verdicts();
-            compared += v.len() * 4;
-            fired += v.values().map(BTreeSet::len).sum::<usize>();
-        }
         let t: f64 = target.parse().expect("a target");
+        let slo = Slo::new("availability", t, days(30)).expect("a valid SLO");
+        let policy = BurnPolicy::for_slo(&slo);
+        let mut shapes = 0;
+        for s in &group {
+            let file = test_file("rules.yml", &[s], &policy);
+            let n = file.matches("alertname:").count();
+            compared += n;
+            fired += file.matches("exp_labels:").count();
+            let possible = MINUTES as usize * (policy.tiers().len() + 2);
+            skipped += possible - n;
+            if s.shape.good_absent || !s.shape.resets.is_empty() || !s.shape.gaps.is_empty() {
+                shapes += 1;
+                restarts += s.shape.resets.len();
+                failed += s.shape.gaps.len();
+            }
+        }
+        shaped += shapes;
         let dir = scratch(&target);
         let (ok, text) = promtool(&bin, &dir, &rules_for(t), &group);
         if std::env::var_os("KEEP_PROMTOOL_FILES").is_none() {
@@ -496,11 +640,21 @@ fn promtool_fires_each_tier_exactly_when_the_rust_policy_does() {
         fired > 0 && fired < compared,
         "the scenarios both fire and stay quiet"
     );
+    assert!(
+        shaped >= 18 && restarts > 0 && failed > 0 && skipped > 0,
+        "absent series, restarts and failed scrapes were all exercised"
+    );
     eprintln!(
-        "promtool differential: {} scenarios, {} (minute, tier) verdicts agreed ({} firing) in {:.1} s",
+        "promtool differential: {} scenarios ({} with absent series, restarts or failed scrapes: \
+         {} restarts, {} failed scrapes), {} (minute, alert) verdicts agreed ({} firing), \
+         {} not compared (a window edge on a failed scrape) in {:.1} s",
         all.len(),
+        shaped,
+        restarts,
+        failed,
         compared,
         fired,
+        skipped,
         started.elapsed().as_secs_f64()
     );
 }
