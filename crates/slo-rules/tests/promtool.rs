@@ -712,7 +712,7 @@ fn promtool_accepts_the_rule_file_the_command_writes() {
             .expect("run promtool check rules");
         let said = String::from_utf8_lossy(&check.stdout);
         assert!(
-            check.status.success() && said.contains("SUCCESS: 11 rules found"),
+            check.status.success() && said.contains("SUCCESS: 13 rules found"),
             "{said}"
         );
     }
@@ -759,4 +759,37 @@ fn a_total_outage_without_a_good_series_pages_when_the_rust_policy_does() {
                 .join("\n")
         );
     }
+}
+
+/// The generator has teeth for the outage: with the ratio written
+/// the old way (`valid − good`, no fallback for a missing good series),
+/// promtool disagrees on the generated outage scenarios.
+#[test]
+fn the_generated_outages_catch_a_ratio_without_the_missing_good_fallback() {
+    let Some(bin) =
+        promtool_or_skip("the_generated_outages_catch_a_ratio_without_the_missing_good_fallback")
+    else {
+        return;
+    };
+    let all = scenarios();
+    let outages: Vec<&Scenario> = all
+        .iter()
+        .filter(|s| s.target == 0.99 && s.shape.good_absent && !s.shape.valid_absent)
+        .collect();
+    assert!(!outages.is_empty());
+    let fixed = rules_for(0.99);
+    let old = fixed.replace(
+        "(sum(increase(sli_good_total[1h])) or sum(increase(sli_valid_total[1h])) * 0)",
+        "sum(increase(sli_good_total[1h]))",
+    );
+    assert_ne!(fixed, old);
+    let dir = scratch("old-ratio");
+    let (ok_fixed, _) = promtool(&bin, &dir, &fixed, &outages);
+    let (ok_old, text) = promtool(&bin, &dir, &old, &outages);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(ok_fixed, "the rules as written agree on every outage");
+    assert!(
+        !ok_old && text.contains("SloBurnPage1h"),
+        "without the fallback the 1h page stays silent through the outage:\n{text}"
+    );
 }
