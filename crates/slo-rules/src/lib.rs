@@ -5,10 +5,28 @@
 //! inside Prometheus, as rules:
 //!
 //! - one **recording rule** per window the policy reads, the window's error
-//!   ratio from the SLI's counters:
-//!   `(increase(valid[1h]) − increase(good[1h])) / increase(valid[1h])`;
+//!   ratio from the SLI's counters ([`ratio_expr`]):
+//!   `(increase(valid[1h]) − (increase(good[1h]) or increase(valid[1h]) × 0)) / increase(valid[1h])`;
 //! - one **alerting rule** per tier: both of its windows' ratios above
-//!   `threshold × budget`, labelled `severity: page` or `severity: ticket`.
+//!   `threshold × budget`, labelled `severity: page` or `severity: ticket`;
+//! - two companions that keep silence from passing for health:
+//!   [`NO_TRAFFIC`] (ticket) when no tier can be judged, and [`SLI_ABSENT`]
+//!   (page) when the valid counter has no series at all.
+//!
+//! **Missing series.** A labelled counter exists only once a client library
+//! has incremented it, so in a total outage there may be no good series at
+//! all. `increase` of nothing is nothing, and `valid − nothing` is nothing:
+//! without the `or … × 0` fallback every ratio is empty and no tier can
+//! fire while every request fails. With it, a missing good series counts as
+//! zero good events. A missing *valid* series is different: nothing was
+//! measured, so there is no ratio and no burn (the Rust policy's empty
+//! window). That is why the companions exist: `SloNoTraffic` fires exactly
+//! when the Rust policy says `NoData` (no valid event in the longest short
+//! window), and `SloSliAbsent` fires when the valid counter is not exported
+//! or not scraped (Prometheus's `absent`, after its 5-minute staleness), the
+//! one state in which the burn tiers cannot fire whatever happens. It pages:
+//! a dead process or a broken scrape during an outage is exactly when the
+//! tiers are blind.
 //!
 //! A burn is `ratio / budget`, so "burn above 14.4" is "ratio above 14.4 ×
 //! budget". That product is written as an **exact decimal literal**
@@ -18,15 +36,28 @@
 //! above". A product with no finite decimal form (a 28-day SLO's `1 × 28/30`)
 //! is refused with [`RulesError::NotADecimal`] rather than rounded.
 //!
-//! Why `increase` over both counters gives the exact ratio: with samples
-//! at every evaluation step, Prometheus 2.x finds a sample on both edges of
-//! the range, extrapolates nothing, and `increase` is the exact difference
-//! of two integer counts; the ratio of two exact integers is the correctly
-//! rounded quotient, and comparing it with the correctly rounded literal
-//! agrees with the exact comparison whenever the two rationals differ by
-//! more than a rounding step (any realistic count does). The crate's test
-//! `tests/promtool.rs` checks that against `promtool test rules`, minute by
-//! minute, on seeded traffic.
+//! Why `increase` over both counters gives the exact ratio, and where that
+//! holds. The argument needs a sample on **both edges** of every range:
+//! then `increase` extrapolates nothing and is the exact difference of two
+//! integer counts (plus, across a restart Prometheus can see, the count
+//! before it), and the ratio of two exact integers compared with a correctly
+//! rounded literal agrees with the exact comparison whenever the two
+//! rationals differ by more than a rounding step. Three things give the
+//! edges: samples at every evaluation step (promtool's aligned timeline);
+//! a counter whose first sample is 0 (a range reaching back before it
+//! extrapolates to where it was zero, which is its first sample); and range
+//! selectors **closed on the left**, which is Prometheus **2.x** (tested:
+//! promtool 2.42). Prometheus **3.x** range selectors are left-open: the
+//! sample at `t − 1h` is outside `[1h]`, `increase` extrapolates the 59
+//! minutes it sees to 60, and a ratio exactly on a boundary may land either
+//! side; the argument does not cover 3.x and no test here runs it. Nor does
+//! it cover production timing: scrapes and rule evaluations are not aligned
+//! there, so every `increase` extrapolates a little and a boundary that is
+//! exact in Rust is approximate in Prometheus. The crate's test
+//! `tests/promtool.rs` checks the rules against `promtool test rules`,
+//! minute by minute, on seeded traffic including missing series, restarts
+//! and failed scrapes; at a minute where a window's edge falls on a failed
+//! scrape the argument does not hold and that verdict is not compared.
 //!
 //! `cargo xtask rules m31` prints the reference policy's rules;
 //! `--mine` prints the learner's: the comparison (`>` or `>=`) and how the
