@@ -96,7 +96,7 @@ impl BurnTier {
             name,
             long,
             short,
-            Rate::from_f64(threshold).unwrap_or(Rate::zero()),
+            Rate::from_f64(threshold).unwrap_or_default(),
             notification,
         )
     }

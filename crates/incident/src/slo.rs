@@ -110,8 +110,8 @@ impl Slo {
     pub fn exact_budget(&self) -> Rate {
         let target = Rate::from_f64(self.target)
             .or_else(|| Rate::parse_decimal(&format!("{:.12}", self.target)))
-            .unwrap_or(Rate::zero());
-        Rate::one().checked_sub(target).unwrap_or(Rate::zero())
+            .unwrap_or_default();
+        Rate::one().checked_sub(target).unwrap_or_default()
     }
 
     /// The share of the whole period's budget spent by `counts`, gathered
@@ -146,7 +146,7 @@ impl Slo {
     pub fn allowed_failures(&self, valid: u64) -> Rate {
         Rate::whole(valid)
             .checked_mul(self.exact_budget())
-            .unwrap_or(Rate::zero())
+            .unwrap_or_default()
     }
 }
 

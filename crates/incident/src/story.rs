@@ -338,7 +338,7 @@ pub fn run_with(
     // budget must read 1, not a hair above.
     let burned = slo
         .budget_spent_by(&impact, ended - started)
-        .unwrap_or(Rate::zero());
+        .unwrap_or_default();
     let draft = draft(&incident, &page, impact.bad(), burned, &example);
     let postmortem = Postmortem::write(&incident, draft)?;
     let imp = postmortem.impact();

@@ -113,7 +113,7 @@ impl Comparison {
     pub fn probe(tier_fires: impl Fn(Rate, Option<Rate>, Option<Rate>) -> bool) -> Self {
         let t = Rate::new(72, 5).unwrap_or(Rate::one());
         let above = Rate::whole(20);
-        let half = Rate::new(36, 5).unwrap_or(Rate::zero());
+        let half = Rate::new(36, 5).unwrap_or_default();
         Self {
             at_threshold_fires: tier_fires(t, Some(t), Some(t)),
             either_window: tier_fires(t, Some(above), Some(half))

@@ -111,7 +111,7 @@ impl Scenario {
     /// is a known limit of `increase`, not something the rules can fix).
     fn with_resets(mut self, minutes: impl IntoIterator<Item = u64>) -> Self {
         for m in minutes {
-            if m < 2 || m > MINUTES || self.shape.gaps.contains(&(m - 1)) {
+            if !(2..=MINUTES).contains(&m) || self.shape.gaps.contains(&(m - 1)) {
                 continue;
             }
             self.shape.resets.insert(m);
@@ -134,8 +134,7 @@ impl Scenario {
     fn with_gaps(mut self, starts: impl IntoIterator<Item = (u64, u64)>) -> Self {
         for (start, len) in starts {
             for m in start..start + len.clamp(1, 4) {
-                if m >= 30
-                    && m <= MINUTES
+                if (30..=MINUTES).contains(&m)
                     && !self.shape.resets.contains(&m)
                     && !self.shape.resets.contains(&(m + 1))
                 {
