@@ -792,3 +792,50 @@ fn the_generated_outages_catch_a_ratio_without_the_missing_good_fallback() {
         "without the fallback the 1h page stays silent through the outage:\n{text}"
     );
 }
+
+/// `SloSliAbsent` after a scrape that stops for good: the valid counter has
+/// samples for an hour, then none (the process died, or its scrape broke).
+/// Prometheus keeps the last sample for its 5-minute lookback, so the alert
+/// is quiet two minutes after the last sample and firing ten minutes after;
+/// the burn tiers, meanwhile, see no series and cannot fire. (The exact
+/// minute, at the lookback's edge, is not asserted.)
+#[test]
+fn a_valid_counter_that_stops_being_scraped_pages_as_absent() {
+    let Some(bin) = promtool_or_skip("a_valid_counter_that_stops_being_scraped_pages_as_absent")
+    else {
+        return;
+    };
+    let dir = scratch("stops");
+    std::fs::write(dir.join("rules.yml"), rules_for(0.999)).expect("write rules");
+    let expect = |m: u64, firing: bool| {
+        let alerts = if firing {
+            "\n          - exp_labels: {severity: page, slo: availability}\n            exp_annotations: {summary: 'sli_valid_total is not exported or not scraped, the burn tiers are blind (SLO availability)'}"
+        } else {
+            " []"
+        };
+        format!("      - eval_time: {m}m\n        alertname: {SLI_ABSENT}\n        exp_alerts:{alerts}\n")
+    };
+    let mut test = "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n  - name: 'scrape stops at 60m'\n    interval: 1m\n    input_series:\n      - series: 'sli_valid_total'\n        values: '0+100x60'\n      - series: 'sli_good_total'\n        values: '0+100x60'\n    alert_rule_test:\n".to_string();
+    for (m, firing) in [
+        (30, false),
+        (60, false),
+        (62, false),
+        (70, true),
+        (120, true),
+    ] {
+        test.push_str(&expect(m, firing));
+    }
+    std::fs::write(dir.join("test.yml"), &test).expect("write test");
+    let out = Command::new(&bin)
+        .args(["test", "rules"])
+        .arg(dir.join("test.yml"))
+        .output()
+        .expect("run promtool test rules");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
