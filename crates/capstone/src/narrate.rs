@@ -130,7 +130,7 @@ pub fn narrate(r: &ShiftReport, gate: &Gate) -> String {
                 "Blameless postmortem: {} minutes of impact, {} bad answers, {} of the month's error budget; {} blaming phrases.",
                 pm.impact_minutes,
                 pm.requests_affected,
-                pct(pm.budget_burned),
+                pct(pm.budget_burned.to_f64()),
                 pm.lint_findings
             ));
             for c in &pm.root_causes {

@@ -161,8 +161,8 @@ pub struct PostmortemOutcome {
     pub impact_minutes: i64,
     /// Requests that went bad.
     pub requests_affected: u64,
-    /// Share of the 30-day budget burned.
-    pub budget_burned: f64,
+    /// Share of the 30-day budget burned, exactly.
+    pub budget_burned: incident::Rate,
     /// The exact failure users saw, if the team named one.
     pub failing_example: Option<FailingExample>,
 }

@@ -96,7 +96,7 @@ impl BurnTier {
             name,
             long,
             short,
-            Rate::from_f64(threshold).unwrap_or(Rate::zero()),
+            Rate::from_f64(threshold).unwrap_or_default(),
             notification,
         )
     }
@@ -119,9 +119,13 @@ impl BurnTier {
     }
 
     /// The share of the whole budget spent when the burn sits exactly at the
-    /// threshold for the long window: `threshold × long / period`.
-    pub fn budget_share(&self, period: TimeDelta) -> f64 {
-        self.threshold.to_f64() * seconds(self.long) / seconds(period)
+    /// threshold for the long window, exactly: `threshold × long / period`
+    /// (1/50 for 14.4× over an hour of 30 days). `None` for a period that
+    /// is not positive, or on overflow.
+    pub fn budget_share(&self, period: TimeDelta) -> Option<Rate> {
+        let ms = |d: TimeDelta| u128::try_from(d.num_milliseconds()).ok();
+        let share = Rate::new(ms(self.long)?, ms(period)?)?;
+        self.threshold.checked_mul(share)
     }
 
     fn validate(&self) -> Result<(), IncidentError> {
@@ -156,11 +160,6 @@ impl std::fmt::Display for BurnTier {
             span(self.short)
         )
     }
-}
-
-/// Seconds in a span, as a float.
-pub(crate) fn seconds(d: TimeDelta) -> f64 {
-    d.num_milliseconds() as f64 / 1000.0
 }
 
 /// A burn rate for people: at most two decimals, no trailing zeros.

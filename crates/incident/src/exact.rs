@@ -176,6 +176,13 @@ impl Rate {
     }
 }
 
+impl Default for Rate {
+    /// 0.
+    fn default() -> Self {
+        Self::zero()
+    }
+}
+
 impl PartialEq for Rate {
     fn eq(&self, other: &Self) -> bool {
         self.cmp(other) == Ordering::Equal

@@ -21,6 +21,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::IncidentError;
+use crate::exact::Rate;
 use crate::incident::{Incident, IncidentKind, Status, TimelineEntry};
 use crate::lint::BlameFinding;
 use crate::severity::Severity;
@@ -103,8 +104,9 @@ pub struct PostmortemDraft {
     pub summary: String,
     /// Requests that failed or were answered wrongly during the impact.
     pub requests_affected: u64,
-    /// Share of the period's error budget spent (0.025 = 2.5%).
-    pub budget_burned: f64,
+    /// Share of the period's error budget spent, exactly (1/40 = 2.5%; see
+    /// [`crate::Slo::budget_spent_by`]).
+    pub budget_burned: Rate,
     /// Gaps in the system, not people: "shipped without a canary".
     pub root_causes: Vec<String>,
     pub trigger: String,
@@ -124,8 +126,8 @@ pub struct Impact {
     pub ended: DateTime<Utc>,
     /// Requests failed or answered wrongly.
     pub requests_affected: u64,
-    /// Share of the error budget spent.
-    pub budget_burned: f64,
+    /// Share of the error budget spent, exactly.
+    pub budget_burned: Rate,
 }
 
 impl Impact {
@@ -288,7 +290,7 @@ impl Postmortem {
         ));
         s.push_str(&format!(
             "- Error budget burned: {}% of the period's budget\n\n",
-            fmt_percent((self.impact.budget_burned * 10_000.0).round() / 10_000.0)
+            fmt_percent((self.impact.budget_burned.to_f64() * 10_000.0).round() / 10_000.0)
         ));
         s.push_str("## Root causes\n\n");
         for c in d.root_causes.iter().filter(|c| !c.trim().is_empty()) {

@@ -16,6 +16,7 @@ use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 
 use crate::error::IncidentError;
+use crate::exact::Rate;
 use crate::sli::Counts;
 use crate::window::{days, span};
 
@@ -106,41 +107,46 @@ impl Slo {
     /// The error budget exactly: `1 − target` with the target read as the
     /// decimal it was written as (`0.9999` gives exactly 1/10000). A target
     /// with more digits than fit is rounded to 12 decimals first.
-    pub fn exact_budget(&self) -> crate::exact::Rate {
-        use crate::exact::Rate;
+    pub fn exact_budget(&self) -> Rate {
         let target = Rate::from_f64(self.target)
             .or_else(|| Rate::parse_decimal(&format!("{:.12}", self.target)))
-            .unwrap_or(Rate::zero());
-        Rate::one().checked_sub(target).unwrap_or(Rate::zero())
+            .unwrap_or_default();
+        Rate::one().checked_sub(target).unwrap_or_default()
     }
 
     /// The share of the whole period's budget spent by `counts`, gathered
-    /// over `elapsed`: the burn of their error ratio held for `elapsed`
-    /// (see [`crate::budget_spent`]). `None` without traffic. A month that
-    /// ends above 1.0 missed its SLO.
+    /// over `elapsed`, exactly: their error ratio over the budget (the
+    /// burn), held for `elapsed` out of the period —
+    /// `bad / valid / budget × elapsed / period`, the formula of
+    /// [`crate::budget_spent`] in [`Rate`]s. `None` without traffic (or
+    /// for a negative `elapsed`). A month that ends above 1 missed its SLO;
+    /// one that ends exactly on budget has spent exactly 1, never a hair
+    /// above it because `1 − 0.9999` has no exact binary form.
     ///
     /// ```
-    /// # #[cfg(feature = "solution")] {
-    /// use incident::{Counts, Slo, window::days};
-    /// let slo = Slo::course_default();
-    /// // Ten days at 0.5% errors against a 1% budget: half the burn for a
-    /// // third of the period spends a sixth of the budget.
-    /// let spent = slo.budget_spent_by(&Counts::new(995, 5), days(10)).unwrap();
-    /// assert!((spent - 1.0 / 6.0).abs() < 1e-9);
-    /// # }
+    /// use incident::{Counts, Rate, Slo, window::days};
+    /// let slo = Slo::new("availability", 0.9999, days(30)).unwrap();
+    /// // 100 failures in a million over the month: exactly on budget.
+    /// let spent = slo.budget_spent_by(&Counts::new(999_900, 100), days(30));
+    /// assert_eq!(spent, Some(Rate::one()));
+    /// // Ten days at half the budget's pace spend a sixth of it.
+    /// let spent = slo.budget_spent_by(&Counts::new(999_950, 50), days(10));
+    /// assert_eq!(spent, Rate::new(1, 6));
     /// ```
-    pub fn budget_spent_by(&self, counts: &Counts, elapsed: TimeDelta) -> Option<f64> {
-        let ratio = counts.error_ratio()?;
-        Some(crate::budget_spent(
-            self,
-            crate::burn_rate(ratio, self),
-            elapsed,
-        ))
+    pub fn budget_spent_by(&self, counts: &Counts, elapsed: TimeDelta) -> Option<Rate> {
+        let burn = crate::burn::exact_burn(self, *counts)?;
+        let ms = |d: TimeDelta| u128::try_from(d.num_milliseconds()).ok();
+        let share = Rate::new(ms(elapsed)?, ms(self.period)?)?;
+        burn.checked_mul(share)
     }
 
-    /// How many of `valid` events the budget allows to fail.
-    pub fn allowed_failures(&self, valid: u64) -> f64 {
-        self.error_budget() * valid as f64
+    /// How many of `valid` events the budget allows to fail, exactly:
+    /// `valid × (1 − target)` (100 of 1,000,000 at 99.99%; a fraction when
+    /// the budget does not divide evenly, 0.5 of 1,000 at 99.95%).
+    pub fn allowed_failures(&self, valid: u64) -> Rate {
+        Rate::whole(valid)
+            .checked_mul(self.exact_budget())
+            .unwrap_or_default()
     }
 }
 
@@ -194,7 +200,7 @@ mod tests {
     fn an_slo_prints_and_counts_its_budget() {
         let slo = Slo::course_default();
         assert_eq!(slo.to_string(), "availability 99% over 30d");
-        assert!((slo.allowed_failures(10_000) - 100.0).abs() < 1e-9);
+        assert_eq!(slo.allowed_failures(10_000), Rate::whole(100));
         let json = serde_json::to_string(&slo).expect("serialises");
         assert_eq!(
             json,

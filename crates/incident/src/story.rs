@@ -17,6 +17,7 @@ use labkit::{SimClock, SimRng, Trace};
 
 use crate::burn::{fmt_burn, Alert, BurnPolicy, Pager, PagerEvent, WindowBurns};
 use crate::error::IncidentError;
+use crate::exact::Rate;
 use crate::incident::{EntryKind, Incident, IncidentKind, Status};
 use crate::postmortem::{
     ActionItem, ActionKind, FailingExample, Lessons, Postmortem, PostmortemDraft, RegressionCase,
@@ -111,7 +112,11 @@ pub fn run_with(
             "m31",
             format!(
                 "tier {tier} (spends {}% of the budget)",
-                fmt_percent(tier.budget_share(slo.period()))
+                fmt_percent(
+                    tier.budget_share(slo.period())
+                        .map(Rate::to_f64)
+                        .unwrap_or(f64::NAN)
+                )
             ),
         );
     }
@@ -329,10 +334,11 @@ pub fn run_with(
 
     let started = incident.impact_started().unwrap_or(t0);
     let ended = incident.impact_ended().unwrap_or(started);
-    let burned = impact
-        .error_ratio()
-        .map(|r| crate::budget_spent(&slo, crate::burn_rate(r, &slo), ended - started))
-        .unwrap_or(0.0);
+    // Exactly, the formula of `budget_spent` in `Rate`s: a month exactly on
+    // budget must read 1, not a hair above.
+    let burned = slo
+        .budget_spent_by(&impact, ended - started)
+        .unwrap_or_default();
     let draft = draft(&incident, &page, impact.bad(), burned, &example);
     let postmortem = Postmortem::write(&incident, draft)?;
     let imp = postmortem.impact();
@@ -342,7 +348,7 @@ pub fn run_with(
             "postmortem: impact {} min, {} answers failed, {}% of the 30-day budget burned",
             imp.duration().num_minutes(),
             imp.requests_affected,
-            fmt_percent((imp.budget_burned * 10_000.0).round() / 10_000.0)
+            fmt_percent((imp.budget_burned.to_f64() * 10_000.0).round() / 10_000.0)
         ),
     );
     if let Some(ratio) = impact.error_ratio() {
@@ -359,7 +365,7 @@ pub fn run_with(
                 burn,
                 (ended - started).num_minutes(),
                 slo.period().num_minutes(),
-                fmt_percent((burned * 10_000.0).round() / 10_000.0)
+                fmt_percent((burned.to_f64() * 10_000.0).round() / 10_000.0)
             ),
         );
     }
@@ -436,7 +442,7 @@ fn draft(
     incident: &Incident,
     page: &Alert,
     failed: u64,
-    burned: f64,
+    burned: Rate,
     example: &FailingExample,
 ) -> PostmortemDraft {
     let detect_min = (incident.opened_at()

@@ -5,10 +5,28 @@
 //! inside Prometheus, as rules:
 //!
 //! - one **recording rule** per window the policy reads, the window's error
-//!   ratio from the SLI's counters:
-//!   `(increase(valid[1h]) − increase(good[1h])) / increase(valid[1h])`;
+//!   ratio from the SLI's counters ([`ratio_expr`]):
+//!   `(increase(valid[1h]) − (increase(good[1h]) or increase(valid[1h]) × 0)) / increase(valid[1h])`;
 //! - one **alerting rule** per tier: both of its windows' ratios above
-//!   `threshold × budget`, labelled `severity: page` or `severity: ticket`.
+//!   `threshold × budget`, labelled `severity: page` or `severity: ticket`;
+//! - two companions that keep silence from passing for health:
+//!   [`NO_TRAFFIC`] (ticket) when no tier can be judged, and [`SLI_ABSENT`]
+//!   (page) when the valid counter has no series at all.
+//!
+//! **Missing series.** A labelled counter exists only once a client library
+//! has incremented it, so in a total outage there may be no good series at
+//! all. `increase` of nothing is nothing, and `valid − nothing` is nothing:
+//! without the `or … × 0` fallback every ratio is empty and no tier can
+//! fire while every request fails. With it, a missing good series counts as
+//! zero good events. A missing *valid* series is different: nothing was
+//! measured, so there is no ratio and no burn (the Rust policy's empty
+//! window). That is why the companions exist: `SloNoTraffic` fires exactly
+//! when the Rust policy says `NoData` (no valid event in the longest short
+//! window), and `SloSliAbsent` fires when the valid counter is not exported
+//! or not scraped (Prometheus's `absent`, after its 5-minute staleness), the
+//! one state in which the burn tiers cannot fire whatever happens. It pages:
+//! a dead process or a broken scrape during an outage is exactly when the
+//! tiers are blind.
 //!
 //! A burn is `ratio / budget`, so "burn above 14.4" is "ratio above 14.4 ×
 //! budget". That product is written as an **exact decimal literal**
@@ -18,15 +36,28 @@
 //! above". A product with no finite decimal form (a 28-day SLO's `1 × 28/30`)
 //! is refused with [`RulesError::NotADecimal`] rather than rounded.
 //!
-//! Why `increase` over both counters gives the exact ratio: with samples
-//! at every evaluation step, Prometheus 2.x finds a sample on both edges of
-//! the range, extrapolates nothing, and `increase` is the exact difference
-//! of two integer counts; the ratio of two exact integers is the correctly
-//! rounded quotient, and comparing it with the correctly rounded literal
-//! agrees with the exact comparison whenever the two rationals differ by
-//! more than a rounding step (any realistic count does). The crate's test
-//! `tests/promtool.rs` checks that against `promtool test rules`, minute by
-//! minute, on seeded traffic.
+//! Why `increase` over both counters gives the exact ratio, and where that
+//! holds. The argument needs a sample on **both edges** of every range:
+//! then `increase` extrapolates nothing and is the exact difference of two
+//! integer counts (plus, across a restart Prometheus can see, the count
+//! before it), and the ratio of two exact integers compared with a correctly
+//! rounded literal agrees with the exact comparison whenever the two
+//! rationals differ by more than a rounding step. Three things give the
+//! edges: samples at every evaluation step (promtool's aligned timeline);
+//! a counter whose first sample is 0 (a range reaching back before it
+//! extrapolates to where it was zero, which is its first sample); and range
+//! selectors **closed on the left**, which is Prometheus **2.x** (tested:
+//! promtool 2.42). Prometheus **3.x** range selectors are left-open: the
+//! sample at `t − 1h` is outside `[1h]`, `increase` extrapolates the 59
+//! minutes it sees to 60, and a ratio exactly on a boundary may land either
+//! side; the argument does not cover 3.x and no test here runs it. Nor does
+//! it cover production timing: scrapes and rule evaluations are not aligned
+//! there, so every `increase` extrapolates a little and a boundary that is
+//! exact in Rust is approximate in Prometheus. The crate's test
+//! `tests/promtool.rs` checks the rules against `promtool test rules`,
+//! minute by minute, on seeded traffic including missing series, restarts
+//! and failed scrapes; at a minute where a window's edge falls on a failed
+//! scrape the argument does not hold and that verdict is not compared.
 //!
 //! `cargo xtask rules m31` prints the reference policy's rules;
 //! `--mine` prints the learner's: the comparison (`>` or `>=`) and how the
@@ -34,6 +65,8 @@
 //! `tier_fires` ([`Comparison::probe`]).
 
 use std::fmt;
+
+use chrono::TimeDelta;
 
 use incident::burn::{BurnPolicy, BurnTier, Notification};
 use incident::exact::Rate;
@@ -80,7 +113,7 @@ impl Comparison {
     pub fn probe(tier_fires: impl Fn(Rate, Option<Rate>, Option<Rate>) -> bool) -> Self {
         let t = Rate::new(72, 5).unwrap_or(Rate::one());
         let above = Rate::whole(20);
-        let half = Rate::new(36, 5).unwrap_or(Rate::zero());
+        let half = Rate::new(36, 5).unwrap_or_default();
         Self {
             at_threshold_fires: tier_fires(t, Some(t), Some(t)),
             either_window: tier_fires(t, Some(above), Some(half))
@@ -225,12 +258,10 @@ pub fn render(
         "groups:\n  - name: slo-{name}-burn-rate\n    rules:\n"
     ));
     for w in policy.windows() {
-        let r = span(w);
         y.push_str(&format!(
-            "      - record: {}\n        expr: (sum(increase({v}[{r}])) - sum(increase({g}[{r}]))) / sum(increase({v}[{r}]))\n        labels:\n          slo: {name}\n",
+            "      - record: {}\n        expr: {}\n        labels:\n          slo: {name}\n",
             ratio_name(w),
-            v = counters.valid,
-            g = counters.good,
+            ratio_expr(counters, w),
         ));
     }
     for tier in policy.tiers() {
@@ -258,7 +289,44 @@ pub fn render(
             span(tier.short),
         ));
     }
+    let quiet = policy
+        .tiers()
+        .iter()
+        .map(|t| t.short)
+        .max()
+        .unwrap_or(TimeDelta::zero());
+    let v = &counters.valid;
+    y.push_str(&format!(
+        "      - alert: {NO_TRAFFIC}\n        expr: absent_over_time({v}[{q}]) or sum(increase({v}[{q}])) == 0\n        labels:\n          severity: ticket\n          slo: {name}\n        annotations:\n          summary: no valid events over {q}, no burn tier can be judged (SLO {name})\n",
+        q = span(quiet),
+    ));
+    y.push_str(&format!(
+        "      - alert: {SLI_ABSENT}\n        expr: absent({v})\n        labels:\n          severity: page\n          slo: {name}\n        annotations:\n          summary: {v} is not exported or not scraped, the burn tiers are blind (SLO {name})\n",
+    ));
     Ok(y)
+}
+
+/// The alert for "no tier can be judged": no valid event in any tier's short
+/// window, which is the Rust policy's `Verdict::NoData`.
+pub const NO_TRAFFIC: &str = "SloNoTraffic";
+
+/// The alert for "the valid counter is not there at all" (never exported,
+/// or no sample for Prometheus's 5-minute staleness): the burn tiers see no
+/// series and could not page whatever happens.
+pub const SLI_ABSENT: &str = "SloSliAbsent";
+
+/// The error ratio over `window` as PromQL: `(valid − good) / valid`, each
+/// an `increase` summed over the counter's series. A good counter with no
+/// series counts as zero good events (`or` the valid increase times 0), so
+/// a total outage whose good counter was never created still has a ratio
+/// of 1. A valid counter with no series gives no ratio at all (no traffic
+/// measured, no burn), like an empty window in the Rust policy.
+pub fn ratio_expr(counters: &Counters, window: TimeDelta) -> String {
+    let r = span(window);
+    let (v, g) = (&counters.valid, &counters.good);
+    format!(
+        "(sum(increase({v}[{r}])) - (sum(increase({g}[{r}])) or sum(increase({v}[{r}])) * 0)) / sum(increase({v}[{r}]))"
+    )
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use incident::burn::{BurnPolicy, Verdict, WindowBurns};
 use incident::window::{days, minutes};
 use incident::{evaluate, Slo, WindowedSli};
 use labkit::{SimClock, SimRng};
-use slo_rules::{alert_name, render, Comparison, Counters};
+use slo_rules::{alert_name, render, Comparison, Counters, NO_TRAFFIC, SLI_ABSENT};
 
 /// Minutes of traffic, each one evaluated. The counters start at 0 at
 /// minute 0, so a window reaching back before minute 0 is the whole history
@@ -48,12 +48,31 @@ fn promtool_or_skip(test: &str) -> Option<PathBuf> {
     )
 }
 
-/// One scenario: an SLO target and the good/bad events of every minute
-/// `1..=MINUTES`.
+/// One scenario: an SLO target, the good/bad events of every minute
+/// `1..=MINUTES`, and how the counters carrying them look to Prometheus.
 struct Scenario {
     name: String,
     target: f64,
     minutes: Vec<(u64, u64)>,
+    shape: Shape,
+}
+
+/// How the two counters are exported and scraped, beyond their values.
+#[derive(Debug, Clone, Default)]
+struct Shape {
+    /// No `sli_good_total` series at all: a labelled counter that the client
+    /// library creates on its first increment, in a scenario with no good
+    /// event (a total outage).
+    good_absent: bool,
+    /// No `sli_valid_total` series either: nothing exported at all.
+    valid_absent: bool,
+    /// Minutes at which the process restarted just after the previous
+    /// scrape: both counters start again from 0, so the sample holds only
+    /// that minute's events.
+    resets: BTreeSet<u64>,
+    /// Minutes whose scrape failed: no sample of either counter (the events
+    /// show up in the next sample).
+    gaps: BTreeSet<u64>,
 }
 
 impl Scenario {
@@ -62,7 +81,98 @@ impl Scenario {
             name,
             target,
             minutes: (1..=MINUTES).map(f).collect(),
+            shape: Shape::default(),
         }
+    }
+
+    /// The same traffic with the good counter never created; refuses a
+    /// scenario with good events (they would create it).
+    fn without_good_series(mut self) -> Self {
+        assert!(self.minutes.iter().all(|(g, _)| *g == 0), "{}", self.name);
+        self.shape.good_absent = true;
+        self
+    }
+
+    /// Nothing exported: only for a scenario without any events.
+    fn without_any_series(mut self) -> Self {
+        assert!(
+            self.minutes.iter().all(|(g, b)| g + b == 0),
+            "{}",
+            self.name
+        );
+        self.shape.good_absent = true;
+        self.shape.valid_absent = true;
+        self
+    }
+
+    /// Restarts at `minutes`, keeping only those Prometheus can see: a
+    /// restart shows as a counter going down, so a counter that had counted
+    /// something must come back lower than it was (a restart it cannot see
+    /// is a known limit of `increase`, not something the rules can fix).
+    fn with_resets(mut self, minutes: impl IntoIterator<Item = u64>) -> Self {
+        for m in minutes {
+            if !(2..=MINUTES).contains(&m) || self.shape.gaps.contains(&(m - 1)) {
+                continue;
+            }
+            self.shape.resets.insert(m);
+            let visible = [self.good_samples(), self.valid_samples()].iter().all(|s| {
+                match (s[m as usize - 1], s[m as usize]) {
+                    (Some(before), Some(after)) => before == 0 || after < before,
+                    _ => false,
+                }
+            });
+            if !visible {
+                self.shape.resets.remove(&m);
+            }
+        }
+        self
+    }
+
+    /// Failed scrapes of at most 4 minutes each (shorter than the 5-minute
+    /// staleness, so the series never looks absent), starting at `starts`,
+    /// never on a restart or the minute before one.
+    fn with_gaps(mut self, starts: impl IntoIterator<Item = (u64, u64)>) -> Self {
+        for (start, len) in starts {
+            for m in start..start + len.clamp(1, 4) {
+                if (30..=MINUTES).contains(&m)
+                    && !self.shape.resets.contains(&m)
+                    && !self.shape.resets.contains(&(m + 1))
+                {
+                    self.shape.gaps.insert(m);
+                }
+            }
+        }
+        self
+    }
+
+    /// The counter samples at minutes `0..=MINUTES` (`None`: no sample).
+    fn samples(&self, per_minute: impl Iterator<Item = u64>) -> Vec<Option<u64>> {
+        let mut out = vec![Some(0)];
+        let mut counter = 0u64;
+        for (i, v) in per_minute.enumerate() {
+            let m = i as u64 + 1;
+            if self.shape.resets.contains(&m) {
+                counter = 0;
+            }
+            counter += v;
+            out.push((!self.shape.gaps.contains(&m)).then_some(counter));
+        }
+        out
+    }
+
+    fn valid_samples(&self) -> Vec<Option<u64>> {
+        self.samples(self.minutes.iter().map(|(g, b)| g + b))
+    }
+
+    fn good_samples(&self) -> Vec<Option<u64>> {
+        self.samples(self.minutes.iter().map(|(g, _)| *g))
+    }
+
+    /// Whether the exactness argument holds for a range `window` ending at
+    /// minute `m`: a sample on both of its edges (or, for a range reaching
+    /// back before minute 0, on its right edge, the counter starting at 0).
+    fn edges_sampled(&self, m: u64, window: u64) -> bool {
+        !self.shape.gaps.contains(&m) && (window >= m || !self.shape.gaps.contains(&(m - window)))
     }
 
     fn slo(&self) -> Slo {
@@ -71,6 +181,24 @@ impl Scenario {
 
     /// The tiers the Rust policy fires at each evaluated minute.
     fn rust_verdicts(&self) -> BTreeMap<u64, BTreeSet<String>> {
+        self.rust_minutes()
+            .into_iter()
+            .map(|(m, (firing, _))| (m, firing))
+            .collect()
+    }
+
+    /// The minutes at which the Rust policy says `NoData` (no tier judged).
+    fn rust_no_data(&self) -> BTreeSet<u64> {
+        self.rust_minutes()
+            .into_iter()
+            .filter(|(_, (_, no_data))| *no_data)
+            .map(|(m, _)| m)
+            .collect()
+    }
+
+    /// Per evaluated minute: the tiers fired, and whether the verdict was
+    /// `NoData`.
+    fn rust_minutes(&self) -> BTreeMap<u64, (BTreeSet<String>, bool)> {
         let slo = self.slo();
         let policy = BurnPolicy::for_slo(&slo);
         let t0 = SimClock::course_epoch();
@@ -83,40 +211,49 @@ impl Scenario {
             {
                 let counts = sli.counts_at(at).expect("in order");
                 let burns = WindowBurns::from_counts(&slo, &counts);
-                let firing: BTreeSet<String> = match evaluate(&policy, &burns) {
+                let verdict = evaluate(&policy, &burns);
+                let firing: BTreeSet<String> = match &verdict {
                     Verdict::Notify(a) => std::iter::once(a.tier.name.clone())
                         .chain(a.also_firing.iter().cloned())
                         .collect(),
                     _ => BTreeSet::new(),
                 };
-                out.insert(m, firing);
+                out.insert(m, (firing, matches!(verdict, Verdict::NoData)));
             }
         }
         out
     }
 }
 
-/// A counter's samples in promtool's expanding notation: runs with one
-/// increment become `start+stepxN`.
-fn series_values(per_minute: impl Iterator<Item = u64>) -> String {
-    let mut values = vec![0u64];
-    for v in per_minute {
-        let last = values.last().copied().unwrap_or(0);
-        values.push(last + v);
-    }
+/// A counter's samples in promtool's notation: runs with one increment
+/// become `start+stepxN`, a missing sample is `_`.
+fn series_values(samples: &[Option<u64>]) -> String {
     let mut parts = Vec::new();
     let mut i = 0;
-    while i < values.len() {
+    while i < samples.len() {
+        let Some(first) = samples[i] else {
+            parts.push("_".to_string());
+            i += 1;
+            continue;
+        };
+        // The longest run from i with a constant, non-negative step.
         let mut j = i;
-        if i + 1 < values.len() {
-            let step = values[i + 1] - values[i];
-            j = i + 1;
-            while j + 1 < values.len() && values[j + 1] - values[j] == step {
-                j += 1;
+        let step = match samples.get(i + 1) {
+            Some(Some(next)) if *next >= first => Some(next - first),
+            _ => None,
+        };
+        if let Some(step) = step {
+            while let Some(Some(next)) = samples.get(j + 1) {
+                match samples[j] {
+                    Some(cur) if *next >= cur && next - cur == step => j += 1,
+                    _ => break,
+                }
             }
-            parts.push(format!("{}+{}x{}", values[i], step, j - i));
+        }
+        if j > i {
+            parts.push(format!("{first}+{}x{}", step.unwrap_or(0), j - i));
         } else {
-            parts.push(values[i].to_string());
+            parts.push(first.to_string());
         }
         i = j + 1;
     }
@@ -127,13 +264,58 @@ fn test_file(rules: &str, scenarios: &[&Scenario], policy: &BurnPolicy) -> Strin
     let mut y = format!("rule_files: [{rules}]\nevaluation_interval: 1m\ntests:\n");
     for s in scenarios {
         y.push_str(&format!(
-            "  - name: '{}'\n    interval: 1m\n    input_series:\n      - series: 'sli_valid_total'\n        values: '{}'\n      - series: 'sli_good_total'\n        values: '{}'\n    alert_rule_test:\n",
-            s.name,
-            series_values(s.minutes.iter().map(|(g, b)| g + b)),
-            series_values(s.minutes.iter().map(|(g, _)| *g)),
+            "  - name: '{}'\n    interval: 1m\n    input_series:\n",
+            s.name
         ));
+        if !s.shape.valid_absent {
+            y.push_str(&format!(
+                "      - series: 'sli_valid_total'\n        values: '{}'\n",
+                series_values(&s.valid_samples())
+            ));
+        }
+        if !s.shape.good_absent {
+            y.push_str(&format!(
+                "      - series: 'sli_good_total'\n        values: '{}'\n",
+                series_values(&s.good_samples())
+            ));
+        }
+        if s.shape.good_absent && s.shape.valid_absent {
+            // promtool wants at least one series: an unrelated one.
+            y.push_str("      - series: 'up'\n        values: '1+0x480'\n");
+        }
+        y.push_str("    alert_rule_test:\n");
+        let no_data = s.rust_no_data();
+        for m in 1..=MINUTES {
+            if s.shape.gaps.contains(&m) {
+                continue;
+            }
+            y.push_str(&format!(
+                "      - eval_time: {m}m\n        alertname: {NO_TRAFFIC}\n"
+            ));
+            if no_data.contains(&m) {
+                y.push_str(&format!(
+                    "        exp_alerts:\n          - exp_labels: {{severity: ticket, slo: availability}}\n            exp_annotations: {{summary: 'no valid events over {}, no burn tier can be judged (SLO availability)'}}\n",
+                    incident::window::span(quiet_window(policy)),
+                ));
+            } else {
+                y.push_str("        exp_alerts: []\n");
+            }
+            y.push_str(&format!(
+                "      - eval_time: {m}m\n        alertname: {SLI_ABSENT}\n"
+            ));
+            if s.shape.valid_absent {
+                y.push_str("        exp_alerts:\n          - exp_labels: {severity: page, slo: availability}\n            exp_annotations: {summary: 'sli_valid_total is not exported or not scraped, the burn tiers are blind (SLO availability)'}\n");
+            } else {
+                y.push_str("        exp_alerts: []\n");
+            }
+        }
         for (m, firing) in s.rust_verdicts() {
             for tier in policy.tiers() {
+                let sampled = s.edges_sampled(m, tier.long.num_minutes() as u64)
+                    && s.edges_sampled(m, tier.short.num_minutes() as u64);
+                if !sampled {
+                    continue;
+                }
                 y.push_str(&format!(
                     "      - eval_time: {m}m\n        alertname: {}\n",
                     alert_name(tier)
@@ -158,6 +340,16 @@ fn test_file(rules: &str, scenarios: &[&Scenario], policy: &BurnPolicy) -> Strin
         }
     }
     y
+}
+
+/// The longest short window: no traffic in it means no tier can be judged.
+fn quiet_window(policy: &BurnPolicy) -> chrono::TimeDelta {
+    policy
+        .tiers()
+        .iter()
+        .map(|t| t.short)
+        .max()
+        .expect("a policy has tiers")
 }
 
 /// Runs promtool on `scenarios` (one target) with `rules`; the output and
@@ -229,6 +421,19 @@ fn on_boundary(target: f64, k: usize) -> (u64, u64) {
     (valid as u64 - bad as u64, bad as u64)
 }
 
+/// Half-hour segments of seeded traffic and error ratio.
+fn seeded_segments(mut r: SimRng) -> impl FnMut(u64) -> (u64, u64) {
+    let mut level = (1000u64, 0u64);
+    move |m| {
+        if m % 30 == 0 || m == 1 {
+            let valid = [0, 5, 100, 1000, 5000][r.below(5) as usize];
+            let per_10k = [0, 1, 10, 50, 300, 2000][r.below(6) as usize];
+            level = (valid, valid * per_10k / 10_000);
+        }
+        (level.0 - level.1, level.1)
+    }
+}
+
 fn scenarios() -> Vec<Scenario> {
     let mut rng = SimRng::seed(3131);
     let targets: [f64; 3] = [0.99, 0.999, 0.9999];
@@ -294,16 +499,80 @@ fn scenarios() -> Vec<Scenario> {
                 )
             }
             // Seeded segments of traffic and error ratio.
+            _ => Scenario::new(
+                format!("seeded {n} at {target}"),
+                target,
+                seeded_segments(r),
+            ),
+        };
+        out.push(s);
+    }
+    // The shapes of real exports: a good counter never created during a
+    // total outage, nothing exported at all, restarts, failed scrapes.
+    for n in 0..18u64 {
+        let target = targets[(n % 3) as usize];
+        let mut r = SimRng::seed(rng.below(1_000_000));
+        let restarts: Vec<u64> = (0..r.between(2, 6))
+            .map(|_| r.between(2, MINUTES))
+            .collect();
+        let failed: Vec<(u64, u64)> = (0..r.between(2, 7))
+            .map(|_| (r.between(30, MINUTES), r.between(1, 4)))
+            .collect();
+        let s = match n % 6 {
+            0 => {
+                let from = r.between(0, 120);
+                let rpm = [1, 7, 100, 5000][r.below(4) as usize];
+                Scenario::new(
+                    format!("outage without good series {n} at {target}"),
+                    target,
+                    move |m| (0, if m >= from { rpm } else { 0 }),
+                )
+                .without_good_series()
+            }
+            1 => Scenario::new(format!("nothing exported {n} at {target}"), target, |_| {
+                (0, 0)
+            })
+            .without_any_series(),
+            2 => Scenario::new(
+                format!("restarts {n} at {target}"),
+                target,
+                seeded_segments(SimRng::seed(r.below(1_000_000))),
+            )
+            .with_resets(restarts),
+            3 => Scenario::new(
+                format!("failed scrapes {n} at {target}"),
+                target,
+                seeded_segments(SimRng::seed(r.below(1_000_000))),
+            )
+            .with_gaps(failed),
+            4 => {
+                let start = e0 + r.between(0, 300);
+                Scenario::new(
+                    format!("bad hour with restarts and failed scrapes {n} at {target}"),
+                    target,
+                    move |m| {
+                        if (start..start + 60).contains(&m) {
+                            (800, 200)
+                        } else {
+                            (1000, 0)
+                        }
+                    },
+                )
+                .with_resets(restarts)
+                .with_gaps(failed)
+            }
             _ => {
-                let mut level = (1000u64, 0u64);
-                Scenario::new(format!("seeded {n} at {target}"), target, move |m| {
-                    if m % 30 == 0 || m == 1 {
-                        let valid = [0, 5, 100, 1000, 5000][r.below(5) as usize];
-                        let per_10k = [0, 1, 10, 50, 300, 2000][r.below(6) as usize];
-                        level = (valid, valid * per_10k / 10_000);
-                    }
-                    (level.0 - level.1, level.1)
-                })
+                let rpm = r.between(1, 50);
+                Scenario::new(
+                    format!(
+                        "outage without good series, restarts and failed scrapes {n} at {target}"
+                    ),
+                    target,
+                    move |_| (0, rpm),
+                )
+                .without_good_series()
+                .with_resets(restarts)
+                .with_gaps(failed)
             }
         };
         out.push(s);
@@ -331,18 +600,31 @@ fn promtool_fires_each_tier_exactly_when_the_rust_policy_does() {
     assert!(all.len() >= 20);
     let mut compared = 0usize;
     let mut fired = 0usize;
+    let (mut skipped, mut shaped, mut restarts, mut failed) = (0usize, 0usize, 0usize, 0usize);
     let targets: BTreeSet<String> = all.iter().map(|s| s.target.to_string()).collect();
     for target in targets {
         let group: Vec<&Scenario> = all
             .iter()
             .filter(|s| s.target.to_string() == target)
             .collect();
-        for s in &group {
-            let v = s.rust_verdicts();
-            compared += v.len() * 4;
-            fired += v.values().map(BTreeSet::len).sum::<usize>();
-        }
         let t: f64 = target.parse().expect("a target");
+        let slo = Slo::new("availability", t, days(30)).expect("a valid SLO");
+        let policy = BurnPolicy::for_slo(&slo);
+        let mut shapes = 0;
+        for s in &group {
+            let file = test_file("rules.yml", &[s], &policy);
+            let n = file.matches("alertname:").count();
+            compared += n;
+            fired += file.matches("exp_labels:").count();
+            let possible = MINUTES as usize * (policy.tiers().len() + 2);
+            skipped += possible - n;
+            if s.shape.good_absent || !s.shape.resets.is_empty() || !s.shape.gaps.is_empty() {
+                shapes += 1;
+                restarts += s.shape.resets.len();
+                failed += s.shape.gaps.len();
+            }
+        }
+        shaped += shapes;
         let dir = scratch(&target);
         let (ok, text) = promtool(&bin, &dir, &rules_for(t), &group);
         if std::env::var_os("KEEP_PROMTOOL_FILES").is_none() {
@@ -357,11 +639,21 @@ fn promtool_fires_each_tier_exactly_when_the_rust_policy_does() {
         fired > 0 && fired < compared,
         "the scenarios both fire and stay quiet"
     );
+    assert!(
+        shaped >= 18 && restarts > 0 && failed > 0 && skipped > 0,
+        "absent series, restarts and failed scrapes were all exercised"
+    );
     eprintln!(
-        "promtool differential: {} scenarios, {} (minute, tier) verdicts agreed ({} firing) in {:.1} s",
+        "promtool differential: {} scenarios ({} with absent series, restarts or failed scrapes: \
+         {} restarts, {} failed scrapes), {} (minute, alert) verdicts agreed ({} firing), \
+         {} not compared (a window edge on a failed scrape) in {:.1} s",
         all.len(),
+        shaped,
+        restarts,
+        failed,
         compared,
         fired,
+        skipped,
         started.elapsed().as_secs_f64()
     );
 }
@@ -419,9 +711,131 @@ fn promtool_accepts_the_rule_file_the_command_writes() {
             .expect("run promtool check rules");
         let said = String::from_utf8_lossy(&check.stdout);
         assert!(
-            check.status.success() && said.contains("SUCCESS: 11 rules found"),
+            check.status.success() && said.contains("SUCCESS: 13 rules found"),
             "{said}"
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The issue's total outage: `sli_valid_total` rising, every request
+/// failing, and no `sli_good_total` series at all (a labelled counter is
+/// created on its first increment, and there is none). The Rust policy pages
+/// within minutes; the rules must too.
+#[test]
+fn a_total_outage_without_a_good_series_pages_when_the_rust_policy_does() {
+    let Some(bin) =
+        promtool_or_skip("a_total_outage_without_a_good_series_pages_when_the_rust_policy_does")
+    else {
+        return;
+    };
+    for target in [0.99, 0.999, 0.9999] {
+        let s = Scenario::new(
+            format!("total outage, no good series, at {target}"),
+            target,
+            |_| (0, 100),
+        )
+        .without_good_series();
+        let first_page = s
+            .rust_verdicts()
+            .into_iter()
+            .find(|(_, firing)| !firing.is_empty())
+            .map(|(m, _)| m);
+        assert!(
+            first_page.is_some_and(|m| m <= 10),
+            "the Rust policy pages within 10 minutes: {first_page:?}"
+        );
+        let dir = scratch(&format!("outage-{target}"));
+        let (ok, text) = promtool(&bin, &dir, &rules_for(target), &[&s]);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            ok,
+            "with no good series promtool disagrees with the Rust policy at {target}:\n{}",
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .take(12)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
+
+/// The generator has teeth for the issue's outage: with the ratio written
+/// the old way (`valid − good`, no fallback for a missing good series),
+/// promtool disagrees on the generated outage scenarios.
+#[test]
+fn the_generated_outages_catch_a_ratio_without_the_missing_good_fallback() {
+    let Some(bin) =
+        promtool_or_skip("the_generated_outages_catch_a_ratio_without_the_missing_good_fallback")
+    else {
+        return;
+    };
+    let all = scenarios();
+    let outages: Vec<&Scenario> = all
+        .iter()
+        .filter(|s| s.target == 0.99 && s.shape.good_absent && !s.shape.valid_absent)
+        .collect();
+    assert!(!outages.is_empty());
+    let fixed = rules_for(0.99);
+    let old = fixed.replace(
+        "(sum(increase(sli_good_total[1h])) or sum(increase(sli_valid_total[1h])) * 0)",
+        "sum(increase(sli_good_total[1h]))",
+    );
+    assert_ne!(fixed, old);
+    let dir = scratch("old-ratio");
+    let (ok_fixed, _) = promtool(&bin, &dir, &fixed, &outages);
+    let (ok_old, text) = promtool(&bin, &dir, &old, &outages);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(ok_fixed, "the rules as written agree on every outage");
+    assert!(
+        !ok_old && text.contains("SloBurnPage1h"),
+        "without the fallback the 1h page stays silent through the outage:\n{text}"
+    );
+}
+
+/// `SloSliAbsent` after a scrape that stops for good: the valid counter has
+/// samples for an hour, then none (the process died, or its scrape broke).
+/// Prometheus keeps the last sample for its 5-minute lookback, so the alert
+/// is quiet two minutes after the last sample and firing ten minutes after;
+/// the burn tiers, meanwhile, see no series and cannot fire. (The exact
+/// minute, at the lookback's edge, is not asserted.)
+#[test]
+fn a_valid_counter_that_stops_being_scraped_pages_as_absent() {
+    let Some(bin) = promtool_or_skip("a_valid_counter_that_stops_being_scraped_pages_as_absent")
+    else {
+        return;
+    };
+    let dir = scratch("stops");
+    std::fs::write(dir.join("rules.yml"), rules_for(0.999)).expect("write rules");
+    let expect = |m: u64, firing: bool| {
+        let alerts = if firing {
+            "\n          - exp_labels: {severity: page, slo: availability}\n            exp_annotations: {summary: 'sli_valid_total is not exported or not scraped, the burn tiers are blind (SLO availability)'}"
+        } else {
+            " []"
+        };
+        format!("      - eval_time: {m}m\n        alertname: {SLI_ABSENT}\n        exp_alerts:{alerts}\n")
+    };
+    let mut test = "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n  - name: 'scrape stops at 60m'\n    interval: 1m\n    input_series:\n      - series: 'sli_valid_total'\n        values: '0+100x60'\n      - series: 'sli_good_total'\n        values: '0+100x60'\n    alert_rule_test:\n".to_string();
+    for (m, firing) in [
+        (30, false),
+        (60, false),
+        (62, false),
+        (70, true),
+        (120, true),
+    ] {
+        test.push_str(&expect(m, firing));
+    }
+    std::fs::write(dir.join("test.yml"), &test).expect("write test");
+    let out = Command::new(&bin)
+        .args(["test", "rules"])
+        .arg(dir.join("test.yml"))
+        .output()
+        .expect("run promtool test rules");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -91,10 +91,10 @@ impl Run {
         let slo = incident::Slo::course_default();
         let started = inc.impact_started().unwrap_or(inc.opened_at());
         let ended = inc.impact_ended().unwrap_or(started);
-        let burned = impact
-            .error_ratio()
-            .map(|r| incident::budget_spent(&slo, incident::burn_rate(r, &slo), ended - started))
-            .unwrap_or(0.0);
+        // Exactly (incident's `Rate`): a shift exactly on budget reads 1.
+        let burned = slo
+            .budget_spent_by(&impact, ended - started)
+            .unwrap_or_default();
         let draft = draft(
             &inc,
             self.report.page.as_ref(),
@@ -122,7 +122,7 @@ impl Run {
                 inc.id(),
                 imp.duration().num_minutes(),
                 imp.requests_affected,
-                pct(imp.budget_burned),
+                pct(imp.budget_burned.to_f64()),
                 findings.len()
             ),
         );
@@ -174,7 +174,7 @@ fn draft(
     incident: &Incident,
     page: Option<&PageOutcome>,
     failed: u64,
-    burned: f64,
+    burned: incident::Rate,
     failing_example: Option<FailingExample>,
 ) -> PostmortemDraft {
     let tier = page

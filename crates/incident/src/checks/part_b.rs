@@ -157,7 +157,7 @@ pub(crate) fn resolved_postmortem(
     let draft = PostmortemDraft {
         summary: "Wrong answers for fifteen minutes.".into(),
         requests_affected: 100,
-        budget_burned: 0.01,
+        budget_burned: crate::exact::Rate::new(1, 100).unwrap_or_default(),
         root_causes: vec!["no canary stage".into()],
         trigger: "a release".into(),
         resolution: "rollback".into(),
