@@ -730,7 +730,7 @@ fn the_recipe_for_a_new_step_works() {
             .expect("m31.b.1 is there");
         let check = "    Check {\n        id: \"m31.a.6\",\n        part: \"A\",\n        guide_step: \"budget_left\",\n        \
              title: \"what is left of the budget is one minus what was spent, never below zero\",\n        \
-             points: 1,\n        hint: \"Spending more than the budget leaves nothing, not a debt.\",\n        \
+             points: 1,\n        plan: Plan::after_class(2),\n        hint: \"Spending more than the budget leaves nothing, not a debt.\",\n        \
              edit: Some(edits::BUDGET_LEFT),\n        run: budget_left_is_what_remains,\n    },\n";
         let body = "\nfn budget_left_is_what_remains() -> CheckResult {\n    \
              let mut rng = SimRng::seed(31);\n    \

@@ -1,7 +1,9 @@
 //! `gradebook.csv`: one row per submission, for a spreadsheet or an LMS.
 //!
 //! Columns: `id`, the points of each module (`m31` … `m34`), `total`,
-//! `max`, `bonus`, `status` and `flags` (short names joined by `;`, see
+//! `max` (core only), `bonus` (the optional challenge, part `X`),
+//! `after_class` (points earned in the extensions of parts A and B, apart
+//! from the core and the bonus), `status` and `flags` (short names joined by `;`, see
 //! [`Flag::name`]). Rows are sorted by id and hold no times or paths, so
 //! the same batch gives the same bytes on every run. Shards of a class
 //! graded apart are joined with [`merge`] (`cargo xtask gradebook merge`).
@@ -21,7 +23,7 @@ pub const FILE: &str = "gradebook.csv";
 pub fn header() -> String {
     let mut cols = vec!["id".to_string()];
     cols.extend(MODULES.iter().map(|m| m.name.to_string()));
-    cols.extend(["total", "max", "bonus", "status", "flags"].map(String::from));
+    cols.extend(["total", "max", "bonus", "after_class", "status", "flags"].map(String::from));
     cols.join(",")
 }
 
@@ -65,6 +67,7 @@ pub fn csv(graded: &[Graded]) -> String {
             .to_string(),
         );
         cells.push(g.bonus().to_string());
+        cells.push(g.after_class().to_string());
         cells.push(g.status.as_str().to_string());
         cells.push(field(&flag_names(g).join(";")));
         out.push_str(&cells.join(","));
