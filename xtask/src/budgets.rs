@@ -116,10 +116,12 @@ pub fn lines_written(source: &str) -> BTreeMap<String, usize> {
 /// reads before writing the step.
 pub fn doc_lines(source: &str, name: &str) -> usize {
     let lines: Vec<&str> = source.lines().collect();
-    let Some(at) = lines
-        .iter()
-        .position(|l| l.trim_start().starts_with(&format!("pub fn {name}(")))
-    else {
+    let Some(at) = lines.iter().position(|l| {
+        let t = l.trim_start();
+        [format!("pub fn {name}("), format!("pub fn {name}<")]
+            .iter()
+            .any(|p| t.starts_with(p.as_str()))
+    }) else {
         return 0;
     };
     lines[..at]
@@ -274,8 +276,10 @@ mod tests {
 
     #[test]
     fn doc_lines_are_the_comment_right_above_the_step() {
-        let src = "/// other\nfn x() {}\n\n/// one\n/// two\n#[must_use]\npub fn step(a: u8) {}\n";
+        let src = "/// other\nfn x() {}\n\n/// one\n/// two\n#[must_use]\npub fn step(a: u8) {}\n\
+                   /// three\npub fn generic<'a>(a: &'a u8) {}\n";
         assert_eq!(doc_lines(src, "step"), 2);
+        assert_eq!(doc_lines(src, "generic"), 1);
         assert_eq!(doc_lines(src, "missing"), 0);
     }
 

@@ -142,7 +142,9 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
             let _ = writeln!(
                 out,
                 "  {}",
-                style.bold(&format!("after class: Part {part}'s extensions (not required)"))
+                style.bold(&format!(
+                    "after class: Part {part}'s extensions (not required)"
+                ))
             );
         }
         let _ = writeln!(

@@ -119,8 +119,11 @@ fn lint(root: &Path, only: Option<&'static Module>, t: &mut Tally) -> Result<()>
     )?;
     let fmt = cargo_step(root, "fmt", &["fmt", "--all", "--", "--check"])?;
     t.item(fmt, || "cargo fmt --check: run `cargo fmt --all`".into());
+    // One module's packages take that module's features only: cargo refuses
+    // a feature of a package it was not asked to build.
     let lab_features = crate::modules::MODULES
         .iter()
+        .filter(|m| only.is_none_or(|o| o.name == m.name))
         .flat_map(|m| m.lab_features.iter().copied())
         .collect::<Vec<_>>()
         .join(",");

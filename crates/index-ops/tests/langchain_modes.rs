@@ -1,7 +1,7 @@
 //! LangChain's cleanup modes, tested on LangChain's own examples.
 //!
 //! The first tests are the examples of LangChain's guide "How to use the
-//! indexing API" (`docs/docs/how_to/indexing.ipynb`), one test per example,
+//! indexing API" (docs/docs/how_to/indexing.ipynb in LangChain's repository), one test per example,
 //! with the figures the guide prints. One figure differs, and the test says
 //! why: langchain-core 1.8.1, the version modelled, counts duplicates within
 //! a batch as skipped, which the guide's output predates.

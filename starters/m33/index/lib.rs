@@ -15,7 +15,7 @@
 //!   placeholders such as `[EMAIL]`. The validity rules that tell a real SSN
 //!   or card from a look-alike are [`ssn_valid`] and [`luhn_valid`]; a
 //!   prefilter ([`detect::next_candidate`]) keeps the scan fast.
-//! - [`index`]: the [`Index`], an in-memory stand-in for a vector store. Its
+//! - [`index`](mod@index): the [`Index`], an in-memory stand-in for a vector store. Its
 //!   embeddings ([`embed()`]) are a deterministic hash of the words, and it
 //!   counts every document it embeds ([`Index::embed_calls`]): that counter is
 //!   how a check proves work was *not* done.
