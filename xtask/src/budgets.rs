@@ -234,30 +234,116 @@ pub fn table(root: &Path, catalog: &Catalog) -> Result<String> {
     Ok(out.trim_end().to_string() + "\n")
 }
 
-/// `docs/authoring.md` with its budget table replaced by `table`.
-pub fn with_table(doc: &str, table: &str) -> Option<String> {
-    let start = doc.find(BEGIN)? + BEGIN.len();
-    let end = doc[start..].find(END)? + start;
-    Some(format!("{}\n\n{table}\n{}", &doc[..start], &doc[end..]))
+/// Where a guide's step list lives.
+const GUIDE_BEGIN: &str = "<!-- BEGIN GENERATED steps (cargo xtask catalog) -->";
+const GUIDE_END: &str = "<!-- END GENERATED steps -->";
+
+/// A guide's step list, as Markdown: each step with where it is written,
+/// its checks and its budget, the after-class ones marked, and each part's
+/// core total against its slot.
+pub fn guide_steps(module: &Module, catalog: &Catalog) -> String {
+    let checks = checks_of(module, catalog);
+    let mut rows: Vec<(String, String, String, Vec<String>, u32, bool)> = Vec::new();
+    for c in &checks {
+        let step = c.function.clone().unwrap_or_else(|| c.step.clone());
+        let after = !core(c);
+        let file = c.file.as_deref().map_or("the story".to_string(), |f| {
+            format!("`{}`", f.rsplit('/').next().unwrap_or(f))
+        });
+        match rows
+            .iter_mut()
+            .find(|r| r.0 == c.part && r.1 == step && r.5 == after)
+        {
+            Some(r) => {
+                r.3.push(c.id.clone());
+                r.4 += c.minutes;
+            }
+            None => rows.push((
+                c.part.clone(),
+                step,
+                file,
+                vec![c.id.clone()],
+                c.minutes,
+                after,
+            )),
+        }
+    }
+    let sums = core_minutes(&checks);
+    let mut out =
+        String::from("| part | step | in | checks | minutes | when |\n|---|---|---|---|--:|---|\n");
+    for (part, step, file, ids, minutes, after) in &rows {
+        let _ = writeln!(
+            out,
+            "| {part} | `{step}` | {file} | {} | {minutes} | {} |",
+            ids.join(", "),
+            if *after { "**after class**" } else { "core" }
+        );
+    }
+    let totals: Vec<String> = module
+        .slots
+        .iter()
+        .map(|s| {
+            format!(
+                "Part {} {} of {} min",
+                s.part,
+                sums.get(s.part).copied().unwrap_or(0),
+                s.minutes
+            )
+        })
+        .collect();
+    let _ = writeln!(out, "\nCore budgets: {}.", totals.join(", "));
+    out
 }
 
-/// Rewrites the table in `docs/authoring.md` (`cargo xtask catalog`).
-pub fn write_doc(root: &Path, catalog: &Catalog) -> Result<()> {
-    let path = root.join(DOC);
-    let doc = std::fs::read_to_string(&path).with_context(|| format!("reading {DOC}"))?;
+/// `text` with the block between `begin` and `end` replaced by `table`.
+fn with_block(text: &str, begin: &str, end: &str, table: &str) -> Option<String> {
+    let start = text.find(begin)? + begin.len();
+    let stop = text[start..].find(end)? + start;
+    Some(format!("{}\n\n{table}\n{}", &text[..start], &text[stop..]))
+}
+
+/// `docs/authoring.md` with its budget table replaced by `table`.
+pub fn with_table(doc: &str, table: &str) -> Option<String> {
+    with_block(doc, BEGIN, END, table)
+}
+
+/// Every generated block: file, its text now, and its text as generated.
+fn blocks(root: &Path, catalog: &Catalog) -> Result<Vec<(String, String, String)>> {
+    let mut out = Vec::new();
+    let doc = std::fs::read_to_string(root.join(DOC)).with_context(|| format!("reading {DOC}"))?;
     let new = with_table(&doc, &table(root, catalog)?)
         .with_context(|| format!("{DOC} has no `{BEGIN}` … `{END}` block"))?;
-    if new != doc {
-        std::fs::write(&path, new).with_context(|| format!("writing {DOC}"))?;
+    out.push((DOC.to_string(), doc, new));
+    for m in MODULES {
+        let guide = m.guide();
+        let text = std::fs::read_to_string(root.join(&guide))
+            .with_context(|| format!("reading {guide}"))?;
+        let new = with_block(&text, GUIDE_BEGIN, GUIDE_END, &guide_steps(m, catalog))
+            .with_context(|| format!("{guide} has no `{GUIDE_BEGIN}` … `{GUIDE_END}` block"))?;
+        out.push((guide, text, new));
+    }
+    Ok(out)
+}
+
+/// Rewrites the budget table in `docs/authoring.md` and each guide's step
+/// list (`cargo xtask catalog`).
+pub fn write_doc(root: &Path, catalog: &Catalog) -> Result<()> {
+    for (file, old, new) in blocks(root, catalog)? {
+        if new != old {
+            std::fs::write(root.join(&file), new).with_context(|| format!("writing {file}"))?;
+        }
     }
     Ok(())
 }
 
-/// Whether the table in `docs/authoring.md` is the one the committed
+/// The files whose generated budget blocks differ from what the committed
 /// catalogue and solutions give.
-pub fn doc_is_current(root: &Path, catalog: &Catalog) -> Result<bool> {
-    let doc = std::fs::read_to_string(root.join(DOC)).with_context(|| format!("reading {DOC}"))?;
-    Ok(with_table(&doc, &table(root, catalog)?).as_deref() == Some(doc.as_str()))
+pub fn stale_docs(root: &Path, catalog: &Catalog) -> Result<Vec<String>> {
+    Ok(blocks(root, catalog)?
+        .into_iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(file, _, _)| file)
+        .collect())
 }
 
 #[cfg(test)]
