@@ -524,6 +524,8 @@ mod tests {
                 step: function.into(),
                 title: "t".into(),
                 points: 1,
+                track: labkit::check::Track::Core,
+                minutes: 1,
                 hint: "h".into(),
                 file: Some("starters/m99/x.rs".into()),
                 function: Some(function.into()),

@@ -63,6 +63,7 @@ static FIXTURE: Module = Module {
     }],
     lab_features: &[],
     reference_parts_feature: None,
+    slots: &[],
 };
 
 /// Thread ids and the like vary between runs; golden files must not.
@@ -798,6 +799,8 @@ fn the_lab_report_shows_warnings_labels_and_the_real_trace_difference() {
         step: step.into(),
         title: title.into(),
         points: 2,
+        track: labkit::check::Track::Core,
+        minutes: 1,
         hint: "Look at the concept, not the answer.".into(),
         file: Some("starters/m99/fixture.rs".into()),
         function: Some("fixture".into()),
@@ -926,4 +929,83 @@ fn story_prints_the_trace_and_how_it_differs() {
             >= 1,
         "{text}"
     );
+}
+
+/// Extensions are reported apart: under "after class" in the lab report,
+/// outside the core progress and `complete`, and in their own fields of
+/// `results.json` and their own column of the gradebook.
+#[test]
+fn extensions_are_after_class_and_kept_apart_from_the_core() {
+    use labkit::check::{CheckInfo, Track};
+    let info = |id: &str, part: &str, track: Track, points: u32| CheckInfo {
+        id: id.into(),
+        part: part.into(),
+        step: "s".into(),
+        title: format!("check {id}"),
+        points,
+        track,
+        minutes: 3,
+        hint: "h".into(),
+        file: Some("starters/m99/fixture.rs".into()),
+        function: Some("fixture".into()),
+    };
+    let verdict = |outcome| runner::Verdict {
+        outcome,
+        message: None,
+        output: String::new(),
+        stall: None,
+    };
+    let run = |ext_outcome| ModuleRun {
+        module: &FIXTURE,
+        variant: Variant::Starter,
+        checks: vec![
+            CheckRun {
+                bin: "fixture_checks",
+                info: info("m99.a.1", "A", Track::Core, 2),
+                verdict: verdict(Outcome::Pass),
+            },
+            CheckRun {
+                bin: "fixture_checks",
+                info: info("m99.a.2", "A", Track::AfterClass, 3),
+                verdict: verdict(ext_outcome),
+            },
+            CheckRun {
+                bin: "fixture_checks",
+                info: info("m99.x.1", "X", Track::AfterClass, 5),
+                verdict: verdict(Outcome::NotStarted),
+            },
+        ],
+        compile_error: None,
+        warnings: vec![],
+    };
+    // An extension not started leaves the module complete.
+    let todo = run(Outcome::NotStarted);
+    assert!(todo.complete());
+    assert_eq!((todo.passed(), todo.total(), todo.max_points()), (1, 1, 2));
+    let report = check_report::lab_report(&todo, Style::plain());
+    assert!(
+        report.contains("after class: Part A's extensions (not required)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Progress: core 1/1 checks pass, 2/2 points · after class 0/1 (0/3 points) (optional challenge: 0/5 bonus points)"),
+        "{report}"
+    );
+    // A passed extension counts apart: not in points, not in bonus.
+    let done = run(Outcome::Pass);
+    let r = check_report::results(
+        std::slice::from_ref(&done),
+        crate::catalog::Integrity::default(),
+    );
+    let json = serde_json::to_value(&r).expect("results serialise");
+    assert_eq!(json["points"], 2);
+    assert_eq!(json["max_points"], 2);
+    assert_eq!(json["bonus_points"], 0);
+    assert_eq!(json["after_class_points"], 3);
+    assert_eq!(json["after_class_max_points"], 3);
+    assert_eq!(json["modules"][0]["after_class_passed"], 1);
+    assert_eq!(json["tests"][0]["track"], "core");
+    assert_eq!(json["tests"][1]["track"], "after_class");
+    assert_eq!(json["tests"][1]["optional"], true);
+    assert_eq!(json["tests"][2]["track"], "after_class");
 }

@@ -152,8 +152,8 @@ mod tests {
     #[test]
     fn shards_merge_sorted_and_refuse_overlap_or_other_headers() {
         let h = header();
-        let a = format!("{h}\nzed,1,2,3,4,10,96,0,fail,\nann,0,0,0,0,0,96,0,fail,\n");
-        let b = format!("{h}\nbob,30,0,0,0,30,96,0,fail,reference-copy\n");
+        let a = format!("{h}\nzed,1,2,3,4,10,96,0,0,fail,\nann,0,0,0,0,0,96,0,0,fail,\n");
+        let b = format!("{h}\nbob,30,0,0,0,30,96,0,2,fail,reference-copy\n");
         let merged = merge(&[("a".into(), a.clone()), ("b".into(), b)]).unwrap_or_default();
         let ids: Vec<&str> = merged.lines().skip(1).map(|l| &l[..3]).collect();
         assert_eq!(ids, vec!["ann", "bob", "zed"]);
