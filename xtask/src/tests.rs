@@ -1021,3 +1021,76 @@ fn extensions_are_after_class_and_kept_apart_from_the_core() {
     assert_eq!(json["tests"][1]["optional"], true);
     assert_eq!(json["tests"][2]["track"], "after_class");
 }
+
+/// Each module's core path, performed by the reference with every
+/// extension step left unwritten (a learner who did the class and nothing
+/// after it): every core check passes, and every extension's own check is
+/// still *not started*, so no core check needs an after-class step.
+#[test]
+fn the_core_path_passes_without_any_extension() {
+    use labkit::check::Track;
+    let root = crate::root();
+    let catalog = crate::catalog::load(&root);
+    let checks: Vec<&labkit::check::CheckInfo> = catalog.values().flatten().collect();
+    // A step is an extension when all its checks are after class.
+    let extension = |step: &str| {
+        let own: Vec<_> = checks
+            .iter()
+            .filter(|c| c.function.as_deref() == Some(step))
+            .collect();
+        !own.is_empty()
+            && own
+                .iter()
+                .all(|c| c.track == Track::AfterClass || c.part == "X")
+    };
+    let base = crate::cargo::target_base(&root).join("core-path-test");
+    let ws = base.join("ws");
+    let _ = std::fs::remove_dir_all(&ws);
+    for item in crate::loopbench::COPY {
+        let from = root.join(item);
+        if from.exists() {
+            crate::loopbench::copy_tree(&from, &ws.join(item)).unwrap();
+        }
+    }
+    for (path, _) in crate::starters::generate(&ws).unwrap() {
+        let rel = path.strip_prefix("starters").unwrap();
+        let solution = ws.join("solutions").join(rel);
+        let path = ws.join(&path);
+        let source = std::fs::read_to_string(&solution).unwrap();
+        let core_done =
+            crate::starters::with_steps_done(&solution.display().to_string(), &source, &|step| {
+                !extension(step)
+            })
+            .unwrap();
+        std::fs::write(&path, core_done).unwrap();
+    }
+    let runs = crate::lab::grade(&ws, Variant::Starter).expect("grading runs");
+    let mut extensions = 0;
+    for r in &runs {
+        assert!(
+            r.compile_error.is_none(),
+            "{}: {:?}",
+            r.module.name,
+            r.compile_error
+        );
+        assert!(
+            r.complete(),
+            "{}: the core path alone is not complete",
+            r.module.name
+        );
+        for c in &r.checks {
+            if !c.optional() {
+                assert!(c.passed(), "{}: {:?}", c.info.id, c.verdict);
+            } else if c.info.function.is_some() {
+                extensions += 1;
+                assert_eq!(
+                    c.verdict.outcome,
+                    Outcome::NotStarted,
+                    "{}: an extension's check without its step",
+                    c.info.id
+                );
+            }
+        }
+    }
+    assert!(extensions >= 9, "{extensions} extension checks judged");
+}
