@@ -19,8 +19,11 @@ use crate::postmortem::{Postmortem, RegressionCase};
 /// - a verb of `BLAME_VERBS` starting at a word right after a word that
 ///   `is_person()`: `BlameRule::PersonBlamed`, excerpt = the person and the
 ///   verb's words.
+///
+/// The walk and the phrase rule are given below; you write the verb rule
+/// inside the walk.
 pub fn lint_blame(text: &str) -> Vec<BlameFinding> {
-    // BEGIN SOLUTION lint_blame: for each line and word, match the blaming phrases, and the blaming verbs after a person
+    // Given: the walk over lines and words, and the blaming phrases.
     let mut found = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let ws = words(line);
@@ -34,6 +37,7 @@ pub fn lint_blame(text: &str) -> Vec<BlameFinding> {
                     });
                 }
             }
+            // BEGIN SOLUTION lint_blame: a blaming verb right after a person: record the person and the verb, in order
             let after_person = i > 0 && ws[i - 1].is_person();
             for verb in BLAME_VERBS {
                 if after_person && matches_at(&ws, i, verb) {
@@ -44,10 +48,10 @@ pub fn lint_blame(text: &str) -> Vec<BlameFinding> {
                     });
                 }
             }
+            // END SOLUTION
         }
     }
     found
-    // END SOLUTION
 }
 
 /// The regression eval case the incident of `postmortem` leaves behind: id

@@ -23,8 +23,11 @@ use crate::shift_report::{pct, ShiftReport, Stage};
 /// 3. `TicketRouted`: the ticket went to `Queue::SreOncall` at priority 1
 ///    or 2, and it is linked to the incident the page opened
 ///    (`ticket.incident` is `incident.id`).
+///
+/// Assertions 1 and 2 are given below; you write the third, and return the
+/// three in order.
 pub fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion> {
-    // BEGIN SOLUTION assert_intake_and_detect: storm reduced (ratio and the deploy's incident), page at SEV-1, ticket routed to on-call and linked to the paged incident
+    // Given: assertions 1 and 2.
     let storm = match &r.deploy_incident {
         Some(inc) if r.reduction_ratio >= MIN_REDUCTION => Assertion::pass(
             AssertionId::StormReduced,
@@ -65,6 +68,7 @@ pub fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion> {
         None => Assertion::fail(AssertionId::PageSev1, r.why_missing(Stage::Detect)),
     };
     let paged = r.incident.as_ref().map(|i| i.id.as_str());
+    // BEGIN SOLUTION assert_intake_and_detect: the ticket routed to on-call at priority 1 or 2 and linked to the paged incident; then the three in order
     let ticket = match &r.ticket {
         None => Assertion::fail(AssertionId::TicketRouted, r.why_missing(Stage::Intake)),
         Some(t) if t.queue != Queue::SreOncall || t.priority > 2 => Assertion::fail(
@@ -104,8 +108,12 @@ pub fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion> {
 ///    last-good answers it right (`last_good_passes_case`).
 /// 7. `FixPromoted`: the fix's canary decided `Decision::Promote`, and live
 ///    at the end is that candidate, verified.
+///
+/// Assertions 4, 5 and 7 are given below; you write the sixth, the proof
+/// that the postmortem's case now blocks the bug, and return the four in
+/// order.
 pub fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
-    // BEGIN SOLUTION assert_recovery: resolved, SLI back within the SLO, the case fails the bad release and passes last-good, the fix promoted and live
+    // Given: assertions 4, 5 and 7.
     let resolved = match &r.incident {
         Some(i) if i.status == Status::Resolved => Assertion::pass(
             AssertionId::IncidentResolved,
@@ -139,6 +147,33 @@ pub fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
         ),
         None => Assertion::fail(AssertionId::SliRecovered, r.why_missing(Stage::Mitigate)),
     };
+    let fix = match &r.fix_canary {
+        Some(c)
+            if c.decision == Decision::Promote
+                && r.live_at_end.as_deref() == Some(c.candidate.as_str())
+                && r.live_verified_at_end =>
+        {
+            Assertion::pass(
+                AssertionId::FixPromoted,
+                format!(
+                    "{} {} vs live {} {}: promoted, live is {}",
+                    c.candidate, c.candidate_score, c.live, c.live_score, c.candidate
+                ),
+            )
+        }
+        Some(c) => Assertion::fail(
+            AssertionId::FixPromoted,
+            format!(
+                "{} was not promoted ({}: {}); live stays {}",
+                c.candidate,
+                c.decision,
+                c.reasons.join("; "),
+                r.live_at_end.as_deref().unwrap_or("none")
+            ),
+        ),
+        None => Assertion::fail(AssertionId::FixPromoted, r.why_missing(Stage::Ship)),
+    };
+    // BEGIN SOLUTION assert_recovery: the regression case fails the bad release and passes last-good; then the four in order
     let regression = match (&r.regression_case, &r.bad_release_canary) {
         (Some(case), Some(c)) => {
             let caught = c.failed_regressions.contains(&case.id);
@@ -167,32 +202,6 @@ pub fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
             AssertionId::RegressionCatchesBadRelease,
             r.why_missing(Stage::Learn),
         ),
-    };
-    let fix = match &r.fix_canary {
-        Some(c)
-            if c.decision == Decision::Promote
-                && r.live_at_end.as_deref() == Some(c.candidate.as_str())
-                && r.live_verified_at_end =>
-        {
-            Assertion::pass(
-                AssertionId::FixPromoted,
-                format!(
-                    "{} {} vs live {} {}: promoted, live is {}",
-                    c.candidate, c.candidate_score, c.live, c.live_score, c.candidate
-                ),
-            )
-        }
-        Some(c) => Assertion::fail(
-            AssertionId::FixPromoted,
-            format!(
-                "{} was not promoted ({}: {}); live stays {}",
-                c.candidate,
-                c.decision,
-                c.reasons.join("; "),
-                r.live_at_end.as_deref().unwrap_or("none")
-            ),
-        ),
-        None => Assertion::fail(AssertionId::FixPromoted, r.why_missing(Stage::Ship)),
     };
     vec![resolved, sli, regression, fix]
     // END SOLUTION

@@ -19,8 +19,28 @@ use crate::postmortem::{Postmortem, RegressionCase};
 /// - a verb of `BLAME_VERBS` starting at a word right after a word that
 ///   `is_person()`: `BlameRule::PersonBlamed`, excerpt = the person and the
 ///   verb's words.
+///
+/// The walk and the phrase rule are given below; you write the verb rule
+/// inside the walk.
 pub fn lint_blame(text: &str) -> Vec<BlameFinding> {
-    todo!("lint_blame: for each line and word, match the blaming phrases, and the blaming verbs after a person")
+    // Given: the walk over lines and words, and the blaming phrases.
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let ws = words(line);
+        for i in 0..ws.len() {
+            for phrase in BLAME_PHRASES {
+                if matches_at(&ws, i, phrase) {
+                    found.push(BlameFinding {
+                        line: n + 1,
+                        rule: BlameRule::BlamingPhrase,
+                        excerpt: excerpt(&ws, i, i + phrase.len()),
+                    });
+                }
+            }
+            todo!("lint_blame: a blaming verb right after a person: record the person and the verb, in order")
+        }
+    }
+    found
 }
 
 /// The regression eval case the incident of `postmortem` leaves behind: id

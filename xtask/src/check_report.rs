@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use labkit::check::Outcome;
+use labkit::check::{Outcome, Track};
 use labkit::stall::Stall;
 use serde::Serialize;
 
@@ -130,10 +130,22 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
         .max()
         .unwrap_or(0)
         .min(64);
+    let mut after_class = false;
     for c in &run.checks {
         if c.info.part != part {
             part = &c.info.part;
+            after_class = false;
             let _ = writeln!(out, "\n{}", style.bold(&part_title(part)));
+        }
+        if c.extension() && !after_class {
+            after_class = true;
+            let _ = writeln!(
+                out,
+                "  {}",
+                style.bold(&format!(
+                    "after class: Part {part}'s extensions (not required)"
+                ))
+            );
         }
         let _ = writeln!(
             out,
@@ -174,9 +186,18 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
     } else {
         String::new()
     };
+    let ext = run.after_class();
+    let after_class_text = if ext.total > 0 {
+        format!(
+            " · after class {}/{} ({}/{} points)",
+            ext.passed, ext.total, ext.points, ext.max_points
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "Progress: {}/{} checks pass, {}/{} points{bonus_text}",
+        "Progress: core {}/{} checks pass, {}/{} points{after_class_text}{bonus_text}",
         run.passed(),
         run.total(),
         run.points(),
@@ -328,6 +349,13 @@ pub fn score_table(runs: &[ModuleRun], integrity: &Integrity) -> String {
     }
     let _ = writeln!(out, "total            {pts:>3}/{max}");
     let bonus: u32 = runs.iter().map(|r| r.bonus().0).sum();
+    let (ext, ext_max) = runs.iter().fold((0, 0), |(e, m), r| {
+        let a = r.after_class();
+        (e + a.points, m + a.max_points)
+    });
+    if ext_max > 0 {
+        let _ = writeln!(out, "after class      {ext:>3}/{ext_max}");
+    }
     if bonus > 0 {
         let _ = writeln!(out, "bonus            {bonus:>3}");
     }
@@ -364,6 +392,11 @@ pub struct Results {
     pub points: u32,
     pub max_points: u32,
     pub bonus_points: u32,
+    /// Points earned in the extensions of parts A and B (after class;
+    /// never required, not counted in `points` or `bonus_points`).
+    pub after_class_points: u32,
+    /// Points available in those extensions.
+    pub after_class_max_points: u32,
     pub modules: Vec<ModuleResult>,
     pub tests: Vec<TestResult>,
     pub integrity: Integrity,
@@ -379,6 +412,12 @@ pub struct ModuleResult {
     pub total: usize,
     pub points: u32,
     pub max_points: u32,
+    /// Extension checks (after class) passed, of how many, and their
+    /// points: apart from `passed`/`total`/`points`, which are the core.
+    pub after_class_passed: usize,
+    pub after_class_total: usize,
+    pub after_class_points: u32,
+    pub after_class_max_points: u32,
 }
 
 #[derive(Debug, Serialize)]
@@ -400,6 +439,10 @@ pub struct TestResult {
     pub points: u32,
     pub max_points: u32,
     pub optional: bool,
+    /// `core` or `after_class` (an extension, or the optional challenge).
+    pub track: &'static str,
+    /// The check's time budget in minutes, from its plan.
+    pub minutes: u32,
     /// For a check that did not finish: the learner step it was stuck in
     /// (`looped_in`) or was stopped at because an earlier check was stuck
     /// there (`not_run`), as the sealed verdict says.
@@ -428,6 +471,10 @@ pub fn results(runs: &[ModuleRun], integrity: Integrity) -> Results {
             total: r.total(),
             points: r.points(),
             max_points: r.max_points(),
+            after_class_passed: r.after_class().passed,
+            after_class_total: r.after_class().total,
+            after_class_points: r.after_class().points,
+            after_class_max_points: r.after_class().max_points,
         });
         for c in &r.checks {
             tests.push(TestResult {
@@ -447,6 +494,12 @@ pub fn results(runs: &[ModuleRun], integrity: Integrity) -> Results {
                 points: c.earned(),
                 max_points: c.info.points,
                 optional: c.optional(),
+                track: if c.optional() {
+                    Track::AfterClass.as_str()
+                } else {
+                    Track::Core.as_str()
+                },
+                minutes: c.info.minutes,
                 stall: c.verdict.stall.clone(),
             });
         }
@@ -470,6 +523,8 @@ pub fn results(runs: &[ModuleRun], integrity: Integrity) -> Results {
         points: modules.iter().map(|m| m.points).sum(),
         max_points: modules.iter().map(|m| m.max_points).sum(),
         bonus_points: runs.iter().map(|r| r.bonus().0).sum(),
+        after_class_points: runs.iter().map(|r| r.after_class().points).sum(),
+        after_class_max_points: runs.iter().map(|r| r.after_class().max_points).sum(),
         modules,
         tests,
         integrity,

@@ -148,6 +148,8 @@ mod tests {
             step: step.into(),
             title: "t".into(),
             points: 1,
+            track: labkit::check::Track::Core,
+            minutes: 1,
             hint: "h".into(),
             file: f.map(|_| "starters/x.rs".into()),
             function: f.map(String::from),

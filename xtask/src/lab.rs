@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use labkit::check::{CheckInfo, Outcome};
+use labkit::check::{CheckInfo, Outcome, Track};
 
 use crate::cargo::{self, Built, CompileError, Request, Variant};
 use crate::catalog;
@@ -22,10 +22,19 @@ pub struct CheckRun {
 }
 
 impl CheckRun {
-    /// Optional-challenge checks (part `X`) earn bonus points and are not
-    /// needed for a module to be complete.
+    /// After-class checks (extensions, and every check of the optional
+    /// challenge, part `X`) are graded apart and are not needed for a
+    /// module to be complete.
     pub fn optional(&self) -> bool {
+        self.info.track == Track::AfterClass || self.challenge()
+    }
+    /// A check of the optional challenge (part `X`): its points are bonus.
+    pub fn challenge(&self) -> bool {
         self.info.part == "X"
+    }
+    /// An extension of a part (`A`, `B`): after class, not the challenge.
+    pub fn extension(&self) -> bool {
+        self.optional() && !self.challenge()
     }
     pub fn passed(&self) -> bool {
         self.verdict.outcome == Outcome::Pass
@@ -68,12 +77,21 @@ impl ModuleRun {
     pub fn max_points(&self) -> u32 {
         self.required().map(|c| c.info.points).sum()
     }
+    /// Points of the optional challenge (part `X`): earned, available.
     pub fn bonus(&self) -> (u32, u32) {
-        let opt: Vec<&CheckRun> = self.checks.iter().filter(|c| c.optional()).collect();
-        (
-            opt.iter().map(|c| c.earned()).sum(),
-            opt.iter().map(|c| c.info.points).sum(),
-        )
+        tally(self.checks.iter().filter(|c| c.challenge()))
+    }
+    /// The extensions of parts A and B, for after class: checks passed,
+    /// checks, points earned, points available.
+    pub fn after_class(&self) -> AfterClass {
+        let ext: Vec<&CheckRun> = self.checks.iter().filter(|c| c.extension()).collect();
+        let (points, max_points) = tally(ext.iter().copied());
+        AfterClass {
+            passed: ext.iter().filter(|c| c.passed()).count(),
+            total: ext.len(),
+            points,
+            max_points,
+        }
     }
     /// Complete when every required check passes.
     pub fn complete(&self) -> bool {
@@ -81,6 +99,21 @@ impl ModuleRun {
             && !self.checks.is_empty()
             && self.required().all(|c| c.passed())
     }
+}
+
+/// Earned and available points of some checks.
+fn tally<'a>(checks: impl Iterator<Item = &'a CheckRun>) -> (u32, u32) {
+    checks.fold((0, 0), |(e, m), c| (e + c.earned(), m + c.info.points))
+}
+
+/// Progress on a module's extensions (after class), kept apart from its
+/// core progress.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AfterClass {
+    pub passed: usize,
+    pub total: usize,
+    pub points: u32,
+    pub max_points: u32,
 }
 
 /// How to run.

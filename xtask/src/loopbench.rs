@@ -24,6 +24,7 @@ pub const COPY: &[&str] = &[
     "ARCHITECTURE.md",
     "docs",
     ".ci",
+    ".github",
     ".cargo",
     "clippy.toml",
     "crates",

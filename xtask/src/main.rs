@@ -15,6 +15,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod book;
+mod budgets;
 mod cargo;
 mod catalog;
 mod check_report;

@@ -21,7 +21,29 @@ pub struct Module {
     /// cargo call of its own, since its features would switch the others to
     /// the reference too.
     pub reference_parts_feature: Option<&'static str>,
+    /// The run of show's lab slot of each part, in minutes (`A`, `B`):
+    /// `cargo xtask verify` fails when a part's core budgets add up to more.
+    pub slots: &'static [Slot],
 }
+
+/// One part's lab slot in the run of show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    pub part: &'static str,
+    pub minutes: u32,
+}
+
+/// Part A and Part B, twenty minutes each: the shape of M31–M33's hour.
+const TWENTY_AND_TWENTY: &[Slot] = &[
+    Slot {
+        part: "A",
+        minutes: 20,
+    },
+    Slot {
+        part: "B",
+        minutes: 20,
+    },
+];
 
 /// A package and the binary that runs its checks.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +81,7 @@ pub const MODULES: &[Module] = &[
         }],
         lab_features: &["incident/external-steps"],
         reference_parts_feature: None,
+        slots: TWENTY_AND_TWENTY,
     },
     Module {
         name: "m32",
@@ -70,6 +93,7 @@ pub const MODULES: &[Module] = &[
         }],
         lab_features: &["desk/external-steps"],
         reference_parts_feature: None,
+        slots: TWENTY_AND_TWENTY,
     },
     Module {
         name: "m33",
@@ -88,6 +112,7 @@ pub const MODULES: &[Module] = &[
         ],
         lab_features: &["index-ops/external-steps", "release-ops/external-steps"],
         reference_parts_feature: None,
+        slots: TWENTY_AND_TWENTY,
     },
     Module {
         name: "m34",
@@ -99,6 +124,17 @@ pub const MODULES: &[Module] = &[
         }],
         lab_features: &["capstone/external-steps"],
         reference_parts_feature: Some("capstone/reference-parts"),
+        // About 70 minutes: Part A 20, Part B 23 (COURSE.md's run of show).
+        slots: &[
+            Slot {
+                part: "A",
+                minutes: 20,
+            },
+            Slot {
+                part: "B",
+                minutes: 23,
+            },
+        ],
     },
 ];
 

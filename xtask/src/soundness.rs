@@ -70,10 +70,9 @@ pub fn write_catalog(root: &Path) -> Result<()> {
         );
     }
     std::fs::create_dir_all(root.join("labs"))?;
-    std::fs::write(
-        root.join(catalog::CATALOG),
-        catalog::catalog_text(&catalog_of(&runs))?,
-    )?;
+    let ran = catalog_of(&runs);
+    std::fs::write(root.join(catalog::CATALOG), catalog::catalog_text(&ran)?)?;
+    crate::budgets::write_doc(root, &ran)?;
     std::fs::write(root.join(catalog::MANIFEST), catalog::manifest_text(root)?)?;
     Ok(())
 }
@@ -277,6 +276,24 @@ fn verify_checks(root: &Path, only: Option<&'static Module>, t: &mut Tally) -> R
         }
     }
 
+    println!("== every part's core path fits its slot in the run of show");
+    let ran = catalog_of(&solution);
+    for r in &solution {
+        let infos: Vec<&labkit::check::CheckInfo> = r.checks.iter().map(|c| &c.info).collect();
+        let over = crate::budgets::problems(r.module, &infos);
+        t.item(over.is_empty(), || over.join("\n"));
+    }
+    // The table covers every module: the ones not run here as committed.
+    let mut whole = catalog::load(root);
+    whole.extend(ran.clone());
+    let stale = crate::budgets::stale_docs(root, &whole)?;
+    t.item(stale.is_empty(), || {
+        format!(
+            "the generated budgets in {} are stale: run `cargo xtask catalog`",
+            stale.join(", ")
+        )
+    });
+
     println!("== every starter compiles and fails its learner checks as not started");
     let starter = grade_modules(root, Variant::Starter, &modules)?;
     for r in &starter {
@@ -311,7 +328,6 @@ fn verify_checks(root: &Path, only: Option<&'static Module>, t: &mut Tally) -> R
     lazy_steps(root, &modules, t)?;
 
     println!("== the committed catalogue and integrity manifest are current");
-    let ran = catalog_of(&solution);
     let current = if only.is_some() {
         // One module: its check binaries' entries, held against the
         // committed ones.
@@ -520,6 +536,8 @@ mod tests {
                 step: function.into(),
                 title: "t".into(),
                 points: 1,
+                track: labkit::check::Track::Core,
+                minutes: 1,
                 hint: "h".into(),
                 file: Some("starters/m99/x.rs".into()),
                 function: Some(function.into()),

@@ -80,6 +80,7 @@ static FIXTURE: Module = Module {
     }],
     lab_features: &[],
     reference_parts_feature: None,
+    slots: &[],
 };
 
 /// Thread ids and the like vary between runs; golden files must not.
@@ -591,12 +592,24 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
         "{failures}"
     );
     // The sleeper's and the fork bomb's processes did not outlive them.
-    let left = Command::new("pgrep")
+    // Only ours: check processes run in this checkout (they inherit the
+    // test's folder), so a sleeper of another checkout on a shared machine
+    // is none of this test's business.
+    let left: Vec<String> = Command::new("pgrep")
         .args(["-f", "^sleep (120|100000)$"])
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    assert_eq!(left, "", "processes left behind by graded submissions");
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter(|pid| {
+            std::fs::read_link(format!("/proc/{pid}/cwd")).is_ok_and(|cwd| cwd.starts_with(&root))
+        })
+        .map(String::from)
+        .collect();
+    assert!(
+        left.is_empty(),
+        "processes left behind by graded submissions: {left:?}"
+    );
     let gradebook = std::fs::read_to_string(out.join("gradebook.csv")).unwrap();
     insta::assert_snapshot!("gradebook_corpus", gradebook);
 }
@@ -790,7 +803,7 @@ fn the_recipe_for_a_new_step_works() {
             .expect("m31.b.1 is there");
         let check = "    Check {\n        id: \"m31.a.6\",\n        part: \"A\",\n        guide_step: \"budget_left\",\n        \
              title: \"what is left of the budget is one minus what was spent, never below zero\",\n        \
-             points: 1,\n        hint: \"Spending more than the budget leaves nothing, not a debt.\",\n        \
+             points: 1,\n        plan: Plan::after_class(2),\n        hint: \"Spending more than the budget leaves nothing, not a debt.\",\n        \
              edit: Some(edits::BUDGET_LEFT),\n        run: budget_left_is_what_remains,\n    },\n";
         let body = "\nfn budget_left_is_what_remains() -> CheckResult {\n    \
              let mut rng = SimRng::seed(31);\n    \
@@ -913,6 +926,8 @@ fn the_lab_report_shows_warnings_labels_and_the_real_trace_difference() {
         step: step.into(),
         title: title.into(),
         points: 2,
+        track: labkit::check::Track::Core,
+        minutes: 1,
         hint: "Look at the concept, not the answer.".into(),
         file: Some("starters/m99/fixture.rs".into()),
         function: Some("fixture".into()),
@@ -1113,4 +1128,159 @@ fn two_checkouts_sharing_a_target_each_use_their_own_course() {
         String::from_utf8_lossy(&out.stderr)
     );
     let _ = std::fs::remove_dir_all(&base);
+}
+
+/// Extensions are reported apart: under "after class" in the lab report,
+/// outside the core progress and `complete`, and in their own fields of
+/// `results.json` and their own column of the gradebook.
+#[test]
+fn extensions_are_after_class_and_kept_apart_from_the_core() {
+    use labkit::check::{CheckInfo, Track};
+    let info = |id: &str, part: &str, track: Track, points: u32| CheckInfo {
+        id: id.into(),
+        part: part.into(),
+        step: "s".into(),
+        title: format!("check {id}"),
+        points,
+        track,
+        minutes: 3,
+        hint: "h".into(),
+        file: Some("starters/m99/fixture.rs".into()),
+        function: Some("fixture".into()),
+    };
+    let verdict = |outcome| runner::Verdict {
+        outcome,
+        message: None,
+        output: String::new(),
+        stall: None,
+    };
+    let run = |ext_outcome| ModuleRun {
+        module: &FIXTURE,
+        variant: Variant::Starter,
+        checks: vec![
+            CheckRun {
+                bin: "fixture_checks",
+                info: info("m99.a.1", "A", Track::Core, 2),
+                verdict: verdict(Outcome::Pass),
+            },
+            CheckRun {
+                bin: "fixture_checks",
+                info: info("m99.a.2", "A", Track::AfterClass, 3),
+                verdict: verdict(ext_outcome),
+            },
+            CheckRun {
+                bin: "fixture_checks",
+                info: info("m99.x.1", "X", Track::AfterClass, 5),
+                verdict: verdict(Outcome::NotStarted),
+            },
+        ],
+        compile_error: None,
+        warnings: vec![],
+    };
+    // An extension not started leaves the module complete.
+    let todo = run(Outcome::NotStarted);
+    assert!(todo.complete());
+    assert_eq!((todo.passed(), todo.total(), todo.max_points()), (1, 1, 2));
+    let report = check_report::lab_report(&todo, Style::plain());
+    assert!(
+        report.contains("after class: Part A's extensions (not required)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Progress: core 1/1 checks pass, 2/2 points · after class 0/1 (0/3 points) (optional challenge: 0/5 bonus points)"),
+        "{report}"
+    );
+    // A passed extension counts apart: not in points, not in bonus.
+    let done = run(Outcome::Pass);
+    let r = check_report::results(
+        std::slice::from_ref(&done),
+        crate::catalog::Integrity::default(),
+    );
+    let json = serde_json::to_value(&r).expect("results serialise");
+    assert_eq!(json["points"], 2);
+    assert_eq!(json["max_points"], 2);
+    assert_eq!(json["bonus_points"], 0);
+    assert_eq!(json["after_class_points"], 3);
+    assert_eq!(json["after_class_max_points"], 3);
+    assert_eq!(json["modules"][0]["after_class_passed"], 1);
+    assert_eq!(json["tests"][0]["track"], "core");
+    assert_eq!(json["tests"][1]["track"], "after_class");
+    assert_eq!(json["tests"][1]["optional"], true);
+    assert_eq!(json["tests"][2]["track"], "after_class");
+}
+
+/// Each module's core path, performed by the reference with every
+/// extension step left unwritten (a learner who did the class and nothing
+/// after it): every core check passes, and every extension's own check is
+/// still *not started*, so no core check needs an after-class step.
+#[test]
+fn the_core_path_passes_without_any_extension() {
+    if !slow_test("the_core_path_passes_without_any_extension") {
+        return;
+    }
+    use labkit::check::Track;
+    let root = crate::root();
+    let catalog = crate::catalog::load(&root);
+    let checks: Vec<&labkit::check::CheckInfo> = catalog.values().flatten().collect();
+    // A step is an extension when all its checks are after class.
+    let extension = |step: &str| {
+        let own: Vec<_> = checks
+            .iter()
+            .filter(|c| c.function.as_deref() == Some(step))
+            .collect();
+        !own.is_empty()
+            && own
+                .iter()
+                .all(|c| c.track == Track::AfterClass || c.part == "X")
+    };
+    let base = crate::cargo::target_base(&root).join("core-path-test");
+    let ws = base.join("ws");
+    let _ = std::fs::remove_dir_all(&ws);
+    for item in crate::loopbench::COPY {
+        let from = root.join(item);
+        if from.exists() {
+            crate::loopbench::copy_tree(&from, &ws.join(item)).unwrap();
+        }
+    }
+    for (path, _) in crate::starters::generate(&ws).unwrap() {
+        let rel = path.strip_prefix("starters").unwrap();
+        let solution = ws.join("solutions").join(rel);
+        let path = ws.join(&path);
+        let source = std::fs::read_to_string(&solution).unwrap();
+        let core_done =
+            crate::starters::with_steps_done(&solution.display().to_string(), &source, &|step| {
+                !extension(step)
+            })
+            .unwrap();
+        std::fs::write(&path, core_done).unwrap();
+    }
+    let runs = crate::lab::grade(&ws, Variant::Starter).expect("grading runs");
+    let mut extensions = 0;
+    for r in &runs {
+        assert!(
+            r.compile_error.is_none(),
+            "{}: {:?}",
+            r.module.name,
+            r.compile_error
+        );
+        assert!(
+            r.complete(),
+            "{}: the core path alone is not complete",
+            r.module.name
+        );
+        for c in &r.checks {
+            if !c.optional() {
+                assert!(c.passed(), "{}: {:?}", c.info.id, c.verdict);
+            } else if c.info.function.is_some() {
+                extensions += 1;
+                assert_eq!(
+                    c.verdict.outcome,
+                    Outcome::NotStarted,
+                    "{}: an extension's check without its step",
+                    c.info.id
+                );
+            }
+        }
+    }
+    assert!(extensions >= 9, "{extensions} extension checks judged");
 }

@@ -19,7 +19,7 @@ use chrono::TimeDelta;
 use desk::{Category, Queue};
 use incident::{IncidentKind, Notification, Play, RegressionCase, Severity, Status};
 use index_ops::{Index, SyncReport};
-use labkit::{ensure, ensure_eq, Check, CheckResult, SimClock, SimRng};
+use labkit::{ensure, ensure_eq, Check, CheckResult, Plan, SimClock, SimRng};
 use release_ops::registry::{ReleaseSpec, BUILD_EVAL_SEED, BUILD_EVAL_SIZE};
 use release_ops::{
     ChecklistStep, Decision, EvalCase, EvalSet, Registry, ReleaseError, ReleaseManager, Score,
@@ -33,6 +33,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "execute_play",
         title: "a rollback play runs the release manager's rollback; plays for people are refused",
         points: 3,
+        plan: Plan::core(4),
         hint: "A play is data (M31); release-ops (M33) knows how to roll back. Match on the play and let the module that owns the system act.",
         edit: Some(edits::EXECUTE_PLAY),
         run: rollback_play,
@@ -43,6 +44,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "execute_play",
         title: "a rollback that never goes green is not a mitigation",
         points: 2,
+        plan: Plan::core(2),
         hint: "Checklist step 7: watch for green against the exit targets. A rollback report says whether it recovered.",
         edit: Some(edits::EXECUTE_PLAY),
         run: rollback_not_green,
@@ -53,6 +55,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "to_release_case",
         title: "the postmortem's case becomes a release-gate regression case of the same question",
         points: 3,
+        plan: Plan::core(5),
         hint: "The eval case must be the *same question* to every release: same text, same key (a hash of the text), the right topic, marked as a regression.",
         edit: Some(edits::TO_RELEASE_CASE),
         run: release_case,
@@ -63,6 +66,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "trace",
         title: "your shift's trace matches the reference trace",
         points: 2,
+        plan: Plan::core(5),
         hint: "Run `cargo run -p capstone --bin drill` and compare stage by stage with the reference; the first differing line names the module that acted differently.",
         edit: None,
         run: shift_trace,
@@ -73,6 +77,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "assert_intake_and_detect",
         title: "storm reduced, page at SEV-1, ticket routed and linked: pass and fail for the right reasons",
         points: 3,
+        plan: Plan::core(7),
         hint: "Read the report's numbers, not the trace: records per incident, the page's notification and severity, the ticket's queue, priority and linked incident.",
         edit: Some(edits::ASSERT_INTAKE_AND_DETECT),
         run: intake_and_detect,
@@ -83,6 +88,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "assert_recovery",
         title: "resolved, SLI recovered, regression case catches the bad release, fix promoted",
         points: 3,
+        plan: Plan::core(8),
         hint: "A regression case proves something only if the bad release fails it and last-good passes it; a fix is promoted only if it is live and verified.",
         edit: Some(edits::ASSERT_RECOVERY),
         run: recovery,
@@ -93,6 +99,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "gate_exit_code",
         title: "the gate exits non-zero when any assertion fails",
         points: 2,
+        plan: Plan::core(2),
         hint: "CI trusts exit codes: zero means every assertion held, and a gate that judged nothing proved nothing.",
         edit: Some(edits::GATE_EXIT_CODE),
         run: exit_code,
@@ -103,6 +110,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "break it on purpose",
         title: "each break-on-purpose scenario turns exactly its assertions red, and live stays safe",
         points: 4,
+        plan: Plan::core(6),
         hint: "Run `cargo run -p capstone --bin evals -- --scenario <name>` for each scenario and read which stage refused and why.",
         edit: Some(edits::ASSERT_RECOVERY),
         run: scenarios,
@@ -113,6 +121,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "stale_index_fixed",
         title: "the stale-index eval check passes only a re-index of exactly the changed documents",
         points: 2,
+        plan: Plan::after_class(10),
         hint: "Write the check first: what would prove a stale index was fixed, and not rebuilt, rolled back or half done?",
         edit: Some(edits::STALE_INDEX_FIXED),
         run: stale_check,
@@ -123,6 +132,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "reindex_stale",
         title: "the re-index play embeds only what changed and moves the release manager to the new index",
         points: 2,
+        plan: Plan::after_class(6),
         hint: "M33's sync re-embeds only changed documents; the cache keys include the index hash, so the manager must learn the new hash and rotate.",
         edit: Some(edits::REINDEX_STALE),
         run: reindex,
@@ -133,6 +143,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "reindex_stale",
         title: "the stale-index outage resolves by re-indexing and the gate stays green with eight assertions",
         points: 2,
+        plan: Plan::after_class(2),
         hint: "The runbook for stale_index starts with a re-index; `execute_play` must dispatch it.",
         edit: Some(edits::REINDEX_STALE),
         run: extension_green,

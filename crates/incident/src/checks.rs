@@ -15,7 +15,7 @@ use crate::{
     RegressionCase, Runbook, Severity, Slo, Status, Step,
 };
 use chrono::TimeDelta;
-use labkit::{ensure, ensure_eq, Check, CheckResult, SimClock, SimRng};
+use labkit::{ensure, ensure_eq, Check, CheckResult, Plan, SimClock, SimRng};
 
 mod part_b;
 
@@ -29,6 +29,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "sli",
         title: "the SLI is good over valid events, and no traffic is no data",
         points: 2,
+        plan: Plan::core(3),
         hint: "Valid events are the good ones plus the bad ones. A window with no valid events has no ratio at all: return None rather than dividing by zero.",
         edit: Some(edits::SLI),
         run: sli_and_error_ratio,
@@ -39,6 +40,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "burn_rate",
         title: "burn rate is the error ratio over the error budget",
         points: 2,
+        plan: Plan::core(2),
         hint: "The budget is the share of events the SLO allows to fail (1 − target). Burn compares what failed with that share; a burn of 1 spends exactly the budget over the period.",
         edit: Some(edits::BURN_RATE),
         run: burn_rate_matches_definition,
@@ -49,6 +51,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "budget_spent",
         title: "a burn held for a while spends burn × duration / period of the budget",
         points: 2,
+        plan: Plan::core(3),
         hint: "A burn of 1 held for the whole SLO period spends the whole budget. Scale by how much of the period the duration covers (compare both in the same unit).",
         edit: Some(edits::BUDGET_SPENT),
         run: budget_spent_is_a_share_of_the_period,
@@ -59,6 +62,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "tier_fires",
         title: "a tier fires only when both windows burn strictly above its threshold",
         points: 3,
+        plan: Plan::core(3),
         hint: "Both windows must exceed the threshold: the long one says the damage is real, the short one that it is still happening. Exactly at the threshold is not above it, and a window without data cannot exceed anything.",
         edit: Some(edits::TIER_FIRES),
         run: tier_fires_at_the_boundaries,
@@ -69,6 +73,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "evaluate",
         title: "evaluating a policy sends one notification, prefers a page, and tells quiet from no data",
         points: 4,
+        plan: Plan::core(9),
         hint: "Judge every tier in policy order. When several fire it is one problem: send one notification, a page before a ticket, the earliest tier first. Quiet means at least one tier could be judged; no data means none could.",
         edit: Some(edits::EVALUATE),
         run: evaluate_sends_one_notification,
@@ -79,6 +84,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "severity_for",
         title: "the fastest page is SEV-1, slower pages SEV-2, tickets SEV-3 and SEV-4",
         points: 2,
+        plan: Plan::core(2),
         hint: "Look at two things of the alert: whether it pages or tickets, and its rank among the tiers of that kind (0 is the most urgent).",
         edit: Some(edits::SEVERITY_FOR),
         run: severity_follows_the_alert,
@@ -89,6 +95,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "transition",
         title: "the lifecycle moves one step at a time, forward in time, and records each step",
         points: 4,
+        plan: Plan::core(6),
         hint: "Status::next() is the only legal move. Check everything before changing anything, so a refused move leaves the incident exactly as it was; an accepted one stamps its time and adds a timeline entry.",
         edit: Some(edits::TRANSITION),
         run: lifecycle_is_enforced,
@@ -99,6 +106,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "first_play",
         title: "the first play is the fastest safe mitigation",
         points: 2,
+        plan: Plan::core(3),
         hint: "Skip steps that diagnose or repair and steps that are not safe; among the rest take the quickest, and on a tie the one written first.",
         edit: Some(edits::FIRST_PLAY),
         run: first_play_is_fastest_safe_mitigation,
@@ -109,6 +117,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "lint_blame",
         title: "the blamelessness lint flags blaming phrases and a person before a blaming verb",
         points: 3,
+        plan: Plan::core(5),
         hint: "Work line by line over words(line). Phrases may match at any word; a blaming verb only counts when the word just before it is a person. Number lines from 1.",
         edit: Some(edits::LINT_BLAME),
         run: lint_flags_blame,
@@ -119,6 +128,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "to_eval_case",
         title: "a postmortem becomes a regression case that fails the bad answer",
         points: 3,
+        plan: Plan::core(4),
         hint: "The case replays the exact question users asked: it expects the right answer and forbids the bad one, and it remembers which incident it came from.",
         edit: Some(edits::TO_EVAL_CASE),
         run: postmortem_becomes_eval_case,
@@ -129,6 +139,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "trace",
         title: "your bad-hour trace matches the reference trace",
         points: 3,
+        plan: Plan::after_class(3),
         hint: "Read the diff from the top: the first line that differs comes from the step whose output differs. Print your whole trace with `cargo run -q -p incident --example story-incident`.",
         edit: None,
         run: trace_matches_snapshot,

@@ -16,6 +16,7 @@
 //! `langchain_core` found as `LANGCHAIN_PYTHON` or `python3`) and compares
 //! every count and the final store. Without it, the test skips by hand and
 //! fails under `CI=true`.
+#![cfg(feature = "solution")]
 
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -16,6 +16,7 @@ const fn check(id: &'static str, title: &'static str, run: fn() -> CheckResult) 
         guide_step: "fixture",
         title,
         points: 1,
+        plan: labkit::Plan::core(1),
         hint: "This is a fixture for the runner's own tests.",
         edit: EDIT,
         run,

@@ -36,6 +36,7 @@ const fn check(id: &'static str, function: &'static str, run: fn() -> CheckResul
         guide_step: function,
         title: id,
         points: 1,
+        plan: labkit::Plan::core(1),
         hint: "This is a fixture for the runner's own tests.",
         edit: Some(Edit {
             file: FILE,

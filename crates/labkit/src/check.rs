@@ -44,6 +44,62 @@ pub struct Edit {
     pub function: &'static str,
 }
 
+/// Where a step sits in the class's run of show.
+///
+/// A module is a class of about an hour: a reading slot, then about twenty
+/// minutes of lab per part. The **core** path of a part is what fits that
+/// slot and carries the idea the guide's "Today you will" promises; a module
+/// is complete when its core checks pass. An **after class** step (an
+/// extension, and every step of the optional challenge, part `X`) deepens
+/// the idea: it is graded apart and never makes a module fail.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Track {
+    /// On the path that fits the class.
+    #[default]
+    Core,
+    /// An extension: for after class, graded apart, never required.
+    AfterClass,
+}
+
+impl Track {
+    /// The snake_case name used in JSON: `core` or `after_class`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Track::Core => "core",
+            Track::AfterClass => "after_class",
+        }
+    }
+}
+
+/// A check's share of the run of show: its track, and the minutes a learner
+/// who knows Rust basics is given for the work it judges (reading the step,
+/// writing it, running the check). A step's budget is the sum over its
+/// checks; `cargo xtask verify` fails when a part's core budgets add up to
+/// more than the part's slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub track: Track,
+    pub minutes: u32,
+}
+
+impl Plan {
+    /// On the core path, with a budget of `minutes`.
+    pub const fn core(minutes: u32) -> Self {
+        Self {
+            track: Track::Core,
+            minutes,
+        }
+    }
+    /// An extension for after class, with a budget of `minutes`.
+    pub const fn after_class(minutes: u32) -> Self {
+        Self {
+            track: Track::AfterClass,
+            minutes,
+        }
+    }
+}
+
 /// One lab check.
 #[derive(Debug, Clone, Copy)]
 pub struct Check {
@@ -61,6 +117,8 @@ pub struct Check {
     pub title: &'static str,
     /// Points the check is worth.
     pub points: u32,
+    /// Core or after class, and the check's time budget.
+    pub plan: Plan,
     /// Where to look when stuck: the concept, not the answer.
     pub hint: &'static str,
     /// The learner's edit site, or `None` for a check of the course itself
@@ -130,6 +188,12 @@ pub struct CheckInfo {
     pub step: String,
     pub title: String,
     pub points: u32,
+    /// Core or after class (older catalogues without it read as core).
+    #[serde(default)]
+    pub track: Track,
+    /// The check's time budget in minutes (0 in older catalogues).
+    #[serde(default)]
+    pub minutes: u32,
     pub hint: String,
     pub file: Option<String>,
     pub function: Option<String>,
@@ -143,6 +207,8 @@ impl From<&Check> for CheckInfo {
             step: c.guide_step.to_string(),
             title: c.title.to_string(),
             points: c.points,
+            track: c.plan.track,
+            minutes: c.plan.minutes,
             hint: c.hint.to_string(),
             file: c.edit.map(|e| e.file.to_string()),
             function: c.edit.map(|e| e.function.to_string()),
@@ -655,6 +721,7 @@ mod tests {
             guide_step: "s",
             title: "t",
             points: 1,
+            plan: crate::check::Plan::core(1),
             hint: "h",
             edit: None,
             run,

@@ -36,7 +36,7 @@ pub mod steps;
 pub mod tools;
 pub mod trace;
 
-pub use check::{Check, CheckResult, Edit};
+pub use check::{Check, CheckResult, Edit, Plan, Track};
 pub use clock::SimClock;
 pub use rng::SimRng;
 pub use trace::Trace;

@@ -22,7 +22,7 @@ use crate::slots::{BakeStatus, BlueGreen, Color};
 use crate::traffic::{CandidateBehaviour, RampOutcome, RampPlan, RampStage, Traffic};
 use crate::{ChecklistStep, Decision, GatePolicy, GateReason, ReleaseError, ReleaseManager};
 use chrono::TimeDelta;
-use labkit::{ensure, ensure_eq, Check, CheckResult, SimClock, SimRng};
+use labkit::{ensure, ensure_eq, Check, CheckResult, Plan, SimClock, SimRng};
 
 pub const CHECKS: &[Check] = &[
     Check {
@@ -31,6 +31,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "within_tolerance",
         title: "the gate's tolerance: a drop of exactly 2% relative to live passes, more blocks, a score of nothing never passes",
         points: 2,
+        plan: Plan::core(3),
         hint: "The drop is relative to the live score, and the boundary is inclusive. Scores are fractions (passed out of total): compare fractions exactly, in whole numbers; floats wobble at the boundary. A fraction over zero cases, or with more passed than run, is no evidence: fail closed.",
         edit: Some(edits::WITHIN_TOLERANCE),
         run: b1_within_tolerance,
@@ -41,6 +42,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "judge",
         title: "the gate fails closed on missing or mismatched evidence, then lists the score drop and each failed regression case",
         points: 2,
+        plan: Plan::core(5),
         hint: "Before comparing two scores, ask whether they are scores of the same thing: each side scored on at least one case, a believable count, the same case ids. Only then does a score drop mean anything. A regression case blocks on its own. Keep the order the doc comment gives.",
         edit: Some(edits::JUDGE),
         run: b2_judge,
@@ -51,6 +53,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "canary",
         title: "a canary scores live and candidate on the same eval set, decides, and approves only a good build",
         points: 3,
+        plan: Plan::core(6),
         hint: "Compare against the live baseline measured now, on the current eval set, not the build-time score. A rollback decision must withdraw any approval; live never changes in a canary.",
         edit: Some(edits::CANARY),
         run: b3_canary,
@@ -61,6 +64,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "rollback",
         title: "one call returns to the last-good release by the rollback checklist, in order",
         points: 3,
+        plan: Plan::core(5),
         hint: "The rollback checklist: capture, freeze, flip one pointer, rotate the cache namespace, throttle, watch the exit targets, and unfreeze only when green. Look everything up before the first change.",
         edit: Some(edits::ROLLBACK),
         run: b4_rollback,
@@ -71,6 +75,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "cut_over",
         title: "blue/green: a healthy idle slot takes all traffic in one flip and starts its bake",
         points: 2,
+        plan: Plan::after_class(8),
         hint: "Refuse before changing anything: a bake still running, an empty idle slot, a failed health check. The flip itself is one assignment of the live pointer.",
         edit: Some(edits::CUT_OVER),
         run: b5_cut_over,
@@ -81,6 +86,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "observe",
         title: "blue/green: an alert during the bake flips back; a quiet bake becomes final at its end",
         points: 2,
+        plan: Plan::after_class(6),
         hint: "An alert wins, even at the last instant. The bake is over when now has reached its end (inclusive).",
         edit: Some(edits::OBSERVE),
         run: b6_observe,
@@ -91,6 +97,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "accepts",
         title: "secret rotation: the grace window keeps every client working through a rotation, down to the millisecond boundary",
         points: 3,
+        plan: Plan::after_class(4),
         hint: "Three stages can be accepted: current always, pending once installed, previous only strictly before its grace window ends (the end is exclusive, at any time resolution).",
         edit: Some(edits::ACCEPTS),
         run: b7_accepts,
@@ -101,6 +108,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "trace",
         title: "your Part B trace matches the reference trace",
         points: 2,
+        plan: Plan::after_class(2),
         hint: "Run the story (`release_ops::story::part_b`) and compare line by line; the first differing line names the step to revisit.",
         edit: None,
         run: b8_trace,
@@ -111,6 +119,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "walk_ramp",
         title: "the progressive canary stops at the first breach and reports its blast radius",
         points: 3,
+        plan: Plan::after_class(10),
         hint: "Judge each stage on its own errors against the budget (a rate exactly at the budget is not a breach), stop at the first breach, and sum only the stages that ran.",
         edit: Some(edits::WALK_RAMP),
         run: x1_walk_ramp,
@@ -121,6 +130,7 @@ pub const CHECKS: &[Check] = &[
         guide_step: "ramp trace",
         title: "your ramp trace matches the reference trace",
         points: 1,
+        plan: Plan::after_class(2),
         hint: "Run `release_ops::story::ramp` and compare the stages and the blast radius line by line.",
         edit: None,
         run: x2_trace,

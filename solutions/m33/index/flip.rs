@@ -55,8 +55,11 @@ pub fn flip(table: &mut AliasTable, alias: &str, target: &str) -> Result<Flip, A
 /// Refuse an unknown alias ([`AliasError::UnknownAlias`]) or one with no
 /// previous index ([`AliasError::NoPrevious`]). The crate calls this as
 /// [`AliasTable::rollback`].
+///
+/// Given: read it as the mirror image of your `flip`. It is the same idea
+/// (one pointer moved in one operation, the old target kept), so the lab
+/// writes `flip` only.
 pub fn rollback(table: &mut AliasTable, alias: &str) -> Result<Flip, AliasError> {
-    // BEGIN SOLUTION rollback: swap the live and previous index of the alias; refuse when there is nothing to go back to
     let state = table
         .state(alias)
         .ok_or_else(|| AliasError::UnknownAlias(alias.to_string()))?;
@@ -74,5 +77,4 @@ pub fn rollback(table: &mut AliasTable, alias: &str) -> Result<Flip, AliasError>
         from: Some(from),
         to: previous,
     })
-    // END SOLUTION
 }

@@ -45,8 +45,10 @@ pub fn luhn_valid(digits: &str) -> bool {
 /// - area `AAA` is not `000`, not `666`, and not `900`–`999`;
 /// - group `GG` is not `00`; serial `SSSS` is not `0000`;
 /// - not all nine digits the same (`111-11-1111` is a placeholder).
+///
+/// The shape (the first rule) is given below; you write the other three.
 pub fn ssn_valid(ssn: &str) -> bool {
-    // BEGIN SOLUTION ssn_valid: check the shape (3-2-4 digits, one of the three separators used twice), then the area, group, serial and same-digit rules
+    // Given: the shape (3-2-4 digits, one of the three separators used twice).
     let b = ssn.as_bytes();
     if b.len() != 11 || !matches!(b[3], b'-' | b' ' | b'.') || b[3] != b[6] {
         return false;
@@ -61,6 +63,7 @@ pub fn ssn_valid(ssn: &str) -> bool {
         return false;
     }
     let (area, group, serial) = (&ssn[0..3], &ssn[4..6], &ssn[7..11]);
+    // BEGIN SOLUTION ssn_valid: the area, group, serial and same-digit rules
     let area_ok = area != "000" && area != "666" && !area.starts_with('9');
     let all_same = digits.iter().all(|d| *d == digits[0]);
     area_ok && group != "00" && serial != "0000" && !all_same

@@ -23,8 +23,11 @@ use crate::backup::{BackupError, CHECKSUM_AT, HEADER_LEN, LENGTH_AT, MAGIC, VERS
 ///
 /// Never index past the end of `bytes`: a truncated backup must give an
 /// error, not a panic.
+///
+/// Questions 1–3 (decoding the header) are given below; you write 4 and 5,
+/// the two that prove the payload is the one that was saved.
 pub fn verify_backup(bytes: &[u8]) -> Result<&[u8], BackupError> {
-    // BEGIN SOLUTION verify_backup: check magic, header length, version, payload length, then the checksum; return the payload
+    // Given: questions 1–3, the header.
     let probe = bytes.len().min(MAGIC.len());
     if bytes[..probe] != MAGIC[..probe] {
         return Err(BackupError::BadMagic);
@@ -45,6 +48,7 @@ pub fn verify_backup(bytes: &[u8]) -> Result<&[u8], BackupError> {
     let mut len = [0u8; 8];
     len.copy_from_slice(&bytes[LENGTH_AT..LENGTH_AT + 8]);
     let declared = u64::from_le_bytes(len);
+    // BEGIN SOLUTION verify_backup: refuse a payload shorter or longer than declared, then a checksum that differs; return the payload
     let present = (bytes.len() - HEADER_LEN) as u64;
     if present < declared {
         return Err(BackupError::Truncated {

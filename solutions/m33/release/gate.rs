@@ -43,9 +43,10 @@ pub fn within_tolerance(live: Score, candidate: Score, max_drop_percent: u32) ->
 ///    and 2 found nothing (scores of different things do not compare);
 /// 4. each failed regression case of the candidate, in the report's order.
 ///
-/// No reasons means pass.
+/// No reasons means pass. Steps 1 and 2 (checking the evidence) are given
+/// below; you write steps 3 and 4 and the verdict.
 pub fn judge(policy: &GatePolicy, live: &EvalReport, candidate: &EvalReport) -> GateVerdict {
-    // BEGIN SOLUTION judge: fail closed on missing or mismatched evidence, then list every reason to block, in the documented order
+    // Given: steps 1 and 2, the evidence (fail closed on none or bad).
     let mut reasons = Vec::new();
     for (side, report) in [(Side::Live, live), (Side::Candidate, candidate)] {
         let score = report.score;
@@ -75,6 +76,7 @@ pub fn judge(policy: &GatePolicy, live: &EvalReport, candidate: &EvalReport) -> 
             });
         }
     }
+    // BEGIN SOLUTION judge: steps 3 and 4: the score drop only when the evidence held, then each failed regression case; build the verdict
     if reasons.is_empty()
         && !within_tolerance(live.score, candidate.score, policy.max_drop_percent)
     {

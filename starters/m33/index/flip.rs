@@ -26,6 +26,26 @@ pub fn flip(table: &mut AliasTable, alias: &str, target: &str) -> Result<Flip, A
 /// Refuse an unknown alias ([`AliasError::UnknownAlias`]) or one with no
 /// previous index ([`AliasError::NoPrevious`]). The crate calls this as
 /// [`AliasTable::rollback`].
+///
+/// Given: read it as the mirror image of your `flip`. It is the same idea
+/// (one pointer moved in one operation, the old target kept), so the lab
+/// writes `flip` only.
 pub fn rollback(table: &mut AliasTable, alias: &str) -> Result<Flip, AliasError> {
-    todo!("rollback: swap the live and previous index of the alias; refuse when there is nothing to go back to")
+    let state = table
+        .state(alias)
+        .ok_or_else(|| AliasError::UnknownAlias(alias.to_string()))?;
+    let Some(previous) = state.previous.clone() else {
+        return Err(AliasError::NoPrevious(alias.to_string()));
+    };
+    let from = state.live.clone();
+    let swapped = AliasState {
+        live: previous.clone(),
+        previous: Some(from.clone()),
+    };
+    table.set_state(alias, swapped);
+    Ok(Flip {
+        alias: alias.to_string(),
+        from: Some(from),
+        to: previous,
+    })
 }

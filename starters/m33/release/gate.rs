@@ -34,7 +34,38 @@ pub fn within_tolerance(live: Score, candidate: Score, max_drop_percent: u32) ->
 ///    and 2 found nothing (scores of different things do not compare);
 /// 4. each failed regression case of the candidate, in the report's order.
 ///
-/// No reasons means pass.
+/// No reasons means pass. Steps 1 and 2 (checking the evidence) are given
+/// below; you write steps 3 and 4 and the verdict.
 pub fn judge(policy: &GatePolicy, live: &EvalReport, candidate: &EvalReport) -> GateVerdict {
-    todo!("judge: fail closed on missing or mismatched evidence, then list every reason to block, in the documented order")
+    // Given: steps 1 and 2, the evidence (fail closed on none or bad).
+    let mut reasons = Vec::new();
+    for (side, report) in [(Side::Live, live), (Side::Candidate, candidate)] {
+        let score = report.score;
+        let cases_listed = report.cases.len() as u64;
+        let repeated = repeated_cases(report);
+        if score.total == 0 {
+            reasons.push(GateReason::NoEvidence { side });
+        } else if !repeated.is_empty() {
+            reasons.push(GateReason::RepeatedCases {
+                side,
+                ids: repeated,
+            });
+        } else if score.passed > score.total || score.total != cases_listed {
+            reasons.push(GateReason::InvalidScore {
+                side,
+                score,
+                cases_listed,
+            });
+        }
+    }
+    if reasons.is_empty() {
+        let diff = case_difference(live, candidate);
+        if !diff.is_empty() {
+            reasons.push(GateReason::DifferentEvalSets {
+                only_live: diff.only_live,
+                only_candidate: diff.only_candidate,
+            });
+        }
+    }
+    todo!("judge: steps 3 and 4: the score drop only when the evidence held, then each failed regression case; build the verdict")
 }

@@ -382,6 +382,8 @@ mod page_tests {
                 step: format!("step {id}"),
                 title: format!("title {id}"),
                 points: 2,
+                track: labkit::check::Track::Core,
+                minutes: 2,
                 hint: String::new(),
                 file: None,
                 function: None,

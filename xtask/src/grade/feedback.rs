@@ -99,7 +99,13 @@ pub fn feedback(g: &Graded) -> String {
                     c.info.id,
                     c.info.title,
                     label(c.verdict.outcome),
-                    if c.optional() { " (optional)" } else { "" }
+                    if c.challenge() {
+                        " (optional)"
+                    } else if c.optional() {
+                        " (after class)"
+                    } else {
+                        ""
+                    }
                 );
                 if let Some(m) = &c.verdict.message {
                     let lines: Vec<&str> = m.trim_end().lines().collect();

@@ -1,7 +1,9 @@
 //! `gradebook.csv`: one row per submission, for a spreadsheet or an LMS.
 //!
 //! Columns: `id`, the points of each module (`m31` … `m34`), `total`,
-//! `max`, `bonus`, `status` and `flags` (short names joined by `;`, see
+//! `max` (core only), `bonus` (the optional challenge, part `X`),
+//! `after_class` (points earned in the extensions of parts A and B, apart
+//! from the core and the bonus), `status` and `flags` (short names joined by `;`, see
 //! [`Flag::name`]). Rows are sorted by id and hold no times or paths, so
 //! the same batch gives the same bytes on every run. Shards of a class
 //! graded apart are joined with [`merge`] (`cargo xtask gradebook merge`).
@@ -21,7 +23,7 @@ pub const FILE: &str = "gradebook.csv";
 pub fn header() -> String {
     let mut cols = vec!["id".to_string()];
     cols.extend(MODULES.iter().map(|m| m.name.to_string()));
-    cols.extend(["total", "max", "bonus", "status", "flags"].map(String::from));
+    cols.extend(["total", "max", "bonus", "after_class", "status", "flags"].map(String::from));
     cols.join(",")
 }
 
@@ -65,6 +67,7 @@ pub fn csv(graded: &[Graded]) -> String {
             .to_string(),
         );
         cells.push(g.bonus().to_string());
+        cells.push(g.after_class().to_string());
         cells.push(g.status.as_str().to_string());
         cells.push(field(&flag_names(g).join(";")));
         out.push_str(&cells.join(","));
@@ -164,8 +167,8 @@ mod tests {
     #[test]
     fn shards_merge_sorted_and_refuse_overlap_or_other_headers() {
         let h = header();
-        let a = format!("{h}\nzed,1,2,3,4,10,96,0,fail,\nann,0,0,0,0,0,96,0,fail,\n");
-        let b = format!("{h}\nbob,30,0,0,0,30,96,0,fail,reference-copy\n");
+        let a = format!("{h}\nzed,1,2,3,4,10,96,0,0,fail,\nann,0,0,0,0,0,96,0,0,fail,\n");
+        let b = format!("{h}\nbob,30,0,0,0,30,96,0,2,fail,reference-copy\n");
         let merged = merge(&[("a".into(), a.clone()), ("b".into(), b)]).unwrap_or_default();
         let ids: Vec<&str> = merged.lines().skip(1).map(|l| &l[..3]).collect();
         assert_eq!(ids, vec!["ann", "bob", "zed"]);

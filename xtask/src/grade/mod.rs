@@ -176,6 +176,10 @@ impl Graded {
     pub fn bonus(&self) -> u32 {
         self.runs.iter().map(|r| r.bonus().0).sum()
     }
+    /// Points earned in the extensions (after class), apart from the core.
+    pub fn after_class(&self) -> u32 {
+        self.runs.iter().map(|r| r.after_class().points).sum()
+    }
     /// Points of one module, 0 when it was not graded.
     pub fn module_points(&self, name: &str) -> u32 {
         self.runs
