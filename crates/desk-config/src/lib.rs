@@ -48,9 +48,12 @@ use serde_yaml_ng::{Mapping, Value};
 mod duration;
 pub mod go_regex;
 mod matcher;
+pub mod routing;
+pub mod time_interval;
 
 pub use duration::{read_duration, DurationError};
 pub use matcher::{parse_matcher, parse_matchers, read_matcher, AnchoredRegex, MatcherError};
+pub use routing::read_routing;
 
 /// What was wrong with an `alertmanager.yml`, and where.
 ///
@@ -63,6 +66,18 @@ pub struct ConfigError {
     pub at: String,
     /// What is wrong, in words.
     pub problem: String,
+    /// Whether Alertmanager would refuse the file too.
+    pub kind: ConfigErrorKind,
+}
+
+/// Whose "no" a [`ConfigError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigErrorKind {
+    /// The file is wrong: Alertmanager refuses it as well.
+    Invalid,
+    /// Alertmanager accepts the setting, but the desk does not model it and
+    /// refuses rather than answer differently.
+    NotModelled,
 }
 
 impl ConfigError {
@@ -70,6 +85,14 @@ impl ConfigError {
         Self {
             at: at.into(),
             problem: problem.into(),
+            kind: ConfigErrorKind::Invalid,
+        }
+    }
+
+    fn not_modelled(at: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self {
+            kind: ConfigErrorKind::NotModelled,
+            ..Self::new(at, problem)
         }
     }
 }
@@ -197,7 +220,7 @@ fn inhibit_rule(v: &Value, at: &str) -> Result<InhibitRule, ConfigError> {
             return Err(ConfigError::new(at, "a field name must be a string"));
         };
         if OLD_RULE_FIELDS.contains(&k) {
-            return Err(ConfigError::new(
+            return Err(ConfigError::not_modelled(
                 format!("{at}.{k}"),
                 "the old map form is not read; write it as source_matchers / target_matchers (e.g. ['severity=\"critical\"'])",
             ));
@@ -229,6 +252,58 @@ fn inhibit_rule(v: &Value, at: &str) -> Result<InhibitRule, ConfigError> {
     })
 }
 
+/// `global.resolve_timeout`, or Alertmanager's 5 minutes.
+fn read_resolve_timeout(top: &Mapping) -> Result<TimeDelta, ConfigError> {
+    Ok(
+        match get(top, "global")
+            .map(|g| mapping(g, "global"))
+            .transpose()?
+        {
+            Some(g) => match get(g, "resolve_timeout") {
+                Some(Value::String(s)) => {
+                    parse_duration(s).map_err(|e| ConfigError::new("global.resolve_timeout", e))?
+                }
+                Some(other) => {
+                    return Err(ConfigError::new(
+                        "global.resolve_timeout",
+                        format!("expected a duration such as 5m, got {}", describe(other)),
+                    ))
+                }
+                None => desk::alert::DEFAULT_RESOLVE_TIMEOUT,
+            },
+            None => desk::alert::DEFAULT_RESOLVE_TIMEOUT,
+        },
+    )
+}
+
+/// The `inhibit_rules`, in file order.
+fn read_inhibit_rules(top: &Mapping) -> Result<Vec<InhibitRule>, ConfigError> {
+    Ok(match get(top, "inhibit_rules") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Sequence(rules)) => rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| inhibit_rule(r, &format!("inhibit_rules[{i}]")))
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(ConfigError::new(
+                "inhibit_rules",
+                format!("expected a list of rules, got {}", describe(other)),
+            ))
+        }
+    })
+}
+
+/// Reads an `alertmanager.yml` into a mapping (an empty file is an empty one).
+fn read_top(yaml: &str) -> Result<Mapping, ConfigError> {
+    let doc: Value = serde_yaml_ng::from_str(yaml)
+        .map_err(|e| ConfigError::new("", format!("not valid YAML: {e}")))?;
+    match doc {
+        Value::Null => Ok(Mapping::new()),
+        v => mapping(&v, "the file").cloned(),
+    }
+}
+
 /// Reads the routing and inhibition part of an `alertmanager.yml`.
 ///
 /// ```
@@ -245,31 +320,8 @@ fn inhibit_rule(v: &Value, at: &str) -> Result<InhibitRule, ConfigError> {
 /// assert_eq!(e.to_string(), "inhibit_rules[0].equal[0]: `1st` is not a label name");
 /// ```
 pub fn parse_config(yaml: &str) -> Result<AlertmanagerConfig, ConfigError> {
-    let doc: Value = serde_yaml_ng::from_str(yaml)
-        .map_err(|e| ConfigError::new("", format!("not valid YAML: {e}")))?;
-    let empty = Mapping::new();
-    let top = match &doc {
-        Value::Null => &empty,
-        v => mapping(v, "the file")?,
-    };
-    let resolve_timeout = match get(top, "global")
-        .map(|g| mapping(g, "global"))
-        .transpose()?
-    {
-        Some(g) => match get(g, "resolve_timeout") {
-            Some(Value::String(s)) => {
-                parse_duration(s).map_err(|e| ConfigError::new("global.resolve_timeout", e))?
-            }
-            Some(other) => {
-                return Err(ConfigError::new(
-                    "global.resolve_timeout",
-                    format!("expected a duration such as 5m, got {}", describe(other)),
-                ))
-            }
-            None => desk::alert::DEFAULT_RESOLVE_TIMEOUT,
-        },
-        None => desk::alert::DEFAULT_RESOLVE_TIMEOUT,
-    };
+    let top = &read_top(yaml)?;
+    let resolve_timeout = read_resolve_timeout(top)?;
     let mut group_by = Vec::new();
     if let Some(route) = get(top, "route") {
         let route = mapping(route, "route")?;
@@ -296,27 +348,14 @@ pub fn parse_config(yaml: &str) -> Result<AlertmanagerConfig, ConfigError> {
             None | Some(Value::Null) => {}
             Some(Value::Sequence(s)) if s.is_empty() => {}
             Some(_) => {
-                return Err(ConfigError::new(
+                return Err(ConfigError::not_modelled(
                     "route.routes",
-                    "child routes are not modelled: the desk groups as the top-level route does",
+                    "child routes are not modelled by the correlation, which groups as the top-level route does (desk_config::read_routing reads the whole tree for notifications)",
                 ))
             }
         }
     }
-    let inhibit_rules = match get(top, "inhibit_rules") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Sequence(rules)) => rules
-            .iter()
-            .enumerate()
-            .map(|(i, r)| inhibit_rule(r, &format!("inhibit_rules[{i}]")))
-            .collect::<Result<_, _>>()?,
-        Some(other) => {
-            return Err(ConfigError::new(
-                "inhibit_rules",
-                format!("expected a list of rules, got {}", describe(other)),
-            ))
-        }
-    };
+    let inhibit_rules = read_inhibit_rules(top)?;
     Ok(AlertmanagerConfig {
         group_by,
         inhibit_rules,

@@ -560,11 +560,7 @@ impl<'a> Dispatcher<'a> {
         let mut sent = Vec::new();
         loop {
             let next_post = self.pending.first().map(|p| p.at);
-            let next_flush = self
-                .groups
-                .iter()
-                .map(|(k, g)| (g.next, k.clone()))
-                .min();
+            let next_flush = self.groups.iter().map(|(k, g)| (g.next, k.clone())).min();
             let post_first = match (&next_post, &next_flush) {
                 (Some(p), Some((f, _))) => p <= f,
                 (Some(_), None) => true,
@@ -670,7 +666,12 @@ impl<'a> Dispatcher<'a> {
     }
 
     /// One flush of the group at `key`.
-    fn flush(&mut self, key: &(Vec<usize>, Labels), at: DateTime<Utc>, sent: &mut Vec<Notification>) {
+    fn flush(
+        &mut self,
+        key: &(Vec<usize>, Labels),
+        at: DateTime<Utc>,
+        sent: &mut Vec<Notification>,
+    ) {
         let Some(route) = self.routing.route.at(&key.0) else {
             self.groups.remove(key);
             return;
