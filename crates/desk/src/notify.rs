@@ -467,6 +467,20 @@ struct Group {
     alerts: BTreeMap<Fingerprint, Stored>,
     next: DateTime<Utc>,
     has_flushed: bool,
+    /// The next flush was brought forward by an alert older than `group_wait`.
+    at_once: bool,
+}
+
+/// One flush of an aggregation group, whether or not it notified anyone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flush {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The group's key.
+    pub group_key: String,
+    /// Brought forward by an alert whose `startsAt` was older than
+    /// `group_wait` (rather than due by the group's timers).
+    pub at_once: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -522,6 +536,7 @@ pub struct Dispatcher<'a> {
     groups: BTreeMap<(Vec<usize>, Labels), Group>,
     log: BTreeMap<(String, String, usize), LogEntry>,
     version: u64,
+    flushes: Vec<Flush>,
 }
 
 impl<'a> Dispatcher<'a> {
@@ -538,7 +553,13 @@ impl<'a> Dispatcher<'a> {
             groups: BTreeMap::new(),
             log: BTreeMap::new(),
             version: 0,
+            flushes: Vec::new(),
         }
+    }
+
+    /// Every flush so far, in time order, including the silent ones.
+    pub fn flushes(&self) -> &[Flush] {
+        &self.flushes
     }
 
     /// Adds a silence (it mutes from its `starts_at`).
@@ -634,10 +655,12 @@ impl<'a> Dispatcher<'a> {
                     alerts: BTreeMap::new(),
                     next: at + route.timers.group_wait,
                     has_flushed: false,
+                    at_once: false,
                 });
             group.alerts.insert(fp, stored.clone());
             if !group.has_flushed && stored.starts_at + route.timers.group_wait < at {
                 group.next = at;
+                group.at_once = true;
             }
         }
     }
@@ -681,6 +704,11 @@ impl<'a> Dispatcher<'a> {
         };
         group.has_flushed = true;
         group.next = at + route.timers.group_interval;
+        self.flushes.push(Flush {
+            at,
+            group_key: group.key.clone(),
+            at_once: std::mem::take(&mut group.at_once),
+        });
         if group.alerts.is_empty() {
             return;
         }
