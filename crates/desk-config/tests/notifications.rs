@@ -104,7 +104,11 @@ const CONDITIONS: [&str; 7] = [
 ];
 /// Inhibition rules; the source sides are what old alerts must not match.
 const RULES: [(&str, &str, &str); 3] = [
-    ("severity=\"critical\"", "severity=~\"warning|info\"", "[service]"),
+    (
+        "severity=\"critical\"",
+        "severity=~\"warning|info\"",
+        "[service]",
+    ),
     ("alertname=\"A\"", "alertname=\"B\"", "[]"),
     ("severity=\"warning\"", "severity=\"info\"", "[alertname]"),
 ];
@@ -209,7 +213,12 @@ fn seeded_plan(rng: &mut SimRng, routing: &Routing, yaml: String) -> Plan {
         }
     }
     let as_alert = |l: &Labels| {
-        let mut a = desk::Alert::new("", "", desk::Severity::Info, labkit::SimClock::course_epoch());
+        let mut a = desk::Alert::new(
+            "",
+            "",
+            desk::Severity::Info,
+            labkit::SimClock::course_epoch(),
+        );
         a.labels = l.clone();
         a
     };
@@ -242,15 +251,27 @@ fn seeded_plan(rng: &mut SimRng, routing: &Routing, yaml: String) -> Plan {
                             .chance(0.25)
                             .then(|| t + TimeDelta::seconds(3 + rng.below(6) as i64));
                         state.insert(i, (t, ends));
-                        batch.push(Planned { labels: l, starts: t, ends });
+                        batch.push(Planned {
+                            labels: l,
+                            starts: t,
+                            ends,
+                        });
                     }
                     Some((starts, _)) if rng.chance(0.45) => {
                         state.remove(&i);
-                        batch.push(Planned { labels: l, starts, ends: Some(t) });
+                        batch.push(Planned {
+                            labels: l,
+                            starts,
+                            ends: Some(t),
+                        });
                     }
                     Some((starts, _)) => {
                         state.insert(i, (starts, None));
-                        batch.push(Planned { labels: l, starts, ends: None });
+                        batch.push(Planned {
+                            labels: l,
+                            starts,
+                            ends: None,
+                        });
                     }
                 }
             }
@@ -266,7 +287,11 @@ fn seeded_plan(rng: &mut SimRng, routing: &Routing, yaml: String) -> Plan {
                 state.insert(i, (starts, None));
                 posts.push((
                     at,
-                    vec![Planned { labels: pool[i].clone(), starts, ends: None }],
+                    vec![Planned {
+                        labels: pool[i].clone(),
+                        starts,
+                        ends: None,
+                    }],
                 ));
             }
         }
@@ -282,9 +307,17 @@ fn seeded_plan(rng: &mut SimRng, routing: &Routing, yaml: String) -> Plan {
             ],
         );
         let from = TimeDelta::seconds(2 + rng.below(8) as i64);
-        (m.to_string(), from, from + TimeDelta::seconds(3 + rng.below(8) as i64))
+        (
+            m.to_string(),
+            from,
+            from + TimeDelta::seconds(3 + rng.below(8) as i64),
+        )
     });
-    Plan { yaml, posts, silence }
+    Plan {
+        yaml,
+        posts,
+        silence,
+    }
 }
 
 fn posts_at(plan: &Plan, t0: DateTime<Utc>) -> Vec<Post> {
@@ -499,7 +532,9 @@ fn run_storm(bin: &std::path::Path, seed: u64) -> Result<Tally, String> {
     for s in silence_at(&plan, t0) {
         let (code, body) = engine.request("POST", "/api/v2/silences", &silence_json(&s))?;
         if code != 200 {
-            return Err(format!("seed {seed}: the silence was refused ({code}): {body}"));
+            return Err(format!(
+                "seed {seed}: the silence was refused ({code}): {body}"
+            ));
         }
     }
     for post in posts_at(&plan, t0) {
@@ -534,13 +569,24 @@ fn run_storm(bin: &std::path::Path, seed: u64) -> Result<Tally, String> {
             Some(i) => {
                 unmatched.remove(i);
             }
-            None => missing.push(format!("{:>6} ms {} {want:?}", at.num_milliseconds(), n.kind.as_str())),
+            None => missing.push(format!(
+                "{:>6} ms {} {want:?}",
+                at.num_milliseconds(),
+                n.kind.as_str()
+            )),
         }
     }
     if !missing.is_empty() || !unmatched.is_empty() {
         let ours_text: Vec<String> = ours
             .iter()
-            .map(|n| format!("{:>6} ms {:?} {:?}", (n.at - t0).num_milliseconds(), n.kind, seen_of(n)))
+            .map(|n| {
+                format!(
+                    "{:>6} ms {:?} {:?}",
+                    (n.at - t0).num_milliseconds(),
+                    n.kind,
+                    seen_of(n)
+                )
+            })
             .collect();
         let theirs_text: Vec<String> = theirs
             .iter()
@@ -607,11 +653,13 @@ fn seeded_storms_page_like_alertmanager() {
     };
     let started = Instant::now();
     // Each storm takes about 26 s of wall time, almost all of it waiting,
-    // so eight run at once, each with its own engine and webhook.
+    // so eleven run at once (three rounds), each with its own engine and webhook.
     // NOTIFY_STORMS runs fewer (or more) by hand; CI runs the default.
-    let storms_env = std::env::var("NOTIFY_STORMS").ok().and_then(|s| s.parse().ok());
-    let storms: u64 = storms_env.unwrap_or(32);
-    const WORKERS: u64 = 8;
+    let storms_env = std::env::var("NOTIFY_STORMS")
+        .ok()
+        .and_then(|s| s.parse().ok());
+    let storms: u64 = storms_env.unwrap_or(33);
+    const WORKERS: u64 = 11;
     let results: Vec<Result<Tally, String>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..WORKERS)
             .map(|w| {
@@ -661,7 +709,13 @@ fn seeded_storms_page_like_alertmanager() {
             "the storms exercise {kind:?} notifications"
         );
     }
-    assert!(total.old > 0 && total.silenced > 0 && total.inhibiting > 0 && total.continues > 0 && total.nested > 0);
+    assert!(
+        total.old > 0
+            && total.silenced > 0
+            && total.inhibiting > 0
+            && total.continues > 0
+            && total.nested > 0
+    );
     eprintln!(
         "notification differential: {} seeded storms ({} posts, {} with an old startsAt; {} with inhibition, {} with a silence, {} with continue, {} with nested routes): {} notifications agreed ({:?}) in {:.1} s",
         total.storms,

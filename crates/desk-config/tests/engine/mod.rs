@@ -159,7 +159,9 @@ impl Webhook {
                 match listener.accept() {
                     Ok((stream, _)) => {
                         if let Some(body) = serve(stream) {
-                            g.lock().expect("the webhook's list").push((Instant::now(), body));
+                            g.lock()
+                                .expect("the webhook's list")
+                                .push((Instant::now(), body));
                         }
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(2)),
@@ -192,9 +194,7 @@ impl Drop for Webhook {
 /// Reads one request's body and answers 200, closing the connection.
 fn serve(mut stream: TcpStream) -> Option<String> {
     stream.set_nonblocking(false).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let mut raw = Vec::new();
     let mut buf = [0u8; 8192];
     let body_start = loop {
