@@ -4,7 +4,8 @@
 //! Each seeded storm has its own `alertmanager.yml` — a route tree with
 //! nested routes, `continue`, `matchers`, `match` and `match_re`, per-route
 //! `group_by` and timers, receivers with and without `send_resolved`,
-//! inhibition rules — and its own timeline of posts over 20 s: alerts that
+//! inhibition rules, `mute_time_intervals` / `active_time_intervals` that
+//! hold or not for the whole storm — and its own timeline of posts over 20 s: alerts that
 //! fire, are sent again, resolve, fire again (flaps), expire by their
 //! `endsAt`, or arrive with a `startsAt` older than `group_wait` (the group
 //! then flushes at once), plus a silence posted ahead of its start.
@@ -135,6 +136,18 @@ fn route_yaml(rng: &mut SimRng, indent: usize, condition: &str, depth: usize) ->
             "{pad}group_interval: {gi}\n{pad}repeat_interval: {ri}\n"
         ));
     }
+    if rng.chance(0.25) {
+        let (key, name) = *pick(
+            rng,
+            &[
+                ("mute_time_intervals", "always"),
+                ("mute_time_intervals", "never"),
+                ("active_time_intervals", "always"),
+                ("active_time_intervals", "never"),
+            ],
+        );
+        y.push_str(&format!("{pad}{key}: [{name}]\n"));
+    }
     if depth == 0 && rng.chance(0.3) {
         let c = pick(rng, &CONDITIONS);
         if *c != condition {
@@ -158,6 +171,11 @@ fn seeded_config(rng: &mut SimRng) -> String {
         let c = conditions.remove(rng.below(conditions.len() as u64) as usize);
         y.push_str(&route_yaml(rng, 4, c, 0));
     }
+    // Two windows that hold (or not) for the whole storm, whatever the
+    // wall-clock day: time intervals are compared as on or off.
+    y.push_str(
+        "time_intervals:\n  - name: always\n    time_intervals: [{times: [{start_time: '00:00', end_time: '24:00'}]}]\n  - name: never\n    time_intervals: [{years: ['2000']}]\n",
+    );
     y.push_str("receivers:\n");
     for r in 0..4 {
         y.push_str(&format!(
@@ -498,6 +516,7 @@ struct Tally {
     inhibiting: usize,
     continues: usize,
     nested: usize,
+    windows: usize,
 }
 
 fn run_storm(bin: &std::path::Path, seed: u64) -> Result<Tally, String> {
@@ -638,6 +657,10 @@ fn run_storm(bin: &std::path::Path, seed: u64) -> Result<Tally, String> {
         inhibiting: usize::from(!routing.inhibit_rules.is_empty()),
         continues: usize::from(plan.yaml.contains("continue: true")),
         nested: usize::from(plan.yaml.contains("    routes:")),
+        windows: usize::from(
+            plan.yaml.contains("mute_time_intervals: [")
+                || plan.yaml.contains("active_time_intervals: ["),
+        ),
         ..Tally::default()
     };
     for n in &ours {
@@ -690,6 +713,7 @@ fn seeded_storms_page_like_alertmanager() {
                 total.inhibiting += t.inhibiting;
                 total.continues += t.continues;
                 total.nested += t.nested;
+                total.windows += t.windows;
                 for (k, n) in t.kinds {
                     *total.kinds.entry(k).or_default() += n;
                 }
@@ -717,7 +741,7 @@ fn seeded_storms_page_like_alertmanager() {
             && total.nested > 0
     );
     eprintln!(
-        "notification differential: {} seeded storms ({} posts, {} with an old startsAt; {} with inhibition, {} with a silence, {} with continue, {} with nested routes): {} notifications agreed ({:?}) in {:.1} s",
+        "notification differential: {} seeded storms ({} posts, {} with an old startsAt; {} with inhibition, {} with a silence, {} with continue, {} with nested routes, {} with time intervals): {} notifications agreed ({:?}) in {:.1} s",
         total.storms,
         total.posts,
         total.old,
@@ -725,6 +749,7 @@ fn seeded_storms_page_like_alertmanager() {
         total.silenced,
         total.continues,
         total.nested,
+        total.windows,
         total.notifications,
         total.kinds,
         started.elapsed().as_secs_f64()
