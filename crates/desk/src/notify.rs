@@ -567,8 +567,9 @@ impl<'a> Dispatcher<'a> {
         self.silences.push(silence);
     }
 
-    /// Queues a post; it arrives at its time when the dispatcher runs.
-    /// Posts at the same instant arrive in the order queued.
+    /// Queues a post; it arrives at its time when the dispatcher runs (at
+    /// once if that time has passed). Posts at the same instant arrive in
+    /// the order queued.
     pub fn post(&mut self, post: Post) {
         let at = post.at;
         let index = self.pending.partition_point(|p| p.at <= at);
@@ -587,8 +588,9 @@ impl<'a> Dispatcher<'a> {
                 (Some(_), None) => true,
                 _ => false,
             };
+            // A post queued for a time already past arrives now.
             let at = if post_first {
-                next_post
+                next_post.map(|p| p.max(self.now))
             } else {
                 next_flush.as_ref().map(|(f, _)| *f)
             };
@@ -616,7 +618,8 @@ impl<'a> Dispatcher<'a> {
         sent
     }
 
-    /// API, store and dispatcher: one alert arrives at `at`.
+    /// API, store and dispatcher: one alert arrives at `at`. Like the API,
+    /// it drops an alert without labels or that ends before it starts.
     fn receive(&mut self, posted: Posted, at: DateTime<Utc>) {
         self.version += 1;
         let mut labels = posted.labels;
@@ -626,6 +629,9 @@ impl<'a> Dispatcher<'a> {
             Some(e) => (e, false),
             None => (at + self.routing.resolve_timeout, true),
         };
+        if labels.is_empty() || ends_at < starts_at {
+            return;
+        }
         let mut alert = Alert::new("", "", crate::Severity::Info, starts_at);
         alert.labels = labels;
         let fp = crate::fingerprint(&alert.labels);

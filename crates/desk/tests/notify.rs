@@ -331,3 +331,53 @@ fn alerts_without_an_end_time_out() {
         ]
     );
 }
+
+#[test]
+fn invalid_alerts_are_dropped_as_the_api_drops_them() {
+    let routing = Routing::new(Route::root("oncall", &[], timers(5, 10, 3600)));
+    let backwards = Post {
+        at: t(0),
+        alerts: vec![
+            Posted {
+                labels: labels(&[("alertname", "A")]),
+                starts_at: Some(t(10)),
+                ends_at: Some(t(5)),
+            },
+            Posted {
+                labels: labels(&[("team", "")]),
+                starts_at: None,
+                ends_at: None,
+            },
+        ],
+    };
+    assert_eq!(run(&routing, &[backwards], 60), vec![]);
+}
+
+#[test]
+fn the_same_storm_pages_the_same_way() {
+    let mut root = Route::root("team", &["service"], timers(5, 10, 25));
+    let mut pager = root.child(vec![Matcher::eq("severity", "critical")], "pager");
+    pager.continue_matching = true;
+    root.routes = vec![pager];
+    let routing = Routing::new(root);
+    let mut rng = labkit::SimRng::seed(23);
+    let mut posts = Vec::new();
+    for s in 0..120 {
+        if rng.chance(0.3) {
+            let sev = ["critical", "warning"][rng.below(2) as usize];
+            let svc = ["api", "db"][rng.below(2) as usize];
+            let pairs = [("alertname", "X"), ("service", svc), ("severity", sev)];
+            posts.push(if rng.chance(0.3) {
+                resolve(s, 0, &pairs)
+            } else {
+                fire(s, &pairs)
+            });
+        }
+    }
+    let a = notifications(&routing, &posts, &[], t(0), t(200));
+    let b = notifications(&routing, &posts, &[], t(0), t(200));
+    assert!(a.len() > 5, "the storm pages: {}", a.len());
+    assert_eq!(a, b);
+    let text: Vec<String> = a.iter().map(|n| n.to_string()).collect();
+    assert_eq!(text, b.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+}
