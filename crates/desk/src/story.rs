@@ -250,22 +250,22 @@ pub fn run(seed: u64) -> Trace {
     trace
 }
 
-/// Who is paged when ([`crate::notify`]): the storm's alerts posted when
-/// they start, to one `on-call` receiver grouped and inhibited as `config`
-/// says, with Alertmanager's default timers (30 s, 5 min, 4 h). The alerts
-/// of the deploy's incident end with the rollback, 50 minutes after the
-/// deploy; the others keep firing. Traced up to an hour after the deploy.
-fn pages(
-    trace: &mut Trace,
+/// Who is paged when ([`crate::notify`]) for a storm at the desk: its alerts
+/// posted when they start, to one `on-call` receiver grouped and inhibited
+/// as `config` says, with Alertmanager's default timers (30 s, 5 min, 4 h).
+/// With `rollback`, the alerts of the deploy's incident in `c` end then; the
+/// others keep firing. Returns the notifications from the deploy to `until`.
+pub fn storm_pages(
     storm: &crate::storm::Storm,
     config: &CorrelationConfig,
     c: &Correlation,
-) {
+    rollback: Option<chrono::DateTime<chrono::Utc>>,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Vec<crate::notify::Notification> {
     use crate::notify::{notifications, Post, Posted, Route, Routing, Timers};
     let group_by: Vec<&str> = config.group_by.iter().map(String::as_str).collect();
     let mut routing = Routing::new(Route::root("on-call", &group_by, Timers::default()));
     routing.inhibit_rules = config.inhibit_rules.clone();
-    let rollback = storm.deploy.at + TimeDelta::minutes(50);
     let rolled_back: Vec<crate::Fingerprint> = c
         .incident_caused_by(&storm.deploy.service)
         .map(|i| i.alerts.clone())
@@ -278,11 +278,11 @@ fn pages(
             alerts: vec![Posted {
                 labels: a.labels.clone(),
                 starts_at: Some(a.starts_at),
-                ends_at: Some(if rolled_back.contains(&crate::fingerprint(&a.labels)) {
+                ends_at: Some(
                     rollback
-                } else {
-                    a.starts_at + TimeDelta::hours(4)
-                }),
+                        .filter(|_| rolled_back.contains(&crate::fingerprint(&a.labels)))
+                        .unwrap_or(a.starts_at + TimeDelta::hours(4)),
+                ),
             }],
         })
         .collect();
@@ -292,21 +292,35 @@ fn pages(
         .map(|a| a.starts_at)
         .min()
         .unwrap_or(storm.deploy.at);
-    let sent = notifications(
-        &routing,
-        &posts,
-        &[],
-        start,
+    notifications(&routing, &posts, &[], start, until)
+        .into_iter()
+        .filter(|n| n.at >= storm.deploy.at)
+        .collect()
+}
+
+/// Traces [`storm_pages`] with the story's rollback, 50 minutes after the
+/// deploy, up to an hour after it: one line per notification.
+fn pages(
+    trace: &mut Trace,
+    storm: &crate::storm::Storm,
+    config: &CorrelationConfig,
+    c: &Correlation,
+) {
+    let sent = storm_pages(
+        storm,
+        config,
+        c,
+        Some(storm.deploy.at + TimeDelta::minutes(50)),
         storm.deploy.at + TimeDelta::hours(1),
     );
     trace.note(
         ACTOR,
         format!(
             "pages: {} notification(s) to on-call in the hour after the deploy",
-            sent.iter().filter(|n| n.at >= storm.deploy.at).count()
+            sent.len()
         ),
     );
-    for n in sent.iter().filter(|n| n.at >= storm.deploy.at) {
+    for n in &sent {
         let names = |m: &std::collections::BTreeMap<crate::Fingerprint, crate::notify::Labels>| {
             let v: Vec<String> = m
                 .values()
