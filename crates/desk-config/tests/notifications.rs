@@ -5,7 +5,8 @@
 //! nested routes, `continue`, `matchers`, `match` and `match_re`, per-route
 //! `group_by` and timers, receivers with and without `send_resolved`,
 //! inhibition rules, `mute_time_intervals` / `active_time_intervals` that
-//! hold or not for the whole storm — and its own timeline of posts over 20 s: alerts that
+//! hold or not for the whole storm or end at a minute boundary that often
+//! falls inside it — and its own timeline of posts over 20 s: alerts that
 //! fire, are sent again, resolve, fire again (flaps), expire by their
 //! `endsAt`, or arrive with a `startsAt` older than `group_wait` (the group
 //! then flushes at once), plus a silence posted ahead of its start.
@@ -144,6 +145,8 @@ fn route_yaml(rng: &mut SimRng, indent: usize, condition: &str, depth: usize) ->
                 ("mute_time_intervals", "never"),
                 ("active_time_intervals", "always"),
                 ("active_time_intervals", "never"),
+                ("mute_time_intervals", "edge"),
+                ("active_time_intervals", "edge"),
             ],
         );
         y.push_str(&format!("{pad}{key}: [{name}]\n"));
@@ -172,9 +175,10 @@ fn seeded_config(rng: &mut SimRng) -> String {
         y.push_str(&route_yaml(rng, 4, c, 0));
     }
     // Two windows that hold (or not) for the whole storm, whatever the
-    // wall-clock day: time intervals are compared as on or off.
+    // wall-clock day, and one that ends at a minute boundary chosen when the
+    // engine starts, often inside the storm (`EDGE_START`, `EDGE_END`).
     y.push_str(
-        "time_intervals:\n  - name: always\n    time_intervals: [{times: [{start_time: '00:00', end_time: '24:00'}]}]\n  - name: never\n    time_intervals: [{years: ['2000']}]\n",
+        "time_intervals:\n  - name: always\n    time_intervals: [{times: [{start_time: '00:00', end_time: '24:00'}]}]\n  - name: never\n    time_intervals: [{years: ['2000']}]\n  - name: edge\n    time_intervals: [{times: [{start_time: 'EDGE_START', end_time: 'EDGE_END'}]}]\n",
     );
     y.push_str("receivers:\n");
     for r in 0..4 {
@@ -420,6 +424,29 @@ fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// The first whole minute at or after `t`.
+fn next_minute(t: DateTime<Utc>) -> DateTime<Utc> {
+    let secs = (t.timestamp_millis() + 59_999).div_euclid(60_000) * 60;
+    DateTime::from_timestamp(secs, 0).unwrap_or(t)
+}
+
+/// The first whole second after `t`.
+fn next_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp() + 1, 0).unwrap_or(t)
+}
+
+/// `yaml` with the `edge` window set to the minute that ends at `edge`.
+fn with_edge(yaml: &str, edge: DateTime<Utc>) -> String {
+    let end = edge.format("%H:%M").to_string();
+    let end = if end == "00:00" {
+        "24:00".to_string()
+    } else {
+        end
+    };
+    let start = (edge - TimeDelta::minutes(1)).format("%H:%M").to_string();
+    yaml.replace("EDGE_START", &start).replace("EDGE_END", &end)
+}
+
 fn wall_now() -> DateTime<Utc> {
     let d = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -517,31 +544,62 @@ struct Tally {
     continues: usize,
     nested: usize,
     windows: usize,
+    edges: usize,
 }
 
 fn run_storm(bin: &std::path::Path, seed: u64) -> Result<Tally, String> {
     let mut rng = SimRng::seed(seed);
     let base = labkit::SimClock::course_epoch();
     let mut attempt = 0;
-    let (plan, routing) = loop {
+    let plan = loop {
         attempt += 1;
         let yaml = seeded_config(&mut rng);
-        let routing = desk_config::read_routing(&yaml.replace("PORT", "9"))
+        let routing = desk_config::read_routing(&with_edge(&yaml.replace("PORT", "9"), base))
             .map_err(|e| format!("seed {seed}: the desk refuses its own config: {e}\n{yaml}"))?;
         let plan = seeded_plan(&mut rng, &routing, yaml);
         let (_, flushes) = predict(&routing, &plan, base);
         if unambiguous(&plan, &flushes, base) {
-            break (plan, routing);
+            break plan;
         }
         if attempt > 50 {
             return Err(format!("seed {seed}: no unambiguous storm in 50 tries"));
         }
     };
     let hook = Webhook::start();
-    let yaml = plan.yaml.replace("PORT", &hook.port.to_string());
+    // A storm that uses the `edge` window starts at second 50 of a minute
+    // (at least 5 s from now, for the engine to start), so the window ends
+    // 10 s into the storm. Every other storm starts on the next whole second
+    // after the engine is ready. Either way the edge, like every post, falls
+    // on a whole second of the storm: away from every flush.
+    let uses_edge = plan.yaml.contains("_time_intervals: [edge]");
+    let planned_start = uses_edge.then(|| {
+        let mut t = next_second(wall_now() + TimeDelta::seconds(5));
+        while t.timestamp().rem_euclid(60) != 50 {
+            t += TimeDelta::seconds(1);
+        }
+        t
+    });
+    let edge = planned_start.map_or_else(
+        || next_minute(wall_now() + TimeDelta::seconds(5)),
+        |t| t + TimeDelta::seconds(10),
+    );
+    let yaml = with_edge(&plan.yaml.replace("PORT", &hook.port.to_string()), edge);
     let engine = Engine::start(bin, &yaml, &format!("notify-{seed}"));
+    let whole = planned_start.unwrap_or_else(|| next_second(wall_now()));
+    if wall_now() > whole {
+        return Err(format!(
+            "seed {seed}: the engine took more than 5 s to start"
+        ));
+    }
+    std::thread::sleep(Duration::from_millis(
+        (whole - wall_now()).num_milliseconds().max(0) as u64,
+    ));
     let start = Instant::now();
     let t0 = wall_now();
+    let routing = desk_config::read_routing(&yaml)
+        .map_err(|e| format!("seed {seed}: the desk refuses its own config: {e}\n{yaml}"))?;
+    let edge_inside =
+        plan.yaml.contains("_time_intervals: [edge]") && edge > t0 && edge < t0 + UNTIL;
     let wait_until = |offset: TimeDelta| {
         let target = start + Duration::from_millis(offset.num_milliseconds().max(0) as u64);
         if let Some(d) = target.checked_duration_since(Instant::now()) {
@@ -657,6 +715,7 @@ fn run_storm(bin: &std::path::Path, seed: u64) -> Result<Tally, String> {
         inhibiting: usize::from(!routing.inhibit_rules.is_empty()),
         continues: usize::from(plan.yaml.contains("continue: true")),
         nested: usize::from(plan.yaml.contains("    routes:")),
+        edges: usize::from(edge_inside),
         windows: usize::from(
             plan.yaml.contains("mute_time_intervals: [")
                 || plan.yaml.contains("active_time_intervals: ["),
@@ -714,6 +773,7 @@ fn seeded_storms_page_like_alertmanager() {
                 total.continues += t.continues;
                 total.nested += t.nested;
                 total.windows += t.windows;
+                total.edges += t.edges;
                 for (k, n) in t.kinds {
                     *total.kinds.entry(k).or_default() += n;
                 }
@@ -727,21 +787,28 @@ fn seeded_storms_page_like_alertmanager() {
         failures.len(),
         failures.join("\n\n")
     );
-    for kind in [Kind::First, Kind::Update, Kind::Repeat, Kind::Resolved] {
+    // The default storms cover every kind of notification and every feature
+    // (a hand-picked NOTIFY_STORMS may not).
+    if storms_env.is_none() {
+        for kind in [Kind::First, Kind::Update, Kind::Repeat, Kind::Resolved] {
+            assert!(
+                total.kinds.get(&kind).copied().unwrap_or(0) > 0,
+                "the storms exercise {kind:?} notifications"
+            );
+        }
         assert!(
-            total.kinds.get(&kind).copied().unwrap_or(0) > 0,
-            "the storms exercise {kind:?} notifications"
+            total.old > 0
+                && total.silenced > 0
+                && total.inhibiting > 0
+                && total.continues > 0
+                && total.nested > 0
+                && total.windows > 0
+                && total.edges > 0,
+            "the storms exercise old alerts, silences, inhibition, continue, nested routes and time intervals, on and off"
         );
     }
-    assert!(
-        total.old > 0
-            && total.silenced > 0
-            && total.inhibiting > 0
-            && total.continues > 0
-            && total.nested > 0
-    );
     eprintln!(
-        "notification differential: {} seeded storms ({} posts, {} with an old startsAt; {} with inhibition, {} with a silence, {} with continue, {} with nested routes, {} with time intervals): {} notifications agreed ({:?}) in {:.1} s",
+        "notification differential: {} seeded storms ({} posts, {} with an old startsAt; {} with inhibition, {} with a silence, {} with continue, {} with nested routes, {} with time intervals, {} of them crossing a window's edge): {} notifications agreed ({:?}) in {:.1} s",
         total.storms,
         total.posts,
         total.old,
@@ -750,6 +817,7 @@ fn seeded_storms_page_like_alertmanager() {
         total.continues,
         total.nested,
         total.windows,
+        total.edges,
         total.notifications,
         total.kinds,
         started.elapsed().as_secs_f64()
