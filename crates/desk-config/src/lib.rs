@@ -23,12 +23,28 @@
 //! - a regex matches the **whole** label value: `service=~"chat"` is compiled
 //!   as `^(?:chat)$`, so it does not match `chat-api` (write `chat.*`);
 //! - `group_by: ['...']` means every label and cannot be mixed with names;
-//! - child `routes` are refused rather than ignored: the desk groups the way
-//!   the top-level route does, and a config whose alerts would take other
-//!   routes would be grouped differently by the real Alertmanager.
+//! - child `routes` are refused rather than ignored by [`parse_config`]: the
+//!   correlation groups the way the top-level route does, and a config whose
+//!   alerts would take other routes would be grouped differently by the real
+//!   Alertmanager.
 //!
-//! Everything else in the file (receivers, templates, timings) is read past.
-//! A bad file gets a [`ConfigError`] naming the rule and the field.
+//! [`parse_config`] reads past everything else (receivers, templates,
+//! timings). A bad file gets a [`ConfigError`] naming the rule and the field,
+//! and saying whether Alertmanager refuses it too or the desk does not model
+//! it ([`ConfigErrorKind`]).
+//!
+//! ## Who is paged when
+//!
+//! [`read_routing`] reads the notification side of the same file for
+//! [`desk::notify`]: the whole route tree (nested `routes`, `continue`,
+//! `matchers`, `match`, `match_re`, `group_by`, `group_wait`,
+//! `group_interval`, `repeat_interval`, with Alertmanager's inheritance),
+//! the receivers and each integration's `send_resolved`, `time_intervals`
+//! for `mute_time_intervals` / `active_time_intervals` ([`time_interval`]),
+//! inhibition and `resolve_timeout`. The reference is Alertmanager 0.25.0;
+//! `tests/notifications.rs` compares `desk::notify`'s notifications with the
+//! real binary's, one by one, on 33 seeded storms (what is modelled and what
+//! is not is listed in [`desk::notify`]).
 //!
 //! Why a crate of its own: YAML and regex engines are the heaviest things the
 //! desk could depend on, and the `desk` crate is rebuilt in the learner's
@@ -48,9 +64,12 @@ use serde_yaml_ng::{Mapping, Value};
 mod duration;
 pub mod go_regex;
 mod matcher;
+pub mod routing;
+pub mod time_interval;
 
 pub use duration::{read_duration, DurationError};
 pub use matcher::{parse_matcher, parse_matchers, read_matcher, AnchoredRegex, MatcherError};
+pub use routing::read_routing;
 
 /// What was wrong with an `alertmanager.yml`, and where.
 ///
@@ -63,6 +82,18 @@ pub struct ConfigError {
     pub at: String,
     /// What is wrong, in words.
     pub problem: String,
+    /// Whether Alertmanager would refuse the file too.
+    pub kind: ConfigErrorKind,
+}
+
+/// Whose "no" a [`ConfigError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigErrorKind {
+    /// The file is wrong: Alertmanager refuses it as well.
+    Invalid,
+    /// Alertmanager accepts the setting, but the desk does not model it and
+    /// refuses rather than answer differently.
+    NotModelled,
 }
 
 impl ConfigError {
@@ -70,6 +101,14 @@ impl ConfigError {
         Self {
             at: at.into(),
             problem: problem.into(),
+            kind: ConfigErrorKind::Invalid,
+        }
+    }
+
+    fn not_modelled(at: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self {
+            kind: ConfigErrorKind::NotModelled,
+            ..Self::new(at, problem)
         }
     }
 }
@@ -197,7 +236,7 @@ fn inhibit_rule(v: &Value, at: &str) -> Result<InhibitRule, ConfigError> {
             return Err(ConfigError::new(at, "a field name must be a string"));
         };
         if OLD_RULE_FIELDS.contains(&k) {
-            return Err(ConfigError::new(
+            return Err(ConfigError::not_modelled(
                 format!("{at}.{k}"),
                 "the old map form is not read; write it as source_matchers / target_matchers (e.g. ['severity=\"critical\"'])",
             ));
@@ -229,6 +268,58 @@ fn inhibit_rule(v: &Value, at: &str) -> Result<InhibitRule, ConfigError> {
     })
 }
 
+/// `global.resolve_timeout`, or Alertmanager's 5 minutes.
+fn read_resolve_timeout(top: &Mapping) -> Result<TimeDelta, ConfigError> {
+    Ok(
+        match get(top, "global")
+            .map(|g| mapping(g, "global"))
+            .transpose()?
+        {
+            Some(g) => match get(g, "resolve_timeout") {
+                Some(Value::String(s)) => {
+                    parse_duration(s).map_err(|e| ConfigError::new("global.resolve_timeout", e))?
+                }
+                Some(other) => {
+                    return Err(ConfigError::new(
+                        "global.resolve_timeout",
+                        format!("expected a duration such as 5m, got {}", describe(other)),
+                    ))
+                }
+                None => desk::alert::DEFAULT_RESOLVE_TIMEOUT,
+            },
+            None => desk::alert::DEFAULT_RESOLVE_TIMEOUT,
+        },
+    )
+}
+
+/// The `inhibit_rules`, in file order.
+fn read_inhibit_rules(top: &Mapping) -> Result<Vec<InhibitRule>, ConfigError> {
+    Ok(match get(top, "inhibit_rules") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Sequence(rules)) => rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| inhibit_rule(r, &format!("inhibit_rules[{i}]")))
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(ConfigError::new(
+                "inhibit_rules",
+                format!("expected a list of rules, got {}", describe(other)),
+            ))
+        }
+    })
+}
+
+/// Reads an `alertmanager.yml` into a mapping (an empty file is an empty one).
+fn read_top(yaml: &str) -> Result<Mapping, ConfigError> {
+    let doc: Value = serde_yaml_ng::from_str(yaml)
+        .map_err(|e| ConfigError::new("", format!("not valid YAML: {e}")))?;
+    match doc {
+        Value::Null => Ok(Mapping::new()),
+        v => mapping(&v, "the file").cloned(),
+    }
+}
+
 /// Reads the routing and inhibition part of an `alertmanager.yml`.
 ///
 /// ```
@@ -245,31 +336,8 @@ fn inhibit_rule(v: &Value, at: &str) -> Result<InhibitRule, ConfigError> {
 /// assert_eq!(e.to_string(), "inhibit_rules[0].equal[0]: `1st` is not a label name");
 /// ```
 pub fn parse_config(yaml: &str) -> Result<AlertmanagerConfig, ConfigError> {
-    let doc: Value = serde_yaml_ng::from_str(yaml)
-        .map_err(|e| ConfigError::new("", format!("not valid YAML: {e}")))?;
-    let empty = Mapping::new();
-    let top = match &doc {
-        Value::Null => &empty,
-        v => mapping(v, "the file")?,
-    };
-    let resolve_timeout = match get(top, "global")
-        .map(|g| mapping(g, "global"))
-        .transpose()?
-    {
-        Some(g) => match get(g, "resolve_timeout") {
-            Some(Value::String(s)) => {
-                parse_duration(s).map_err(|e| ConfigError::new("global.resolve_timeout", e))?
-            }
-            Some(other) => {
-                return Err(ConfigError::new(
-                    "global.resolve_timeout",
-                    format!("expected a duration such as 5m, got {}", describe(other)),
-                ))
-            }
-            None => desk::alert::DEFAULT_RESOLVE_TIMEOUT,
-        },
-        None => desk::alert::DEFAULT_RESOLVE_TIMEOUT,
-    };
+    let top = &read_top(yaml)?;
+    let resolve_timeout = read_resolve_timeout(top)?;
     let mut group_by = Vec::new();
     if let Some(route) = get(top, "route") {
         let route = mapping(route, "route")?;
@@ -296,27 +364,14 @@ pub fn parse_config(yaml: &str) -> Result<AlertmanagerConfig, ConfigError> {
             None | Some(Value::Null) => {}
             Some(Value::Sequence(s)) if s.is_empty() => {}
             Some(_) => {
-                return Err(ConfigError::new(
+                return Err(ConfigError::not_modelled(
                     "route.routes",
-                    "child routes are not modelled: the desk groups as the top-level route does",
+                    "child routes are not modelled by the correlation, which groups as the top-level route does (desk_config::read_routing reads the whole tree for notifications)",
                 ))
             }
         }
     }
-    let inhibit_rules = match get(top, "inhibit_rules") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Sequence(rules)) => rules
-            .iter()
-            .enumerate()
-            .map(|(i, r)| inhibit_rule(r, &format!("inhibit_rules[{i}]")))
-            .collect::<Result<_, _>>()?,
-        Some(other) => {
-            return Err(ConfigError::new(
-                "inhibit_rules",
-                format!("expected a list of rules, got {}", describe(other)),
-            ))
-        }
-    };
+    let inhibit_rules = read_inhibit_rules(top)?;
     Ok(AlertmanagerConfig {
         group_by,
         inhibit_rules,

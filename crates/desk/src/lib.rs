@@ -8,6 +8,7 @@ pub mod checks;
 pub mod correlate;
 pub mod error;
 pub mod link;
+pub mod notify;
 pub mod port;
 pub mod storm;
 pub mod story;

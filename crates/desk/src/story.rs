@@ -200,6 +200,8 @@ pub fn run(seed: u64) -> Trace {
         ),
     );
 
+    pages(&mut trace, &storm, &config, &c);
+
     let mut desk = Desk::from_correlation(&c);
     for ticket in story_tickets(storm.deploy.at) {
         submit(&mut trace, &mut clock, &mut desk, ticket);
@@ -246,6 +248,104 @@ pub fn run(seed: u64) -> Trace {
         );
     }
     trace
+}
+
+/// Who is paged when ([`crate::notify`]) for a storm at the desk: its alerts
+/// posted when they start, to one `on-call` receiver grouped and inhibited
+/// as `config` says, with Alertmanager's default timers (30 s, 5 min, 4 h).
+/// With `rollback`, the alerts of the deploy's incident in `c` end then; the
+/// others keep firing. Returns the notifications from the deploy to `until`.
+pub fn storm_pages(
+    storm: &crate::storm::Storm,
+    config: &CorrelationConfig,
+    c: &Correlation,
+    rollback: Option<chrono::DateTime<chrono::Utc>>,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Vec<crate::notify::Notification> {
+    use crate::notify::{notifications, Post, Posted, Route, Routing, Timers};
+    let group_by: Vec<&str> = config.group_by.iter().map(String::as_str).collect();
+    let mut routing = Routing::new(Route::root("on-call", &group_by, Timers::default()));
+    routing.inhibit_rules = config.inhibit_rules.clone();
+    let rolled_back: Vec<crate::Fingerprint> = c
+        .incident_caused_by(&storm.deploy.service)
+        .map(|i| i.alerts.clone())
+        .unwrap_or_default();
+    let posts: Vec<Post> = storm
+        .alerts
+        .iter()
+        .map(|a| Post {
+            at: a.starts_at,
+            alerts: vec![Posted {
+                labels: a.labels.clone(),
+                starts_at: Some(a.starts_at),
+                ends_at: Some(
+                    rollback
+                        .filter(|_| rolled_back.contains(&crate::fingerprint(&a.labels)))
+                        .unwrap_or(a.starts_at + TimeDelta::hours(4)),
+                ),
+            }],
+        })
+        .collect();
+    let start = storm
+        .alerts
+        .iter()
+        .map(|a| a.starts_at)
+        .min()
+        .unwrap_or(storm.deploy.at);
+    notifications(&routing, &posts, &[], start, until)
+        .into_iter()
+        .filter(|n| n.at >= storm.deploy.at)
+        .collect()
+}
+
+/// Traces [`storm_pages`] with the story's rollback, 50 minutes after the
+/// deploy, up to an hour after it: one line per notification.
+fn pages(
+    trace: &mut Trace,
+    storm: &crate::storm::Storm,
+    config: &CorrelationConfig,
+    c: &Correlation,
+) {
+    let sent = storm_pages(
+        storm,
+        config,
+        c,
+        Some(storm.deploy.at + TimeDelta::minutes(50)),
+        storm.deploy.at + TimeDelta::hours(1),
+    );
+    trace.note(
+        ACTOR,
+        format!(
+            "pages: {} notification(s) to on-call in the hour after the deploy",
+            sent.len()
+        ),
+    );
+    for n in &sent {
+        let names = |m: &std::collections::BTreeMap<crate::Fingerprint, crate::notify::Labels>| {
+            let v: Vec<String> = m
+                .values()
+                .map(|l| match l.get("instance") {
+                    Some(i) => format!("{}/{i}", l.get("alertname").map_or("?", String::as_str)),
+                    None => l.get("alertname").map_or("?", String::as_str).to_string(),
+                })
+                .collect();
+            v.join(", ")
+        };
+        let mut what = format!("firing [{}]", names(&n.firing));
+        if !n.resolved.is_empty() {
+            what.push_str(&format!(", resolved [{}]", names(&n.resolved)));
+        }
+        trace.at(
+            n.at,
+            ACTOR,
+            format!(
+                "page {} ({}) {}: {what}",
+                n.receiver,
+                n.kind.as_str(),
+                crate::notify::labels_text(&n.group_labels)
+            ),
+        );
+    }
 }
 
 /// Triages, routes and links one ticket at its arrival, tracing each reason.

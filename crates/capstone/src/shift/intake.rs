@@ -101,6 +101,32 @@ impl Run {
                 ),
             );
         }
+        // Who has been paged, and when, by the time of the intake:
+        // Alertmanager's timers on the same storm, nothing resolved yet.
+        let pages = desk::story::storm_pages(&storm, &config, &c, None, last);
+        let count = |k: desk::notify::Kind| pages.iter().filter(|n| n.kind == k).count();
+        let first = pages
+            .first()
+            .map(|n| {
+                format!(
+                    "; the first at {} for {}",
+                    labkit::clock::stamp(n.at),
+                    desk::notify::labels_text(&n.group_labels)
+                )
+            })
+            .unwrap_or_default();
+        self.trace.at(
+            last,
+            "m32",
+            format!(
+                "paging: on-call got {} since the deploy ({} first, {} update, {} repeat, {} all-clear){first}",
+                plural(pages.len(), "notification"),
+                count(desk::notify::Kind::First),
+                count(desk::notify::Kind::Update),
+                count(desk::notify::Kind::Repeat),
+                count(desk::notify::Kind::Resolved),
+            ),
+        );
         let tickets = desk::story::story_tickets(storm.deploy.at);
         let Some(ticket) = tickets.into_iter().next() else {
             return Ok(());
