@@ -19,6 +19,11 @@
 //!   dependencies plus time proximity turn groups into incidents and name
 //!   each one's [`probable_cause`]. The [`Correlation`] reports the storm's
 //!   reduction ratio.
+//! - [`notify`]: who is paged when. Alertmanager 0.25.0's dispatcher in
+//!   simulated time (the route tree, `group_wait`, `group_interval` and
+//!   `repeat_interval`, inhibition, silences, time intervals): a group whose
+//!   alerts are all muted pages no one, and a group that stays firing pages
+//!   again every `repeat_interval`.
 //! - [`storm`]: the seeded storm of the course — one bad deploy, 40 records,
 //!   a little noise — that correlates into 3 incidents.
 //!
