@@ -233,6 +233,11 @@ pub const COMMANDS: &[Command] = &[
             ),
             valued("--rev", "REV", "grade this revision of each git repository"),
             valued(
+                "--before",
+                "DATETIME",
+                "grade in each git repository its last commit at or before this time (UTC unless +HH:MM)",
+            ),
+            valued(
                 "--shard",
                 "I/N",
                 "grade only the I-th of N shares of the submissions",

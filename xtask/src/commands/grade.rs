@@ -24,12 +24,19 @@ pub fn run(a: &Args) -> Result<ExitCode> {
         })?),
         None => None,
     };
+    let before = match a.value("--before") {
+        Some(t) => {
+            Some(grade::deadline::Deadline::parse(t).map_err(|e| usage(format!("--before: {e}")))?)
+        }
+        None => None,
+    };
     let mut limits = grade::default_limits();
     limits.timeout = super::limits(a)?.timeout;
     let here = std::env::current_dir().context("reading the current directory")?;
     let batch = Batch {
         submissions: a.rest.iter().map(|p| Entry::parse(p, &here)).collect(),
         rev: a.value("--rev").map(String::from),
+        before,
         out: a
             .value("--out")
             .map(|o| here.join(o))

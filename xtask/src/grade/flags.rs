@@ -46,6 +46,11 @@ pub enum Flag {
     },
     /// Files outside the learner's that the submission changed (ignored).
     ChangedOutside { count: usize },
+    /// A git work tree with uncommitted changes to the learner files:
+    /// graded as the tree, not as any commit.
+    Dirty,
+    /// Commits after the `--before` deadline (not graded).
+    Late { commits: usize },
 }
 
 impl Flag {
@@ -61,6 +66,8 @@ impl Flag {
             Flag::File { problem, .. } => problem.clone(),
             Flag::Suspicious { .. } => "suspicious".into(),
             Flag::ChangedOutside { .. } => "changed-outside".into(),
+            Flag::Dirty => "dirty".into(),
+            Flag::Late { .. } => "late".into(),
         }
     }
 
@@ -95,6 +102,10 @@ impl Flag {
             }
             Flag::ChangedOutside { count } => {
                 format!("{count} file(s) changed outside the learner's files (ignored)")
+            }
+            Flag::Dirty => "uncommitted changes: the work tree was graded, not a commit".into(),
+            Flag::Late { commits } => {
+                format!("{commits} commit(s) after the deadline: not graded")
             }
         }
     }

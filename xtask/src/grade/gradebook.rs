@@ -1,8 +1,11 @@
 //! `gradebook.csv`: one row per submission, for a spreadsheet or an LMS.
 //!
 //! Columns: `id`, the points of each module (`m31` … `m34`), `total`,
-//! `max`, `bonus`, `status` and `flags` (short names joined by `;`, see
-//! [`Flag::name`]). Rows are sorted by id and hold no times or paths, so
+//! `max`, `bonus`, `status`, `flags` (short names joined by `;`, see
+//! [`Flag::name`]), then what was graded: `commit` (its first 12
+//! characters; `dirty` for a work tree with uncommitted changes, empty for
+//! a folder), `committed` (its committer date, UTC) and `late` (the commits
+//! after the `--before` deadline, joined by `;`). Rows are sorted by id and hold no times or paths, so
 //! the same batch gives the same bytes on every run. Shards of a class
 //! graded apart are joined with [`merge`] (`cargo xtask gradebook merge`).
 
@@ -11,6 +14,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 
 use super::flags::Flag;
+use super::provenance::short;
 use super::{Graded, Status};
 use crate::modules::MODULES;
 
@@ -21,7 +25,19 @@ pub const FILE: &str = "gradebook.csv";
 pub fn header() -> String {
     let mut cols = vec!["id".to_string()];
     cols.extend(MODULES.iter().map(|m| m.name.to_string()));
-    cols.extend(["total", "max", "bonus", "status", "flags"].map(String::from));
+    cols.extend(
+        [
+            "total",
+            "max",
+            "bonus",
+            "status",
+            "flags",
+            "commit",
+            "committed",
+            "late",
+        ]
+        .map(String::from),
+    );
     cols.join(",")
 }
 
@@ -67,6 +83,20 @@ pub fn csv(graded: &[Graded]) -> String {
         cells.push(g.bonus().to_string());
         cells.push(g.status.as_str().to_string());
         cells.push(field(&flag_names(g).join(";")));
+        let p = &g.provenance;
+        cells.push(match (&p.commit, p.dirty) {
+            (Some(c), _) => short(&c.commit).to_string(),
+            (None, true) => "dirty".into(),
+            (None, false) => String::new(),
+        });
+        cells.push(
+            p.commit
+                .as_ref()
+                .map(|c| c.date.clone())
+                .unwrap_or_default(),
+        );
+        let late: Vec<&str> = p.late.iter().map(|c| short(&c.commit)).collect();
+        cells.push(field(&late.join(";")));
         out.push_str(&cells.join(","));
         out.push('\n');
     }
@@ -149,8 +179,9 @@ mod tests {
     #[test]
     fn shards_merge_sorted_and_refuse_overlap_or_other_headers() {
         let h = header();
-        let a = format!("{h}\nzed,1,2,3,4,10,96,0,fail,\nann,0,0,0,0,0,96,0,fail,\n");
-        let b = format!("{h}\nbob,30,0,0,0,30,96,0,fail,reference-copy\n");
+        let a = format!("{h}\nzed,1,2,3,4,10,96,0,fail,,,,\nann,0,0,0,0,0,96,0,fail,,,,\n");
+        let b =
+            format!("{h}\nbob,30,0,0,0,30,96,0,fail,reference-copy,abc,2026-01-01T00:00:00Z,\n");
         let merged = merge(&[("a".into(), a.clone()), ("b".into(), b)]).unwrap_or_default();
         let ids: Vec<&str> = merged.lines().skip(1).map(|l| &l[..3]).collect();
         assert_eq!(ids, vec!["ann", "bob", "zed"]);

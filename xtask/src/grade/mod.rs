@@ -20,9 +20,12 @@ pub mod bench;
 pub mod class;
 pub mod corpus;
 pub mod course;
+pub mod deadline;
+pub mod discover;
 pub mod feedback;
 pub mod flags;
 pub mod gradebook;
+pub mod provenance;
 pub mod similarity;
 pub mod submission;
 
@@ -56,6 +59,9 @@ pub struct Batch {
     pub submissions: Vec<Entry>,
     /// Grade this revision of every submission that is a git repository.
     pub rev: Option<String>,
+    /// Grade, in every git repository, the newest commit at or before this
+    /// time (committer date); later commits are listed as late.
+    pub before: Option<deadline::Deadline>,
     /// Where results go.
     pub out: PathBuf,
     /// Where the course copy and its target dir live (kept warm).
@@ -140,13 +146,16 @@ pub struct FileRecord {
 pub struct Graded {
     pub id: String,
     pub source: String,
-    pub commit: Option<String>,
+    /// The commit graded and its date, the late commits, a dirty tree.
+    pub provenance: provenance::Provenance,
     pub status: Status,
     /// Why it could not be graded, for [`Status::Invalid`].
     pub reason: Option<String>,
     pub runs: Vec<ModuleRun>,
     pub files: Vec<FileRecord>,
     pub ignored: Vec<String>,
+    /// Changed files that cannot affect a grade (docs, book, workflows).
+    pub ignored_docs: Vec<String>,
     pub flags: Vec<Flag>,
     /// Per learner file, the winnowed fingerprints of the learner's own
     /// code (the starter's removed).
@@ -292,7 +301,10 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
         let started = Instant::now();
         let mut g = match submission::read(
             path,
-            batch.rev.as_deref(),
+            submission::Wanted {
+                rev: batch.rev.as_deref(),
+                before: batch.before,
+            },
             &course.view,
             id.clone(),
             &scratch,
@@ -302,12 +314,13 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
                 Graded {
                     id: invalid.id,
                     source: invalid.source,
-                    commit: None,
+                    provenance: Default::default(),
                     status: Status::Invalid,
                     reason: Some(invalid.reason),
                     runs: Vec::new(),
                     files: Vec::new(),
                     ignored: Vec::new(),
+                    ignored_docs: Vec::new(),
                     flags: Vec::new(),
                     fingerprints: BTreeMap::new(),
                     seconds: 0.0,
@@ -386,6 +399,14 @@ fn grade_one(
             count: sub.ignored.len(),
         });
     }
+    if sub.provenance.dirty {
+        flags.push(Flag::Dirty);
+    }
+    if !sub.provenance.late.is_empty() {
+        flags.push(Flag::Late {
+            commits: sub.provenance.late.len(),
+        });
+    }
     copy.place(&texts)?;
     let runs = crate::lab::grade_in(
         &copy.root,
@@ -446,12 +467,13 @@ fn grade_one(
     Ok(Graded {
         id: sub.id,
         source: sub.source.describe(),
-        commit: sub.commit,
+        provenance: sub.provenance,
         status,
         reason: None,
         runs,
         files,
         ignored: sub.ignored,
+        ignored_docs: sub.ignored_docs,
         flags,
         fingerprints,
         seconds: 0.0,
@@ -520,13 +542,25 @@ pub struct SubmissionResults {
 pub struct SubmissionBlock {
     pub id: String,
     pub source: String,
+    /// The commit graded (none for a folder, a zip or a dirty work tree).
     pub commit: Option<String>,
+    /// Its committer date, UTC.
+    pub committed: Option<String>,
+    /// A git work tree with uncommitted changes, graded as the tree.
+    pub dirty: bool,
+    /// Commits after the `--before` deadline: not graded.
+    pub late: Vec<deadline::Commit>,
+    /// Notes on what was graded (a deadline that does not apply…).
+    pub notes: Vec<String>,
     pub status: Status,
     pub reason: Option<String>,
     pub files: Vec<FileRecord>,
     /// Files outside the learner's that differ from the grader's course:
     /// changed outside the learner's files (ignored).
     pub ignored: Vec<String>,
+    /// Changed files that cannot affect a grade (docs, the book,
+    /// workflows, Markdown): listed, not flagged.
+    pub ignored_docs: Vec<String>,
     pub flags: Vec<Flag>,
     /// How the checks were contained.
     pub sandbox: String,
@@ -542,7 +576,7 @@ fn write_outputs(
     integrity: &crate::catalog::Integrity,
 ) -> Result<()> {
     for g in graded {
-        let dir = out.join(&g.id);
+        let dir = out.join(discover::file_name(&g.id));
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let mut results = check_report::results(&g.runs, integrity.clone());
         match g.status {
@@ -562,11 +596,16 @@ fn write_outputs(
             submission: SubmissionBlock {
                 id: g.id.clone(),
                 source: g.source.clone(),
-                commit: g.commit.clone(),
+                commit: g.provenance.commit.as_ref().map(|c| c.commit.clone()),
+                committed: g.provenance.commit.as_ref().map(|c| c.date.clone()),
+                dirty: g.provenance.dirty,
+                late: g.provenance.late.clone(),
+                notes: g.provenance.notes.clone(),
                 status: g.status,
                 reason: g.reason.clone(),
                 files: g.files.clone(),
                 ignored: g.ignored.clone(),
+                ignored_docs: g.ignored_docs.clone(),
                 flags: g.flags.clone(),
                 sandbox: sandbox_line(),
             },
