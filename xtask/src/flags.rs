@@ -253,13 +253,17 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "gradebook",
-        args: "merge FILE…",
+        args: "merge SHARD…",
         audience: Audience::Graders,
-        help: &["join the gradebook.csv files of shards into one"],
+        help: &[
+            "join shards graded apart: their output folders into the whole class",
+            "(similar pairs across shards flagged, gradebook.csv and class.html);",
+            "or their gradebook.csv files, rows only",
+        ],
         flags: &[valued(
             "--out",
-            "FILE",
-            "where to write it (default: standard output)",
+            "DIR|FILE",
+            "where the class goes (a folder; a file for gradebook.csv rows; default: standard output)",
         )],
         run: commands::grade::gradebook,
     },

@@ -71,8 +71,23 @@ pub fn gradebook(a: &Args) -> Result<ExitCode> {
     let files = &a.rest[1..];
     if files.is_empty() {
         return Err(usage(
-            "`gradebook merge` needs the gradebook.csv files to join",
+            "`gradebook merge` needs the shards' output folders (or their gradebook.csv files)",
         ));
+    }
+    if files.iter().all(|f| std::path::Path::new(f).is_dir()) {
+        let Some(out) = a.value("--out") else {
+            return Err(usage(
+                "`gradebook merge FOLDER…` needs --out DIR, where the whole class is written",
+            ));
+        };
+        let shards: Vec<std::path::PathBuf> = files.iter().map(std::path::PathBuf::from).collect();
+        let class = grade::regrade::merge(&shards, std::path::Path::new(out))?;
+        println!(
+            "merged {} shard(s), {} submission(s), into {out} (gradebook.csv, class.html)",
+            shards.len(),
+            class.len()
+        );
+        return Ok(ExitCode::SUCCESS);
     }
     let mut books = Vec::new();
     for f in files {
@@ -80,6 +95,10 @@ pub fn gradebook(a: &Args) -> Result<ExitCode> {
         books.push((f.to_string(), text));
     }
     let merged = grade::gradebook::merge(&books)?;
+    eprintln!(
+        "note: rows joined as they are; give the shards' folders instead to flag \
+         similar pairs across shards and draw the class report"
+    );
     match a.value("--out") {
         Some(out) => {
             std::fs::write(out, &merged).with_context(|| format!("writing {out}"))?;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::similarity::{tokens, Token};
 
 /// One flag on a submission.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Flag {
     /// Checks whose verdict was not sealed by the harness.

@@ -26,6 +26,7 @@ pub mod feedback;
 pub mod flags;
 pub mod gradebook;
 pub mod provenance;
+pub mod regrade;
 pub mod similarity;
 pub mod submission;
 
@@ -104,7 +105,7 @@ impl Entry {
 }
 
 /// How a submission ended up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Every required check passes.
@@ -132,7 +133,7 @@ impl Status {
 }
 
 /// One learner file as graded.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct FileRecord {
     pub path: String,
     /// SHA-256 of the submission's file, when it was taken.
@@ -332,8 +333,6 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
         graded.push(g);
         let _ = std::fs::remove_dir_all(&scratch);
     }
-    flag_similar(&mut graded);
-
     let drift = copy.drift(&course.view);
     if !drift.is_empty() {
         bail!(
@@ -342,8 +341,8 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
         );
     }
     let integrity = crate::catalog::integrity(&copy.root)?;
-    write_outputs(&batch.out, &graded, &integrity)?;
-    Ok(graded)
+    // Earlier results in `out` are kept; see `regrade`.
+    regrade::write_in_place(&batch.out, graded, &integrity)
 }
 
 fn grade_one(
@@ -570,12 +569,10 @@ fn sandbox_line() -> String {
     crate::runner::sandbox_note().unwrap_or_else(|| crate::runner::Sandbox::for_slot(0).describe())
 }
 
-fn write_outputs(
-    out: &Path,
-    graded: &[Graded],
-    integrity: &crate::catalog::Integrity,
-) -> Result<()> {
-    for g in graded {
+/// Writes one learner's `results.json` and `feedback.md`; returns their
+/// folder.
+fn write_learner(out: &Path, g: &Graded, integrity: &crate::catalog::Integrity) -> Result<PathBuf> {
+    {
         let dir = out.join(discover::file_name(&g.id));
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let mut results = check_report::results(&g.runs, integrity.clone());
@@ -615,7 +612,12 @@ fn write_outputs(
             serde_json::to_string_pretty(&doc)? + "\n",
         )?;
         std::fs::write(dir.join("feedback.md"), feedback::feedback(g))?;
+        Ok(dir)
     }
+}
+
+/// Writes the class's `gradebook.csv` and `class.html`.
+fn write_class(out: &Path, graded: &[Graded]) -> Result<()> {
     std::fs::write(out.join(gradebook::FILE), gradebook::csv(graded))?;
     std::fs::write(out.join("class.html"), class::html(graded))?;
     Ok(())
