@@ -81,15 +81,16 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Reads `PATH` or `ID=PATH`, relative to `here`. The part before `=`
-    /// is an id only when it is one (letters, digits, `-`, `_`, `.`).
+    /// Reads `PATH` or `ID=PATH`, relative to `here`. The part before the
+    /// first `=` is an id, kept as given (an e-mail, a name with spaces),
+    /// unless the whole text is an existing path, the id would be empty
+    /// or hold a `/` or a control character.
     pub fn parse(text: &str, here: &Path) -> Self {
         if let Some((id, path)) = text.split_once('=') {
-            let is_id = !id.is_empty()
-                && !id.starts_with('.')
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            let is_id = !id.trim().is_empty()
+                && !id.contains('/')
+                && !id.chars().any(char::is_control)
+                && !here.join(text).exists();
             if is_id && !path.is_empty() {
                 return Self {
                     id: Some(id.to_string()),
@@ -249,25 +250,6 @@ impl Course {
     }
 }
 
-/// Ids for the submissions, in the order given: each its own or its
-/// folder's name, made unique with `-2`, `-3`…
-fn ids(entries: &[Entry]) -> Vec<String> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    entries
-        .iter()
-        .map(|e| {
-            let id = e.id.clone().unwrap_or_else(|| submission::id_of(&e.path));
-            let n = seen.entry(id.clone()).or_insert(0);
-            *n += 1;
-            if *n == 1 {
-                id
-            } else {
-                format!("{id}-{n}")
-            }
-        })
-        .collect()
-}
-
 /// Grades a batch and writes every output into `batch.out`.
 pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
     if batch.submissions.is_empty() {
@@ -282,12 +264,11 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
 
     let mut entries = batch.submissions.clone();
     entries.sort_by(|a, b| (&a.path, &a.id).cmp(&(&b.path, &b.id)));
-    let mut chosen: Vec<(PathBuf, String)> = entries
-        .iter()
-        .map(|e| e.path.clone())
-        .zip(ids(&entries))
-        .collect();
-    chosen.sort_by(|a, b| a.1.cmp(&b.1));
+    // Zips are unpacked here, and kept until the batch is graded.
+    let handins = batch.work.join("handins");
+    let _ = std::fs::remove_dir_all(&handins);
+    let mut chosen = discover::find(&entries, &handins);
+    chosen.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some((i, n)) = batch.shard {
         chosen = chosen
             .into_iter()
@@ -298,18 +279,26 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
     }
 
     let mut graded = Vec::new();
-    for (path, id) in &chosen {
+    for found in &chosen {
         let started = Instant::now();
-        let mut g = match submission::read(
-            path,
-            submission::Wanted {
-                rev: batch.rev.as_deref(),
-                before: batch.before,
-            },
-            &course.view,
-            id.clone(),
-            &scratch,
-        ) {
+        let read = match &found.problem {
+            Some(problem) => Err(submission::Invalid {
+                id: found.id.clone(),
+                source: found.source.clone(),
+                reason: problem.clone(),
+            }),
+            None => submission::read(
+                &found.path,
+                submission::Wanted {
+                    rev: batch.rev.as_deref(),
+                    before: batch.before,
+                },
+                &course.view,
+                found.id.clone(),
+                &scratch,
+            ),
+        };
+        let mut g = match read {
             Err(invalid) => {
                 println!("{}: not graded: {}", invalid.id, invalid.reason);
                 Graded {
@@ -329,10 +318,14 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
             }
             Ok(sub) => grade_one(&course, &copy, sub, batch.limits)?,
         };
+        if found.source != found.path.display().to_string() {
+            g.source = found.source.clone(); // inside a zip: name the zip
+        }
         g.seconds = started.elapsed().as_secs_f64();
         graded.push(g);
         let _ = std::fs::remove_dir_all(&scratch);
     }
+    let _ = std::fs::remove_dir_all(&handins);
     let drift = copy.drift(&course.view);
     if !drift.is_empty() {
         bail!(
@@ -702,15 +695,22 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_unique_in_order() {
-        let here = Path::new("/h");
+    fn ids_are_kept_as_given_and_unique_in_order() {
+        let here = Path::new("/nonexistent-here");
         let p = |s: &str| Entry::parse(s, here);
-        assert_eq!(
-            ids(&[p("/a/alice"), p("/b/alice"), p("/c/bob"), p("zed=/c/bob")]),
-            vec!["alice", "alice-2", "bob", "zed"]
+        let found = discover::find(
+            &[p("/a/alice"), p("/b/alice"), p("/c/bob"), p("zed=/c/bob")],
+            Path::new("/nonexistent-scratch"),
         );
-        assert_eq!(p("x=y").path, PathBuf::from("/h/y"));
-        assert_eq!(p("a b=c").id, None);
+        let ids: Vec<&str> = found.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, vec!["alice", "alice-2", "bob", "zed"]);
+        assert_eq!(p("x=y").path, PathBuf::from("/nonexistent-here/y"));
+        assert_eq!(p("Kim Lee=c").id.as_deref(), Some("Kim Lee"));
+        assert_eq!(
+            p("kim@uni.example=c").id.as_deref(),
+            Some("kim@uni.example")
+        );
         assert_eq!(p("=c").id, None);
+        assert_eq!(p("a/b=c").id, None);
     }
 }

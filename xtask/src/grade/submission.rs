@@ -198,30 +198,6 @@ fn walk(base: &Path, dir: &Path, visit: &mut dyn FnMut(&str, &Path)) -> std::io:
     Ok(())
 }
 
-/// A safe id from a path's last component: letters, digits, `-`, `_`, `.`.
-pub fn id_of(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "submission".into());
-    let id: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let id = id.trim_start_matches('.').to_string();
-    if id.is_empty() {
-        "submission".into()
-    } else {
-        id
-    }
-}
-
 /// Git, run so that nothing in the submitted repository can run code or
 /// read the grader's configuration, on exactly that repository's data: git
 /// is never left to search parent folders (a broken repository inside the
@@ -583,18 +559,5 @@ fn read_learner_file(path: &Path) -> LearnerFile {
     match String::from_utf8(bytes) {
         Ok(text) => LearnerFile::Taken(text),
         Err(_) => LearnerFile::Refused(FileProblem::NotUtf8),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_safe_file_names() {
-        assert_eq!(id_of(Path::new("/x/alice-smith")), "alice-smith");
-        assert_eq!(id_of(Path::new("/x/bob's repo")), "bob_s_repo");
-        assert_eq!(id_of(Path::new("/x/..hidden")), "hidden");
-        assert_eq!(id_of(Path::new("/")), "submission");
     }
 }
