@@ -223,7 +223,9 @@ pub const COMMANDS: &[Command] = &[
             "grade submissions (learners' clones, hand-ins, git repositories; ID=PATH",
             "names one) on this course: only their files under starters/ are taken;",
             "writes results.json and feedback.md per submission, gradebook.csv and",
-            "class.html for the class; exit 0 when it ran, whatever the scores",
+            "class.html for the class; exit 0 when some were graded, whatever the",
+            "scores, 3 when none could be; folders, git repositories, .zip files and",
+            "LMS download-all folders are found at any depth",
         ],
         flags: &[
             valued(

@@ -50,11 +50,19 @@ pub fn run(a: &Args) -> Result<ExitCode> {
     };
     let graded = grade::run(&root, &batch)?;
     print!("{}", grade::summary(&graded));
+    let invalid = graded
+        .iter()
+        .filter(|g| g.status == grade::Status::Invalid)
+        .count();
+    let done = graded.len() - invalid;
     println!(
-        "graded {} submission(s); results in {}",
-        graded.len(),
+        "graded {done} submission(s), {invalid} could not be graded; results in {}",
         batch.out.display()
     );
+    if done == 0 {
+        eprintln!("error: nothing could be graded (each reason is above)");
+        return Ok(ExitCode::from(grade::NOTHING_GRADED));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

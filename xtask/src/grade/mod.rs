@@ -14,8 +14,12 @@
 //! 4. [`flags`] and [`similarity`] mark what a person should look at; the
 //!    outputs are written by [`gradebook`], [`feedback`] and [`class`].
 //!
-//! Exit code 0 when grading ran, whatever the scores; 2 when it could not.
+//! Exit code 0 when at least one submission was graded, whatever the
+//! scores; [`NOTHING_GRADED`] (3) when grading ran but no submission could
+//! be graded; 2 when grading could not run.
 
+#[cfg(test)]
+mod arrivals;
 pub mod bench;
 pub mod class;
 pub mod corpus;
@@ -47,6 +51,9 @@ use crate::runner::Limits;
 use course::CourseCopy;
 use flags::Flag;
 use submission::{CourseView, LearnerFile, Submission};
+
+/// The exit code of a batch where no submission could be graded.
+pub const NOTHING_GRADED: u8 = 3;
 
 /// Two submissions at least this alike are flagged.
 pub const SIMILAR_AT: f64 = 0.9;
