@@ -179,6 +179,7 @@ impl Class<'_> {
             ".github/workflows/ci.yml",
             "ARCHITECTURE.md",
         ] {
+            std::fs::create_dir_all(kim.join(same).parent().unwrap()).unwrap();
             std::fs::copy(self.root.join(same), kim.join(same)).unwrap();
         }
         let sam_work = self.base.join("sam-work/opsloop");

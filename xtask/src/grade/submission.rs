@@ -336,7 +336,13 @@ pub fn read(
             .work
             .as_ref()
             .and_then(|w| w.canonicalize().ok())
-            .is_some_and(|w| a.starts_with(&w) || w.starts_with(&a));
+            // Zips are unpacked under the work dir too: only its course
+            // copy and build are off limits.
+            .is_some_and(|w| {
+                a.starts_with(w.join("course"))
+                    || a.starts_with(w.join("target"))
+                    || w.starts_with(&a)
+            });
         if a == b || b.starts_with(&a) || in_copy {
             return Err(invalid(
                 "this is the grader's own course checkout, not a submission".into(),
