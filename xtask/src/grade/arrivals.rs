@@ -9,6 +9,7 @@
 //!   one level down, one holding a zip), a folder of Canvas-named
 //!   hand-ins (a starters-only folder and a zip), a learner's own zip;
 //! - ids given with an `@` and with a space;
+//! - a hand-in from before a function was added to a learner file;
 //! - a copied pair that lands in different shards.
 //!
 //! The class is graded whole (golden `gradebook.csv`), regraded for one
@@ -199,6 +200,15 @@ impl Class<'_> {
         std::fs::create_dir_all(&canvas).unwrap();
         self.zip(&wu_work, &canvas.join("wuli_330112_7781_handin.zip"));
 
+        // A hand-in from before `budget_spent` was added to budget.rs.
+        let olu = class.join("olu");
+        self.starters(&olu);
+        self.reference(&olu, &m31);
+        let text = std::fs::read_to_string(olu.join(budget)).unwrap();
+        let (_, cut) = &super::midterm::functions(&text)["budget_spent"];
+        let before_the_step = format!("{}{}", &text[..cut.start], &text[cut.end..]);
+        std::fs::write(olu.join(budget), before_the_step).unwrap();
+
         // A copied pair.
         self.copied(&class.join("pat"), "_mine", "// worked this out myself");
         self.copied(&class.join("pia"), "_ours", "// we did this together");
@@ -387,6 +397,16 @@ fn a_class_as_it_arrives_is_graded_regraded_and_merged() {
             .any(|f| f.name().starts_with(&format!("similar:{b}@"))));
     }
     assert_eq!(by_id(&graded, "ana").status, Status::Fail);
+    // A hand-in from before a step was added loses that step, not M31.
+    let olu = by_id(&graded, "olu");
+    assert!(
+        olu.flags.iter().any(|f| f.name() == "added-later"),
+        "{:?}",
+        olu.flags
+    );
+    assert!(olu.runs.iter().all(|r| r.compile_error.is_none()));
+    let m31 = olu.module_points("m31");
+    assert!(m31 > 0 && m31 < 30, "m31: {m31}");
     let feedback = std::fs::read_to_string(out.join("ana/feedback.md")).unwrap();
     assert!(
         feedback.contains("Commits after the deadline (not graded)")
@@ -450,7 +470,7 @@ fn a_class_as_it_arrives_is_graded_regraded_and_merged() {
         shards.push(base.join(&name));
     }
     let merged = super::regrade::merge(&shards, &base.join("merged")).unwrap();
-    assert_eq!(merged.len(), 14);
+    assert_eq!(merged.len(), 15);
     let book = std::fs::read_to_string(base.join("merged/gradebook.csv")).unwrap();
     assert_eq!(book, whole, "merged shards are the whole class");
     let html = std::fs::read_to_string(base.join("merged/class.html")).unwrap();

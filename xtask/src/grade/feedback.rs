@@ -58,6 +58,7 @@ pub fn feedback(g: &Graded) -> String {
                     | Flag::File { .. }
                     | Flag::ChangedOutside { .. }
                     | Flag::DidNotCompile { .. }
+                    | Flag::AddedLater { .. }
             )
         })
         .map(Flag::describe)

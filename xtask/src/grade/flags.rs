@@ -51,6 +51,12 @@ pub enum Flag {
     Dirty,
     /// Commits after the `--before` deadline (not graded).
     Late { commits: usize },
+    /// Functions the course added to a learner file after this one was
+    /// handed in: the starter's versions were graded in their place.
+    AddedLater {
+        file: String,
+        functions: Vec<String>,
+    },
 }
 
 impl Flag {
@@ -68,6 +74,7 @@ impl Flag {
             Flag::ChangedOutside { .. } => "changed-outside".into(),
             Flag::Dirty => "dirty".into(),
             Flag::Late { .. } => "late".into(),
+            Flag::AddedLater { .. } => "added-later".into(),
         }
     }
 
@@ -107,6 +114,11 @@ impl Flag {
             Flag::Late { commits } => {
                 format!("{commits} commit(s) after the deadline: not graded")
             }
+            Flag::AddedLater { file, functions } => format!(
+                "{file} has no `{}` (added to the course after this was handed in): \
+                 the starter's version was graded, so only that step is lost",
+                functions.join("`, `")
+            ),
         }
     }
 }
