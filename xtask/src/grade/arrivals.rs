@@ -320,6 +320,7 @@ fn a_class_as_it_arrives_is_graded_regraded_and_merged() {
             "empty",
             "eve",
             "kim.lee@uni.example",
+            "olu",
             "pat",
             "pia"
         ]

@@ -428,4 +428,167 @@ mod tests {
         assert!(!file_name("../x").contains('/'));
         assert!(!file_name("..").starts_with('.'));
     }
+
+    /// A scratch folder of its own for a test.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = crate::cargo::target_base(&crate::root())
+            .join("discover-test")
+            .join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn zip_tool(test: &str) -> Option<PathBuf> {
+        let zip = labkit::tools::find_or_skip(test, "ZIP", &["zip"], "apt-get install zip")?;
+        labkit::tools::find_or_skip(test, "UNZIP", &["unzip"], "apt-get install unzip")?;
+        Some(zip)
+    }
+
+    fn run(cmd: &mut Command) {
+        let out = cmd.output().expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    #[test]
+    fn a_class_folder_is_split_into_learners_found_at_any_depth() {
+        let Some(zip) = zip_tool("a_class_folder_is_split_into_learners_found_at_any_depth") else {
+            return;
+        };
+        let base = scratch("class");
+        let class = base.join("class");
+        let mk = |p: &str| std::fs::create_dir_all(class.join(p)).unwrap();
+        mk("Kim Lee_482913_assignsubmission_file_/opsloop-main/starters/m31");
+        mk("leekim_LATE_517204_9981_x/deep/er/starters");
+        mk("plain/starters");
+        mk("nothing");
+        mk("twice_600001_1_x/a/starters");
+        mk("twice_600001_1_x/b/starters");
+        mk("Sam Roe_482914_assignsubmission_file_");
+        let work = base.join("work/opsloop");
+        std::fs::create_dir_all(work.join("starters")).unwrap();
+        run(Command::new(&zip)
+            .current_dir(base.join("work"))
+            .args(["-q", "-r"])
+            .arg(class.join("Sam Roe_482914_assignsubmission_file_/handin.zip"))
+            .arg("."));
+        let here = Path::new("/");
+        let found = find(
+            &[Entry::parse(&class.display().to_string(), here)],
+            &base.join("scratch"),
+        );
+        let got: Vec<(&str, String, Option<&str>)> = found
+            .iter()
+            .map(|f| {
+                let rel = f
+                    .source
+                    .strip_prefix(&class.display().to_string())
+                    .unwrap_or(&f.source)
+                    .to_string();
+                (f.id.as_str(), rel, f.problem.as_deref())
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "482913",
+                    "/Kim Lee_482913_assignsubmission_file_/opsloop-main".into(),
+                    None
+                ),
+                (
+                    "482914",
+                    "/Sam Roe_482914_assignsubmission_file_/handin.zip!/opsloop".into(),
+                    None
+                ),
+                ("517204", "/leekim_LATE_517204_9981_x/deep/er".into(), None),
+                ("nothing", "/nothing".into(), None),
+                ("plain", "/plain".into(), None),
+                (
+                    "600001",
+                    "/twice_600001_1_x".into(),
+                    Some("2 copies of the course in one hand-in (a, b): hand in one")
+                ),
+            ]
+        );
+        assert!(
+            found[1].path.join("starters").is_dir(),
+            "the zip is unpacked"
+        );
+    }
+
+    /// Zips that would write outside their folder through a symlink, or
+    /// unpack to far more than any hand-in, are refused, each in one line.
+    #[test]
+    fn zips_with_symlinks_or_too_large_are_refused() {
+        let Some(zip) = zip_tool("zips_with_symlinks_or_too_large_are_refused") else {
+            return;
+        };
+        let base = scratch("attacks");
+        let inner = base.join("inner");
+        std::fs::create_dir_all(inner.join("starters")).unwrap();
+        std::os::unix::fs::symlink("/etc", inner.join("starters/m31")).unwrap();
+        let linked = base.join("linked.zip");
+        run(Command::new(&zip)
+            .current_dir(&inner)
+            .args(["-q", "-r", "-y"])
+            .arg(&linked)
+            .arg("."));
+        let big = base.join("big.zip");
+        let zeros = std::fs::File::open("/dev/zero").unwrap();
+        let mut child = Command::new(&zip)
+            .args(["-q"])
+            .arg(&big)
+            .arg("-")
+            .stdin(Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            use std::io::{Read as _, Write as _};
+            let mut stdin = child.stdin.take().unwrap();
+            let mut left = MAX_UNZIPPED + (1 << 20);
+            let mut zeros = zeros.take(left);
+            let mut buf = vec![0u8; 1 << 20];
+            while left > 0 {
+                let n = zeros.read(&mut buf).unwrap();
+                stdin.write_all(&buf[..n]).unwrap();
+                left -= n as u64;
+            }
+        }
+        assert!(child.wait().unwrap().success());
+        let here = Path::new("/");
+        let found = find(
+            &[
+                Entry::parse(&linked.display().to_string(), here),
+                Entry::parse(&big.display().to_string(), here),
+                Entry::parse(&base.join("missing.zip").display().to_string(), here),
+            ],
+            &base.join("scratch"),
+        );
+        let problem = |id: &str| {
+            found
+                .iter()
+                .find(|f| f.id == id)
+                .and_then(|f| f.problem.clone())
+                .unwrap_or_default()
+        };
+        assert!(problem("linked").contains("symlink"), "{found:?}");
+        assert!(
+            problem("big").contains("over the 256 MiB limit"),
+            "{found:?}"
+        );
+        assert!(!base.join("scratch").join("zip-0001/starters/m31").exists());
+        // A path that does not exist is left for reading to report.
+        assert_eq!(
+            found
+                .iter()
+                .find(|f| f.id == "missing.zip")
+                .map(|f| f.problem.clone()),
+            Some(None)
+        );
+    }
 }

@@ -182,11 +182,23 @@ impl Record {
     }
 }
 
-/// Every record under `dir` (one level: `dir/*/graded.json`), in id order.
+/// Every record under `dir` (one level: `dir/*/graded.json`), in id order;
+/// a record that cannot be read is an error naming its file.
 pub fn load(dir: &Path) -> Result<Vec<(Graded, Integrity)>> {
+    let (records, problems) = load_lenient(dir);
+    if let Some(p) = problems.into_iter().next() {
+        bail!("{p}");
+    }
+    Ok(records)
+}
+
+/// Every record under `dir` that can be read, and one line per record
+/// that cannot.
+fn load_lenient(dir: &Path) -> (Vec<(Graded, Integrity)>, Vec<String>) {
     let mut out = Vec::new();
+    let mut problems = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(out);
+        return (out, problems);
     };
     let mut files: Vec<PathBuf> = entries
         .flatten()
@@ -195,14 +207,20 @@ pub fn load(dir: &Path) -> Result<Vec<(Graded, Integrity)>> {
         .collect();
     files.sort();
     for f in files {
-        let text =
-            std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
-        let record: Record = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not a grading record", f.display()))?;
-        out.push(record.into_graded(&f)?);
+        let read = std::fs::read_to_string(&f)
+            .with_context(|| format!("reading {}", f.display()))
+            .and_then(|text| {
+                serde_json::from_str::<Record>(&text)
+                    .with_context(|| format!("{}: not a grading record", f.display()))
+            })
+            .and_then(|r| r.into_graded(&f));
+        match read {
+            Ok(g) => out.push(g),
+            Err(e) => problems.push(format!("{e:#}")),
+        }
     }
     out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    Ok(out)
+    (out, problems)
 }
 
 /// Similarity measured again over `class`: old `similar` flags dropped,
@@ -232,7 +250,13 @@ pub fn write_in_place(
     integrity: &Integrity,
 ) -> Result<Vec<Graded>> {
     let fresh: BTreeSet<String> = graded.iter().map(|g| g.id.clone()).collect();
-    let kept: Vec<(Graded, Integrity)> = load(out)?
+    // A record that cannot be read is said and left out: what was just
+    // graded is written whatever earlier runs left.
+    let (earlier, problems) = load_lenient(out);
+    for p in problems {
+        println!("earlier result not kept: {p}");
+    }
+    let kept: Vec<(Graded, Integrity)> = earlier
         .into_iter()
         .filter(|(g, _)| !fresh.contains(&g.id))
         .collect();
