@@ -184,7 +184,7 @@ pub fn history(repo: &Path, rev: &str) -> Result<Vec<Commit>, String> {
             })
         })
         .collect();
-    commits.sort_by(|a, b| b.seconds.cmp(&a.seconds));
+    commits.sort_by_key(|c| std::cmp::Reverse(c.seconds));
     Ok(commits)
 }
 

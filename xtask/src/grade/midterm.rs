@@ -230,15 +230,8 @@ pub fn fill_missing(learner: &str, starter: &str) -> (String, Vec<String>) {
     }
     out.push_str("}\n");
     for (name, (vis, _)) in &missing {
-        let vis = if vis.is_empty() { "" } else { vis.as_str() };
-        out.push_str(
-            &format!("{vis} use {MODULE}::{name};\n")
-                .trim_start()
-                .to_string(),
-        );
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
+        let line = format!("{vis} use {MODULE}::{name};\n");
+        out.push_str(line.trim_start());
     }
     (out, missing.iter().map(|(n, _)| (*n).clone()).collect())
 }
