@@ -4,15 +4,20 @@
 //! the learner's checkout holds, checks included. `grade` trusts nothing a
 //! submission holds but its learner files:
 //!
-//! 1. [`submission`] reads each submission (a directory or a git revision)
-//!    and takes only the files under `starters/` that the catalogue names;
-//!    everything else it changed is listed as ignored.
+//! 1. [`discover`] finds the submissions in what was given (folders, git
+//!    repositories, zips, LMS download-alls) and names each learner;
+//!    [`submission`] reads each (a directory, or a git revision: see
+//!    [`deadline`] and [`provenance`]) and takes only the files under
+//!    `starters/` that the catalogue names; everything else it changed is
+//!    listed as ignored.
 //! 2. [`course`] puts those files into a scratch copy of the grader's own
-//!    course, with fresh timestamps, and one warm target dir builds them all.
+//!    course ([`midterm`] fills in functions added since the hand-in), with
+//!    fresh timestamps, and one warm target dir builds them all.
 //! 3. The checks run as in `lab`, each in its own contained process, and a
 //!    verdict counts only when the harness sealed it (`labkit::seal`).
 //! 4. [`flags`] and [`similarity`] mark what a person should look at; the
-//!    outputs are written by [`gradebook`], [`feedback`] and [`class`].
+//!    outputs are written by [`gradebook`], [`feedback`] and [`class`];
+//!    [`regrade`] keeps what a regrade or a merge of shards redraws from.
 //!
 //! Exit code 0 when at least one submission was graded, whatever the
 //! scores; [`NOTHING_GRADED`] (3) when grading ran but no submission could
