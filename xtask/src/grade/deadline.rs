@@ -326,4 +326,75 @@ mod tests {
         let shallow = pick(&history, Deadline(10), true).unwrap_err();
         assert!(shallow.contains("too shallow"), "{shallow}");
     }
+
+    /// On real clones: a fresh full clone and a shallow one deep enough
+    /// pick the same commit; a clone too shallow says so.
+    #[test]
+    fn fresh_and_shallow_clones_pick_by_committer_date() {
+        let base = crate::cargo::target_base(&crate::root()).join("deadline-clones");
+        let _ = std::fs::remove_dir_all(&base);
+        let origin = base.join("origin");
+        std::fs::create_dir_all(&origin).unwrap();
+        let git = |dir: &Path, at: &str, args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .current_dir(dir)
+                .args(args)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_AUTHOR_NAME", "L")
+                .env("GIT_AUTHOR_EMAIL", "l@example.invalid")
+                .env("GIT_COMMITTER_NAME", "L")
+                .env("GIT_COMMITTER_EMAIL", "l@example.invalid")
+                .env("GIT_AUTHOR_DATE", at)
+                .env("GIT_COMMITTER_DATE", at)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        };
+        git(
+            &origin,
+            "2026-12-01T00:00:00Z",
+            &["init", "-q", "-b", "main"],
+        );
+        let mut ids = Vec::new();
+        for (i, at) in [
+            "2026-12-01T10:00:00Z",
+            "2026-12-10T10:00:00Z",
+            "2026-12-20T10:00:00Z",
+        ]
+        .iter()
+        .enumerate()
+        {
+            std::fs::write(origin.join("work.txt"), format!("{i}\n")).unwrap();
+            git(&origin, at, &["add", "-A"]);
+            git(&origin, at, &["commit", "-q", "-m", &format!("c{i}")]);
+            ids.push(git(&origin, at, &["rev-parse", "HEAD"]));
+        }
+        let url = format!("file://{}", origin.display());
+        let at = "2026-12-21T00:00:00Z";
+        git(&base, at, &["clone", "-q", &url, "full"]);
+        git(&base, at, &["clone", "-q", "--depth", "2", &url, "shallow"]);
+        let pick_in = |name: &str, deadline: &str| {
+            let repo = base.join(name);
+            let h = history(&repo, "HEAD").unwrap();
+            pick(&h, Deadline::parse(deadline).unwrap(), is_shallow(&repo))
+        };
+        assert!(!is_shallow(&base.join("full")) && is_shallow(&base.join("shallow")));
+        for name in ["full", "shallow"] {
+            let p = pick_in(name, "2026-12-15").unwrap();
+            assert_eq!(p.graded.commit, ids[1], "{name}");
+            assert_eq!(p.graded.date, "2026-12-10T10:00:00Z");
+            assert_eq!(
+                p.late.iter().map(|c| &c.commit).collect::<Vec<_>>(),
+                [&ids[2]]
+            );
+        }
+        assert_eq!(pick_in("full", "2026-12-05").unwrap().graded.commit, ids[0]);
+        let err = pick_in("shallow", "2026-12-05").unwrap_err();
+        assert!(err.contains("too shallow"), "{err}");
+    }
 }

@@ -732,5 +732,10 @@ mod tests {
         );
         assert_eq!(p("=c").id, None);
         assert_eq!(p("a/b=c").id, None);
+        // A folder whose name holds `=` is a path, not an id.
+        let here = crate::cargo::target_base(&crate::root()).join("entry-test");
+        std::fs::create_dir_all(here.join("kim=2")).unwrap();
+        let e = Entry::parse("kim=2", &here);
+        assert_eq!((e.id, e.path), (None, here.join("kim=2")));
     }
 }
