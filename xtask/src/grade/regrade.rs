@@ -260,6 +260,15 @@ pub fn write_in_place(
         .into_iter()
         .filter(|(g, _)| !fresh.contains(&g.id))
         .collect();
+    if !kept.is_empty() {
+        println!(
+            "kept {} earlier result(s) in {} beside the {} just graded (a regrade in place; \
+             a new class wants a fresh --out)",
+            kept.len(),
+            out.display(),
+            graded.len()
+        );
+    }
     let n = graded.len();
     let mut class: Vec<(Graded, Integrity)> = graded
         .into_iter()
