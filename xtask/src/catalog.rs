@@ -97,7 +97,7 @@ pub fn manifest_text(root: &Path) -> Result<String> {
 }
 
 /// What differs from the committed manifest.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Integrity {
     /// SHA-256 of the committed manifest itself, to compare with the
     /// course's published one.

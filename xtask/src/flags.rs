@@ -223,7 +223,9 @@ pub const COMMANDS: &[Command] = &[
             "grade submissions (learners' clones, hand-ins, git repositories; ID=PATH",
             "names one) on this course: only their files under starters/ are taken;",
             "writes results.json and feedback.md per submission, gradebook.csv and",
-            "class.html for the class; exit 0 when it ran, whatever the scores",
+            "class.html for the class; exit 0 when some were graded, whatever the",
+            "scores, 3 when none could be; folders, git repositories, .zip files and",
+            "LMS download-all folders are found at any depth",
         ],
         flags: &[
             valued(
@@ -232,6 +234,11 @@ pub const COMMANDS: &[Command] = &[
                 "where results go (default target/grade/out)",
             ),
             valued("--rev", "REV", "grade this revision of each git repository"),
+            valued(
+                "--before",
+                "DATETIME",
+                "grade in each git repository its last commit at or before this time (UTC unless +HH:MM)",
+            ),
             valued(
                 "--shard",
                 "I/N",
@@ -253,17 +260,19 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "gradebook",
-        args: "merge FILE… | export GRADEBOOK",
+        args: "merge SHARD… | export GRADEBOOK",
         audience: Audience::Graders,
         help: &[
-            "`merge`: join the gradebook.csv files of shards into one; `export`: a",
-            "gradebook as Canvas or Moodle imports it (one column per module)",
+            "`merge`: join shards graded apart: their output folders into the whole",
+            "class (similar pairs across shards flagged, gradebook.csv and class.html),",
+            "or their gradebook.csv files, rows only; `export`: a gradebook as Canvas",
+            "or Moodle imports it (one column per module)",
         ],
         flags: &[
             valued(
                 "--out",
-                "FILE",
-                "where to write it (default: standard output)",
+                "DIR|FILE",
+                "where it goes (merge: a folder for the class, a file for rows; export: a file); default: standard output",
             ),
             flag("--canvas", "(export) Canvas's gradebook import"),
             flag("--moodle", "(export) Moodle's CSV grade import"),

@@ -528,6 +528,7 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
     let batch = Batch {
         submissions: entries.iter().map(|e| Entry::parse(e, &here)).collect(),
         rev: None,
+        before: None,
         out: out.clone(),
         work: base.join("work"),
         shard: None,
@@ -673,6 +674,7 @@ fn grading_git_revisions_and_shards() {
     let batch = |subs: Vec<Entry>, rev: Option<&str>, shard, out: &str| Batch {
         submissions: subs,
         rev: rev.map(String::from),
+        before: None,
         out: base.join(out),
         work: base.join("work"),
         shard,
@@ -690,7 +692,10 @@ fn grading_git_revisions_and_shards() {
     .expect("grading runs");
     let g = &graded[1];
     assert_eq!(g.id, "gitlearner");
-    assert_eq!(g.commit.as_deref(), Some(commit.as_str()));
+    assert_eq!(
+        g.provenance.commit.as_ref().map(|c| c.commit.as_str()),
+        Some(commit.as_str())
+    );
     assert!(
         g.module_points("m31") > 0,
         "the committed budget.rs is graded"

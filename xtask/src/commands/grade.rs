@@ -24,12 +24,19 @@ pub fn run(a: &Args) -> Result<ExitCode> {
         })?),
         None => None,
     };
+    let before = match a.value("--before") {
+        Some(t) => {
+            Some(grade::deadline::Deadline::parse(t).map_err(|e| usage(format!("--before: {e}")))?)
+        }
+        None => None,
+    };
     let mut limits = grade::default_limits();
     limits.timeout = super::limits(a)?.timeout;
     let here = std::env::current_dir().context("reading the current directory")?;
     let batch = Batch {
         submissions: a.rest.iter().map(|p| Entry::parse(p, &here)).collect(),
         rev: a.value("--rev").map(String::from),
+        before,
         out: a
             .value("--out")
             .map(|o| here.join(o))
@@ -50,11 +57,19 @@ pub fn run(a: &Args) -> Result<ExitCode> {
         grade::roster::apply(&batch.out, roster)?;
     }
     print!("{}", grade::summary(&graded));
+    let invalid = graded
+        .iter()
+        .filter(|g| g.status == grade::Status::Invalid)
+        .count();
+    let done = graded.len() - invalid;
     println!(
-        "graded {} submission(s); results in {}",
-        graded.len(),
+        "graded {done} submission(s), {invalid} could not be graded; results in {}",
         batch.out.display()
     );
+    if done == 0 {
+        eprintln!("error: nothing could be graded (each reason is above)");
+        return Ok(ExitCode::from(grade::NOTHING_GRADED));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -72,8 +87,23 @@ pub fn gradebook(a: &Args) -> Result<ExitCode> {
     let files = &a.rest[1..];
     if files.is_empty() {
         return Err(usage(
-            "`gradebook merge` needs the gradebook.csv files to join",
+            "`gradebook merge` needs the shards' output folders (or their gradebook.csv files)",
         ));
+    }
+    if files.iter().all(|f| std::path::Path::new(f).is_dir()) {
+        let Some(out) = a.value("--out") else {
+            return Err(usage(
+                "`gradebook merge FOLDER…` needs --out DIR, where the whole class is written",
+            ));
+        };
+        let shards: Vec<std::path::PathBuf> = files.iter().map(std::path::PathBuf::from).collect();
+        let class = grade::regrade::merge(&shards, std::path::Path::new(out))?;
+        println!(
+            "merged {} shard(s), {} submission(s), into {out} (gradebook.csv, class.html)",
+            shards.len(),
+            class.len()
+        );
+        return Ok(ExitCode::SUCCESS);
     }
     let mut books = Vec::new();
     for f in files {
@@ -81,6 +111,10 @@ pub fn gradebook(a: &Args) -> Result<ExitCode> {
         books.push((f.to_string(), text));
     }
     let merged = grade::gradebook::merge(&books)?;
+    eprintln!(
+        "note: rows joined as they are; give the shards' folders instead to flag \
+         similar pairs across shards and draw the class report"
+    );
     match a.value("--out") {
         Some(out) => {
             std::fs::write(out, &merged).with_context(|| format!("writing {out}"))?;

@@ -133,6 +133,7 @@ fn grade_into(submission: PathBuf, out: &Path, work: PathBuf) -> Result<Vec<grad
             path: submission,
         }],
         rev: None,
+        before: None,
         out: out.to_path_buf(),
         work,
         shard: None,

@@ -149,6 +149,7 @@ mod tests {
         let batch = Batch {
             submissions: subs.iter().map(|e| Entry::parse(e, &here)).collect(),
             rev: None,
+            before: None,
             out: base.join(out),
             work: base.join("work"),
             shard: None,

@@ -112,6 +112,7 @@ pub fn run(root: &Path, n: usize) -> Result<ExitCode> {
     let warm = Batch {
         submissions: vec![Entry::parse(&pool[0], &here)],
         rev: None,
+        before: None,
         out: out.clone(),
         work: work.clone(),
         shard: None,

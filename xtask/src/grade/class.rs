@@ -217,8 +217,12 @@ pub fn html(graded: &[Graded]) -> String {
 /// Where a submission's `feedback.md` is, from `class.html` beside the
 /// submissions' folders: the folder is the id (percent-encoded for a link).
 fn feedback_href(g: &Graded) -> String {
+    // The learner's folder is named by `discover::file_name` (an id with
+    // `@` or spaces gets a safe name); percent-encoding keeps the link valid
+    // for whatever that leaves.
+    let folder = super::discover::file_name(&g.id);
     let mut out = String::new();
-    for b in g.id.bytes() {
+    for b in folder.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
             out.push(char::from(b));
         } else {
@@ -406,7 +410,7 @@ mod page_tests {
         Graded {
             id: id.into(),
             source: "folder".into(),
-            commit: None,
+            provenance: Default::default(),
             status: Status::Fail,
             reason: None,
             runs: vec![ModuleRun {
@@ -418,6 +422,7 @@ mod page_tests {
             }],
             files: Vec::new(),
             ignored: Vec::new(),
+            ignored_docs: Vec::new(),
             flags,
             fingerprints: BTreeMap::new(),
             seconds: 0.0,

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use labkit::check::Outcome;
 
 use super::flags::Flag;
+use super::provenance::short;
 use super::{Graded, Status};
 use crate::check_report::label;
 
@@ -39,7 +40,15 @@ pub fn feedback(g: &Graded) -> String {
         },
         g.status.as_str()
     );
-    let notes: Vec<String> = g
+    let _ = writeln!(s, "Graded: {}.\n", g.provenance.describe());
+    if !g.provenance.late.is_empty() {
+        s.push_str("Commits after the deadline (not graded):\n\n");
+        for c in &g.provenance.late {
+            let _ = writeln!(s, "- `{}` {} {}", short(&c.commit), c.date, c.subject);
+        }
+        s.push('\n');
+    }
+    let mut notes: Vec<String> = g
         .flags
         .iter()
         .filter(|f| {
@@ -50,11 +59,13 @@ pub fn feedback(g: &Graded) -> String {
                     | Flag::ChangedOutside { .. }
                     | Flag::DidNotCompile { .. }
                     | Flag::WroteCourse { .. }
+                    | Flag::AddedLater { .. }
             )
         })
         .map(Flag::describe)
         .collect();
-    if !notes.is_empty() {
+    notes.extend(g.provenance.notes.iter().cloned());
+    if !notes.is_empty() || !g.ignored_docs.is_empty() {
         s.push_str("## Notes\n\n");
         for n in notes {
             let _ = writeln!(s, "- {n}");
@@ -62,6 +73,12 @@ pub fn feedback(g: &Graded) -> String {
         if !g.ignored.is_empty() {
             s.push_str("- Only your files under `starters/` are graded; these were ignored:\n");
             for f in &g.ignored {
+                let _ = writeln!(s, "  - `{f}`");
+            }
+        }
+        if !g.ignored_docs.is_empty() {
+            s.push_str("- Changed, and cannot affect a grade (docs, book, workflows):\n");
+            for f in &g.ignored_docs {
                 let _ = writeln!(s, "  - `{f}`");
             }
         }

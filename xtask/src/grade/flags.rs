@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::similarity::{tokens, Token};
 
 /// One flag on a submission.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Flag {
     /// Checks whose verdict was not sealed by the harness.
@@ -49,6 +49,17 @@ pub enum Flag {
     /// Files of the grader's course copy that a check of this submission
     /// wrote (the copy was put back; see `grade::restore`).
     WroteCourse { files: Vec<String> },
+    /// A git work tree with uncommitted changes to the learner files:
+    /// graded as the tree, not as any commit.
+    Dirty,
+    /// Commits after the `--before` deadline (not graded).
+    Late { commits: usize },
+    /// Functions the course added to a learner file after this one was
+    /// handed in: the starter's versions were graded in their place.
+    AddedLater {
+        file: String,
+        functions: Vec<String>,
+    },
 }
 
 impl Flag {
@@ -65,6 +76,9 @@ impl Flag {
             Flag::Suspicious { .. } => "suspicious".into(),
             Flag::ChangedOutside { .. } => "changed-outside".into(),
             Flag::WroteCourse { .. } => "wrote-course".into(),
+            Flag::Dirty => "dirty".into(),
+            Flag::Late { .. } => "late".into(),
+            Flag::AddedLater { .. } => "added-later".into(),
         }
     }
 
@@ -103,6 +117,15 @@ impl Flag {
             Flag::WroteCourse { files } => format!(
                 "a check wrote into the grader's course copy ({}); no verdict counts",
                 files.join(", ")
+            ),
+            Flag::Dirty => "uncommitted changes: the work tree was graded, not a commit".into(),
+            Flag::Late { commits } => {
+                format!("{commits} commit(s) after the deadline: not graded")
+            }
+            Flag::AddedLater { file, functions } => format!(
+                "{file} has no `{}` (added to the course after this was handed in): \
+                 the starter's version was graded, so only that step is lost",
+                functions.join("`, `")
             ),
         }
     }

@@ -3,8 +3,11 @@
 //! Columns: `id`, the points of each module (`m31` … `m34`), `total`,
 //! `max` (core only), `bonus` (the optional challenge, part `X`),
 //! `after_class` (points earned in the extensions of parts A and B, apart
-//! from the core and the bonus), `status` and `flags` (short names joined by `;`, see
-//! [`Flag::name`]). Rows are sorted by id and hold no times or paths, so
+//! from the core and the bonus), `status` and `flags` (short names joined by
+//! `;`, see [`Flag::name`]), then what was graded: `commit` (its first 12
+//! characters; `dirty` for a work tree with uncommitted changes, empty for
+//! a folder), `committed` (its committer date, UTC) and `late` (the commits
+//! after the `--before` deadline, joined by `;`). Rows are sorted by id and hold no times or paths, so
 //! the same batch gives the same bytes on every run. Shards of a class
 //! graded apart are joined with [`merge`] (`cargo xtask gradebook merge`).
 
@@ -13,6 +16,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 
 use super::flags::Flag;
+use super::provenance::short;
 use super::{Graded, Status};
 use crate::modules::MODULES;
 
@@ -23,7 +27,20 @@ pub const FILE: &str = "gradebook.csv";
 pub fn header() -> String {
     let mut cols = vec!["id".to_string()];
     cols.extend(MODULES.iter().map(|m| m.name.to_string()));
-    cols.extend(["total", "max", "bonus", "after_class", "status", "flags"].map(String::from));
+    cols.extend(
+        [
+            "total",
+            "max",
+            "bonus",
+            "after_class",
+            "status",
+            "flags",
+            "commit",
+            "committed",
+            "late",
+        ]
+        .map(String::from),
+    );
     cols.join(",")
 }
 
@@ -70,6 +87,20 @@ pub fn csv(graded: &[Graded]) -> String {
         cells.push(g.after_class().to_string());
         cells.push(g.status.as_str().to_string());
         cells.push(field(&flag_names(g).join(";")));
+        let p = &g.provenance;
+        cells.push(match (&p.commit, p.dirty) {
+            (Some(c), _) => short(&c.commit).to_string(),
+            (None, true) => "dirty".into(),
+            (None, false) => String::new(),
+        });
+        cells.push(
+            p.commit
+                .as_ref()
+                .map(|c| c.date.clone())
+                .unwrap_or_default(),
+        );
+        let late: Vec<&str> = p.late.iter().map(|c| short(&c.commit)).collect();
+        cells.push(field(&late.join(";")));
         out.push_str(&cells.join(","));
         out.push('\n');
     }
@@ -167,8 +198,9 @@ mod tests {
     #[test]
     fn shards_merge_sorted_and_refuse_overlap_or_other_headers() {
         let h = header();
-        let a = format!("{h}\nzed,1,2,3,4,10,96,0,0,fail,\nann,0,0,0,0,0,96,0,0,fail,\n");
-        let b = format!("{h}\nbob,30,0,0,0,30,96,0,2,fail,reference-copy\n");
+        let a = format!("{h}\nzed,1,2,3,4,10,96,0,0,fail,,,,\nann,0,0,0,0,0,96,0,0,fail,,,,\n");
+        let b =
+            format!("{h}\nbob,30,0,0,0,30,96,0,2,fail,reference-copy,abc,2026-01-01T00:00:00Z,\n");
         let merged = merge(&[("a".into(), a.clone()), ("b".into(), b)]).unwrap_or_default();
         let ids: Vec<&str> = merged.lines().skip(1).map(|l| &l[..3]).collect();
         assert_eq!(ids, vec!["ann", "bob", "zed"]);

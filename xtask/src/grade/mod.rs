@@ -4,30 +4,44 @@
 //! the learner's checkout holds, checks included. `grade` trusts nothing a
 //! submission holds but its learner files:
 //!
-//! 1. [`submission`] reads each submission (a directory or a git revision)
-//!    and takes only the files under `starters/` that the catalogue names;
-//!    everything else it changed is listed as ignored.
+//! 1. [`discover`] finds the submissions in what was given (folders, git
+//!    repositories, zips, LMS download-alls) and names each learner;
+//!    [`submission`] reads each (a directory, or a git revision: see
+//!    [`deadline`] and [`provenance`]) and takes only the files under
+//!    `starters/` that the catalogue names; everything else it changed is
+//!    listed as ignored.
 //! 2. [`course`] puts those files into a scratch copy of the grader's own
-//!    course, with fresh timestamps, and one warm target dir builds them all.
+//!    course ([`midterm`] fills in functions added since the hand-in), with
+//!    fresh timestamps, and one warm target dir builds them all.
 //! 3. The checks run as in `lab`, each in its own contained process, and a
 //!    verdict counts only when the harness sealed it (`labkit::seal`).
 //! 4. [`flags`] and [`similarity`] mark what a person should look at; the
-//!    outputs are written by [`gradebook`], [`feedback`] and [`class`].
+//!    outputs are written by [`gradebook`], [`feedback`] and [`class`];
+//!    [`regrade`] keeps what a regrade or a merge of shards redraws from.
 //!
-//! Exit code 0 when grading ran, whatever the scores; 2 when it could not.
+//! Exit code 0 when at least one submission was graded, whatever the
+//! scores; [`NOTHING_GRADED`] (3) when grading ran but no submission could
+//! be graded; 2 when grading could not run.
 
+#[cfg(test)]
+mod arrivals;
 #[cfg(test)]
 mod attacks;
 pub mod bench;
 pub mod class;
 pub mod corpus;
 pub mod course;
+pub mod deadline;
+pub mod discover;
 pub mod feedback;
 pub mod flags;
 pub mod gradebook;
 pub mod gradescope;
 pub mod judges;
 pub mod lms;
+pub mod midterm;
+pub mod provenance;
+pub mod regrade;
 pub mod restore;
 pub mod roster;
 pub mod similarity;
@@ -54,6 +68,9 @@ use course::CourseCopy;
 use flags::Flag;
 use submission::{CourseView, LearnerFile, Submission};
 
+/// The exit code of a batch where no submission could be graded.
+pub const NOTHING_GRADED: u8 = 3;
+
 /// Two submissions at least this alike are flagged.
 pub const SIMILAR_AT: f64 = 0.9;
 /// Fingerprints each side needs before similarity means anything (two
@@ -66,6 +83,9 @@ pub struct Batch {
     pub submissions: Vec<Entry>,
     /// Grade this revision of every submission that is a git repository.
     pub rev: Option<String>,
+    /// Grade, in every git repository, the newest commit at or before this
+    /// time (committer date); later commits are listed as late.
+    pub before: Option<deadline::Deadline>,
     /// Where results go.
     pub out: PathBuf,
     /// Where the course copy and its target dir live (kept warm).
@@ -84,15 +104,16 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Reads `PATH` or `ID=PATH`, relative to `here`. The part before `=`
-    /// is an id only when it is one (letters, digits, `-`, `_`, `.`).
+    /// Reads `PATH` or `ID=PATH`, relative to `here`. The part before the
+    /// first `=` is an id, kept as given (an e-mail, a name with spaces),
+    /// unless the whole text is an existing path, the id would be empty
+    /// or hold a `/` or a control character.
     pub fn parse(text: &str, here: &Path) -> Self {
         if let Some((id, path)) = text.split_once('=') {
-            let is_id = !id.is_empty()
-                && !id.starts_with('.')
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            let is_id = !id.trim().is_empty()
+                && !id.contains('/')
+                && !id.chars().any(char::is_control)
+                && !here.join(text).exists();
             if is_id && !path.is_empty() {
                 return Self {
                     id: Some(id.to_string()),
@@ -108,7 +129,7 @@ impl Entry {
 }
 
 /// How a submission ended up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Every required check passes.
@@ -136,7 +157,7 @@ impl Status {
 }
 
 /// One learner file as graded.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct FileRecord {
     pub path: String,
     /// SHA-256 of the submission's file, when it was taken.
@@ -150,13 +171,16 @@ pub struct FileRecord {
 pub struct Graded {
     pub id: String,
     pub source: String,
-    pub commit: Option<String>,
+    /// The commit graded and its date, the late commits, a dirty tree.
+    pub provenance: provenance::Provenance,
     pub status: Status,
     /// Why it could not be graded, for [`Status::Invalid`].
     pub reason: Option<String>,
     pub runs: Vec<ModuleRun>,
     pub files: Vec<FileRecord>,
     pub ignored: Vec<String>,
+    /// Changed files that cannot affect a grade (docs, book, workflows).
+    pub ignored_docs: Vec<String>,
     pub flags: Vec<Flag>,
     /// Per learner file, the winnowed fingerprints of the learner's own
     /// code (the starter's removed).
@@ -253,25 +277,6 @@ impl Course {
     }
 }
 
-/// Ids for the submissions, in the order given: each its own or its
-/// folder's name, made unique with `-2`, `-3`…
-fn ids(entries: &[Entry]) -> Vec<String> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    entries
-        .iter()
-        .map(|e| {
-            let id = e.id.clone().unwrap_or_else(|| submission::id_of(&e.path));
-            let n = seen.entry(id.clone()).or_insert(0);
-            *n += 1;
-            if *n == 1 {
-                id
-            } else {
-                format!("{id}-{n}")
-            }
-        })
-        .collect()
-}
-
 /// Grades a batch and writes every output into `batch.out`.
 pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
     if batch.submissions.is_empty() {
@@ -287,12 +292,11 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
 
     let mut entries = batch.submissions.clone();
     entries.sort_by(|a, b| (&a.path, &a.id).cmp(&(&b.path, &b.id)));
-    let mut chosen: Vec<(PathBuf, String)> = entries
-        .iter()
-        .map(|e| e.path.clone())
-        .zip(ids(&entries))
-        .collect();
-    chosen.sort_by(|a, b| a.1.cmp(&b.1));
+    // Zips are unpacked here, and kept until the batch is graded.
+    let handins = batch.work.join("handins");
+    let _ = std::fs::remove_dir_all(&handins);
+    let mut chosen = discover::find(&entries, &handins);
+    chosen.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some((i, n)) = batch.shard {
         chosen = chosen
             .into_iter()
@@ -303,26 +307,38 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
     }
 
     let mut graded = Vec::new();
-    for (path, id) in &chosen {
+    for found in &chosen {
         let started = Instant::now();
-        let mut g = match submission::read(
-            path,
-            batch.rev.as_deref(),
-            &course.view,
-            id.clone(),
-            &scratch,
-        ) {
+        let read = match &found.problem {
+            Some(problem) => Err(submission::Invalid {
+                id: found.id.clone(),
+                source: found.source.clone(),
+                reason: problem.clone(),
+            }),
+            None => submission::read(
+                &found.path,
+                submission::Wanted {
+                    rev: batch.rev.as_deref(),
+                    before: batch.before,
+                },
+                &course.view,
+                found.id.clone(),
+                &scratch,
+            ),
+        };
+        let mut g = match read {
             Err(invalid) => {
                 println!("{}: not graded: {}", invalid.id, invalid.reason);
                 Graded {
                     id: invalid.id,
                     source: invalid.source,
-                    commit: None,
+                    provenance: Default::default(),
                     status: Status::Invalid,
                     reason: Some(invalid.reason),
                     runs: Vec::new(),
                     files: Vec::new(),
                     ignored: Vec::new(),
+                    ignored_docs: Vec::new(),
                     flags: Vec::new(),
                     fingerprints: BTreeMap::new(),
                     seconds: 0.0,
@@ -341,12 +357,14 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
                 g
             }
         };
+        if found.source != found.path.display().to_string() {
+            g.source = found.source.clone(); // inside a zip: name the zip
+        }
         g.seconds = started.elapsed().as_secs_f64();
         graded.push(g);
         let _ = std::fs::remove_dir_all(&scratch);
     }
-    flag_similar(&mut graded);
-
+    let _ = std::fs::remove_dir_all(&handins);
     let drift = copy.drift(&course.view);
     if !drift.is_empty() {
         bail!(
@@ -355,8 +373,8 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
         );
     }
     let integrity = crate::catalog::integrity(&copy.root)?;
-    write_outputs(&batch.out, &graded, &integrity)?;
-    Ok(graded)
+    // Earlier results in `out` are kept; see `regrade`.
+    regrade::write_in_place(&batch.out, graded, &integrity)
 }
 
 fn grade_one(
@@ -390,7 +408,14 @@ fn grade_one(
                     .copied()
                     .collect();
                 fingerprints.insert(path.clone(), own);
-                texts.insert(path.clone(), text.clone());
+                let (placed, added) = midterm::fill_missing(text, &starter);
+                if !added.is_empty() {
+                    flags.push(Flag::AddedLater {
+                        file: path.clone(),
+                        functions: added,
+                    });
+                }
+                texts.insert(path.clone(), placed);
             }
             LearnerFile::Refused(problem) => {
                 files.push(FileRecord {
@@ -410,6 +435,14 @@ fn grade_one(
     if !sub.ignored.is_empty() {
         flags.push(Flag::ChangedOutside {
             count: sub.ignored.len(),
+        });
+    }
+    if sub.provenance.dirty {
+        flags.push(Flag::Dirty);
+    }
+    if !sub.provenance.late.is_empty() {
+        flags.push(Flag::Late {
+            commits: sub.provenance.late.len(),
         });
     }
     copy.place(&texts)?;
@@ -472,12 +505,13 @@ fn grade_one(
     Ok(Graded {
         id: sub.id,
         source: sub.source.describe(),
-        commit: sub.commit,
+        provenance: sub.provenance,
         status,
         reason: None,
         runs,
         files,
         ignored: sub.ignored,
+        ignored_docs: sub.ignored_docs,
         flags,
         fingerprints,
         seconds: 0.0,
@@ -546,13 +580,25 @@ pub struct SubmissionResults {
 pub struct SubmissionBlock {
     pub id: String,
     pub source: String,
+    /// The commit graded (none for a folder, a zip or a dirty work tree).
     pub commit: Option<String>,
+    /// Its committer date, UTC.
+    pub committed: Option<String>,
+    /// A git work tree with uncommitted changes, graded as the tree.
+    pub dirty: bool,
+    /// Commits after the `--before` deadline: not graded.
+    pub late: Vec<deadline::Commit>,
+    /// Notes on what was graded (a deadline that does not apply…).
+    pub notes: Vec<String>,
     pub status: Status,
     pub reason: Option<String>,
     pub files: Vec<FileRecord>,
     /// Files outside the learner's that differ from the grader's course:
     /// changed outside the learner's files (ignored).
     pub ignored: Vec<String>,
+    /// Changed files that cannot affect a grade (docs, the book,
+    /// workflows, Markdown): listed, not flagged.
+    pub ignored_docs: Vec<String>,
     pub flags: Vec<Flag>,
     /// How the checks were contained.
     pub sandbox: String,
@@ -562,13 +608,11 @@ fn sandbox_line() -> String {
     crate::runner::sandbox_note().unwrap_or_else(|| crate::runner::Sandbox::for_slot(0).describe())
 }
 
-fn write_outputs(
-    out: &Path,
-    graded: &[Graded],
-    integrity: &crate::catalog::Integrity,
-) -> Result<()> {
-    for g in graded {
-        let dir = out.join(&g.id);
+/// Writes one learner's `results.json` and `feedback.md`; returns their
+/// folder.
+fn write_learner(out: &Path, g: &Graded, integrity: &crate::catalog::Integrity) -> Result<PathBuf> {
+    {
+        let dir = out.join(discover::file_name(&g.id));
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let mut results = check_report::results(&g.runs, integrity.clone());
         match g.status {
@@ -588,11 +632,16 @@ fn write_outputs(
             submission: SubmissionBlock {
                 id: g.id.clone(),
                 source: g.source.clone(),
-                commit: g.commit.clone(),
+                commit: g.provenance.commit.as_ref().map(|c| c.commit.clone()),
+                committed: g.provenance.commit.as_ref().map(|c| c.date.clone()),
+                dirty: g.provenance.dirty,
+                late: g.provenance.late.clone(),
+                notes: g.provenance.notes.clone(),
                 status: g.status,
                 reason: g.reason.clone(),
                 files: g.files.clone(),
                 ignored: g.ignored.clone(),
+                ignored_docs: g.ignored_docs.clone(),
                 flags: g.flags.clone(),
                 sandbox: sandbox_line(),
             },
@@ -602,7 +651,12 @@ fn write_outputs(
             serde_json::to_string_pretty(&doc)? + "\n",
         )?;
         std::fs::write(dir.join("feedback.md"), feedback::feedback(g))?;
+        Ok(dir)
     }
+}
+
+/// Writes the class's `gradebook.csv` and `class.html`.
+fn write_class(out: &Path, graded: &[Graded]) -> Result<()> {
     std::fs::write(out.join(gradebook::FILE), gradebook::csv(graded))?;
     std::fs::write(out.join("class.html"), class::html(graded))?;
     std::fs::write(out.join(class::FAILURES), class::failures_csv(graded))?;
@@ -688,15 +742,27 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_unique_in_order() {
-        let here = Path::new("/h");
+    fn ids_are_kept_as_given_and_unique_in_order() {
+        let here = Path::new("/nonexistent-here");
         let p = |s: &str| Entry::parse(s, here);
-        assert_eq!(
-            ids(&[p("/a/alice"), p("/b/alice"), p("/c/bob"), p("zed=/c/bob")]),
-            vec!["alice", "alice-2", "bob", "zed"]
+        let found = discover::find(
+            &[p("/a/alice"), p("/b/alice"), p("/c/bob"), p("zed=/c/bob")],
+            Path::new("/nonexistent-scratch"),
         );
-        assert_eq!(p("x=y").path, PathBuf::from("/h/y"));
-        assert_eq!(p("a b=c").id, None);
+        let ids: Vec<&str> = found.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, vec!["alice", "alice-2", "bob", "zed"]);
+        assert_eq!(p("x=y").path, PathBuf::from("/nonexistent-here/y"));
+        assert_eq!(p("Kim Lee=c").id.as_deref(), Some("Kim Lee"));
+        assert_eq!(
+            p("kim@uni.example=c").id.as_deref(),
+            Some("kim@uni.example")
+        );
         assert_eq!(p("=c").id, None);
+        assert_eq!(p("a/b=c").id, None);
+        // A folder whose name holds `=` is a path, not an id.
+        let here = crate::cargo::target_base(&crate::root()).join("entry-test");
+        std::fs::create_dir_all(here.join("kim=2")).unwrap();
+        let e = Entry::parse("kim=2", &here);
+        assert_eq!((e.id, e.path), (None, here.join("kim=2")));
     }
 }

@@ -15,6 +15,9 @@ use std::process::{Command, Stdio};
 
 use labkit::digest::sha256_hex;
 
+use super::deadline::{self, Deadline};
+use super::provenance::{self, Provenance};
+
 /// The largest learner file taken (anything larger is refused, not read).
 pub const MAX_FILE: u64 = 1 << 20;
 
@@ -94,13 +97,17 @@ pub enum LearnerFile {
 pub struct Submission {
     pub id: String,
     pub source: Source,
-    /// The commit graded, when the submission is a git repository.
-    pub commit: Option<String>,
+    /// Which code was graded: a commit and its date, a dirty work tree,
+    /// the commits after a deadline.
+    pub provenance: Provenance,
     /// Learner file path → what was found.
     pub files: BTreeMap<String, LearnerFile>,
     /// Files outside the learner's that differ from the grader's course or
     /// that the course does not have: ignored, and listed.
     pub ignored: Vec<String>,
+    /// The same, for files that cannot affect a grade (docs, the book,
+    /// workflows, Markdown): listed apart, never flagged.
+    pub ignored_docs: Vec<String>,
 }
 
 /// A submission that cannot be graded at all, with the one line that says
@@ -120,8 +127,12 @@ pub struct CourseView {
     /// The grading work dir (the course copy and its build), never graded.
     pub work: Option<PathBuf>,
     pub learner_files: Vec<String>,
-    /// Path → SHA-256 of every other course file.
+    /// Path → SHA-256 of every other course file the grading copy holds.
     pub digests: BTreeMap<String, String>,
+    /// Path → SHA-256 of the grader's files the copy does not hold (the
+    /// book, workflows, the README…): a submission's file identical to one
+    /// of them is not a change either.
+    pub elsewhere: BTreeMap<String, String>,
 }
 
 /// Folders never read from a submission (build output and git's own data).
@@ -141,11 +152,20 @@ impl CourseView {
                 }
             })?;
         }
+        let mut elsewhere = BTreeMap::new();
+        walk(root, root, &mut |rel, path| {
+            if !digests.contains_key(rel) && !learner_files.iter().any(|f| f == rel) {
+                if let Ok(bytes) = std::fs::read(path) {
+                    elsewhere.insert(rel.to_string(), sha256_hex(&bytes));
+                }
+            }
+        })?;
         Ok(Self {
             root: root.to_path_buf(),
             work: None,
             learner_files,
             digests,
+            elsewhere,
         })
     }
 }
@@ -182,35 +202,11 @@ pub(super) fn walk(
     Ok(())
 }
 
-/// A safe id from a path's last component: letters, digits, `-`, `_`, `.`.
-pub fn id_of(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "submission".into());
-    let id: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let id = id.trim_start_matches('.').to_string();
-    if id.is_empty() {
-        "submission".into()
-    } else {
-        id
-    }
-}
-
 /// Git, run so that nothing in the submitted repository can run code or
 /// read the grader's configuration, on exactly that repository's data: git
 /// is never left to search parent folders (a broken repository inside the
 /// grader's own checkout would otherwise be read as the grader's).
-fn git(repo: &Path) -> Command {
+pub(super) fn git(repo: &Path) -> Command {
     let git_dir = if repo.join(".git").exists() {
         repo.join(".git")
     } else {
@@ -284,10 +280,42 @@ fn unpack(repo: &Path, commit: &str, into: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Which revision of a git repository to grade.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Wanted<'a> {
+    /// `--rev`: this revision (a folder given with it is invalid).
+    pub rev: Option<&'a str>,
+    /// `--before`: the newest commit at or before this time, from `rev` or
+    /// `HEAD` (a folder is graded as it is, with a note).
+    pub before: Option<Deadline>,
+}
+
+/// Whether the repository has any commit: `None` when git cannot read it.
+fn has_commits(repo: &Path) -> Option<bool> {
+    let out = git(repo)
+        .args(["rev-list", "-n", "1", "--all"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| !String::from_utf8_lossy(&out.stdout).trim().is_empty())
+}
+
+/// Files that cannot affect a grade: docs, the book, workflows, Markdown.
+/// Changes to them are listed apart and never flagged (everything outside
+/// the learner files is the grader's anyway; these are only noise).
+pub fn cannot_affect_grade(rel: &str) -> bool {
+    const DIRS: &[&str] = &["docs/", "book/", ".github/"];
+    DIRS.iter().any(|d| rel.starts_with(d))
+        || rel.ends_with(".md")
+        || matches!(rel, "LICENSE" | ".gitignore" | ".gitattributes")
+}
+
 /// Reads a submission. `scratch` is where a git revision is unpacked.
 pub fn read(
     path: &Path,
-    rev: Option<&str>,
+    wanted: Wanted<'_>,
     course: &CourseView,
     id: String,
     scratch: &Path,
@@ -312,61 +340,151 @@ pub fn read(
             .work
             .as_ref()
             .and_then(|w| w.canonicalize().ok())
-            .is_some_and(|w| a.starts_with(&w) || w.starts_with(&a));
+            // Zips are unpacked under the work dir too: only its course
+            // copy and build are off limits.
+            .is_some_and(|w| {
+                a.starts_with(w.join("course"))
+                    || a.starts_with(w.join("target"))
+                    || w.starts_with(&a)
+            });
         if a == b || b.starts_with(&a) || in_copy {
             return Err(invalid(
                 "this is the grader's own course checkout, not a submission".into(),
             ));
         }
     }
-    let (source, commit, tree) = match rev {
-        Some(rev) => {
-            if !is_git(path) {
-                return Err(invalid(format!(
-                    "--rev {rev} given, but this is not a git repository"
-                )));
+    let is_repo = is_git(path);
+    let commits = if is_repo { has_commits(path) } else { None };
+    let no_commits = || invalid("an empty git repository: no commits".into());
+    let mut provenance = Provenance::default();
+    let (source, tree) = match (is_repo, wanted.rev, wanted.before) {
+        (true, rev, Some(deadline)) => {
+            if commits == Some(false) {
+                return Err(no_commits());
+            }
+            let from = rev.unwrap_or("HEAD");
+            let tip = resolve(path, from).map_err(invalid)?;
+            let history = deadline::history(path, &tip).map_err(invalid)?;
+            let picked =
+                deadline::pick(&history, deadline, deadline::is_shallow(path)).map_err(invalid)?;
+            let into = scratch.join(format!("unpacked-{}", super::discover::file_name(&id)));
+            unpack(path, &picked.graded.commit, &into).map_err(invalid)?;
+            provenance.commit = Some(picked.graded);
+            provenance.late = picked.late;
+            (
+                Source::Git {
+                    repo: path.to_path_buf(),
+                    rev: format!("{from}, last commit by {deadline}"),
+                },
+                into,
+            )
+        }
+        (true, Some(rev), None) => {
+            if commits == Some(false) {
+                return Err(no_commits());
             }
             let commit = resolve(path, rev).map_err(invalid)?;
-            let into = scratch.join(format!("unpacked-{id}"));
+            let into = scratch.join(format!("unpacked-{}", super::discover::file_name(&id)));
             unpack(path, &commit, &into).map_err(invalid)?;
+            provenance.commit = deadline::stamp(path, &commit);
             (
                 Source::Git {
                     repo: path.to_path_buf(),
                     rev: rev.to_string(),
                 },
-                Some(commit),
                 into,
             )
         }
-        None => {
-            let commit = if is_git(path) {
-                resolve(path, "HEAD").ok()
-            } else {
-                None
-            };
-            (
-                Source::Directory(path.to_path_buf()),
-                commit,
-                path.to_path_buf(),
-            )
+        (true, None, None) => {
+            match resolve(path, "HEAD") {
+                Ok(head) if !path.join(".git").exists() => {
+                    // A bare repository has no work tree: grade HEAD.
+                    let into =
+                        scratch.join(format!("unpacked-{}", super::discover::file_name(&id)));
+                    unpack(path, &head, &into).map_err(invalid)?;
+                    provenance.commit = deadline::stamp(path, &head);
+                    return finish(
+                        id.clone(),
+                        Source::Git {
+                            repo: path.to_path_buf(),
+                            rev: "HEAD".into(),
+                        },
+                        provenance,
+                        &into,
+                        course,
+                    );
+                }
+                Ok(head) => {
+                    if provenance::differs_from_commit(path, &head, path, &course.learner_files) {
+                        provenance.dirty = true;
+                        provenance.notes.push(format!(
+                            "uncommitted changes to the learner files: graded as the work tree, \
+                             not as HEAD ({})",
+                            provenance::short(&head)
+                        ));
+                    } else {
+                        provenance.commit = deadline::stamp(path, &head);
+                    }
+                }
+                Err(_) if commits == Some(false) => {
+                    if !path.join("starters").is_dir() {
+                        return Err(no_commits());
+                    }
+                    provenance.dirty = true;
+                    provenance
+                        .notes
+                        .push("a git repository with no commits: graded as the work tree".into());
+                }
+                Err(_) => {}
+            }
+            (Source::Directory(path.to_path_buf()), path.to_path_buf())
+        }
+        (false, Some(rev), _) => {
+            return Err(invalid(format!(
+                "--rev {rev} given, but this is not a git repository"
+            )))
+        }
+        (false, None, before) => {
+            if let Some(d) = before {
+                provenance.notes.push(format!(
+                    "--before {d} applies to git repositories only: graded as handed in"
+                ));
+            }
+            (Source::Directory(path.to_path_buf()), path.to_path_buf())
         }
     };
-    let empty = std::fs::read_dir(&tree)
+    finish(id, source, provenance, &tree, course).map_err(|mut e| {
+        e.source = path.display().to_string();
+        e
+    })
+}
+
+/// Reads the learner files of `tree` and lists what else differs from the
+/// course.
+fn finish(
+    id: String,
+    source: Source,
+    provenance: Provenance,
+    tree: &Path,
+    course: &CourseView,
+) -> Result<Submission, Invalid> {
+    let invalid = |reason: &str| Invalid {
+        id: id.clone(),
+        source: source.describe(),
+        reason: reason.into(),
+    };
+    let empty = std::fs::read_dir(tree)
         .map(|mut d| d.next().is_none())
         .unwrap_or(true);
     if empty {
-        return Err(invalid("the submission is empty".into()));
+        return Err(invalid("the submission is empty"));
     }
     match std::fs::symlink_metadata(tree.join("starters")) {
         Ok(m) if m.is_dir() => {}
         Ok(m) if m.file_type().is_symlink() => {
-            return Err(invalid("starters/ is a symlink (never followed)".into()))
+            return Err(invalid("starters/ is a symlink (never followed)"))
         }
-        _ => {
-            return Err(invalid(
-                "no starters/ folder: not a copy of the course".into(),
-            ))
-        }
+        _ => return Err(invalid("no starters/ folder: not a copy of the course")),
     }
 
     let mut files = BTreeMap::new();
@@ -375,12 +493,17 @@ pub fn read(
     }
 
     let mut ignored = Vec::new();
+    let mut ignored_docs = Vec::new();
     let mut more = 0usize;
-    let _ = walk(&tree, &tree, &mut |rel, p| {
+    let _ = walk(tree, tree, &mut |rel, p| {
         if course.learner_files.iter().any(|f| f == rel) {
             return;
         }
-        let differs = match course.digests.get(rel) {
+        let want = course
+            .digests
+            .get(rel)
+            .or_else(|| course.elsewhere.get(rel));
+        let differs = match want {
             None => true,
             Some(want) => match std::fs::metadata(p) {
                 Ok(m) if m.len() > 16 * MAX_FILE => true,
@@ -390,12 +513,18 @@ pub fn read(
                 Err(_) => true,
             },
         };
-        if differs {
-            if ignored.len() < MAX_IGNORED {
-                ignored.push(rel.to_string());
-            } else {
-                more += 1;
-            }
+        if !differs {
+            return;
+        }
+        let list = if cannot_affect_grade(rel) {
+            &mut ignored_docs
+        } else {
+            &mut ignored
+        };
+        if list.len() < MAX_IGNORED {
+            list.push(rel.to_string());
+        } else {
+            more += 1;
         }
     });
     if more > 0 {
@@ -404,9 +533,10 @@ pub fn read(
     Ok(Submission {
         id,
         source,
-        commit,
+        provenance,
         files,
         ignored,
+        ignored_docs,
     })
 }
 
@@ -439,18 +569,5 @@ fn read_learner_file(path: &Path) -> LearnerFile {
     match String::from_utf8(bytes) {
         Ok(text) => LearnerFile::Taken(text),
         Err(_) => LearnerFile::Refused(FileProblem::NotUtf8),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_safe_file_names() {
-        assert_eq!(id_of(Path::new("/x/alice-smith")), "alice-smith");
-        assert_eq!(id_of(Path::new("/x/bob's repo")), "bob_s_repo");
-        assert_eq!(id_of(Path::new("/x/..hidden")), "hidden");
-        assert_eq!(id_of(Path::new("/")), "submission");
     }
 }
