@@ -25,7 +25,7 @@ pub fn sli(counts: &Counts) -> Option<f64> {
 /// The error ratio of `counts`: bad events over valid events, or `None` with
 /// no valid events. The crate calls it as `counts.error_ratio()`.
 pub fn error_ratio(counts: &Counts) -> Option<f64> {
-    // BEGIN SOLUTION sli: bad over valid, None when nothing was valid
+    // BEGIN SOLUTION error_ratio: bad over valid, None when nothing was valid
     let valid = counts.valid();
     if valid == 0 {
         return None;

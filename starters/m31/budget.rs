@@ -19,7 +19,7 @@ pub fn sli(counts: &Counts) -> Option<f64> {
 /// The error ratio of `counts`: bad events over valid events, or `None` with
 /// no valid events. The crate calls it as `counts.error_ratio()`.
 pub fn error_ratio(counts: &Counts) -> Option<f64> {
-    todo!("sli: bad over valid, None when nothing was valid")
+    todo!("error_ratio: bad over valid, None when nothing was valid")
 }
 
 /// How fast the error budget is being spent: the observed error ratio over

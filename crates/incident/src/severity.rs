@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 /// minimum of two severities is the more severe one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Severity {
-    /// Critical, customer-visible, breaking the SLA.
+    /// Critical and customer-visible: here, the fastest page tier (a burn of
+    /// the SLO; whether a contractual SLA is breached is a later question).
     Sev1,
     /// Critical for many users.
     Sev2,
