@@ -235,6 +235,14 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
                     (Some(f), Some(func)) => format!("write `{func}` in {f}"),
                     _ => "see the guide".to_string(),
                 };
+                if run.complete() {
+                    // Everything the class needs passes: what is left is
+                    // optional, and the learner should know they are done.
+                    let _ = writeln!(
+                        out,
+                        "Core complete: every step of the class passes. After class (optional):"
+                    );
+                }
                 let _ = writeln!(out, "Next: {} — {site}", next.info.id);
                 let _ = writeln!(out, "  Hint: {}", next.info.hint);
             }

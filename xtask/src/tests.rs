@@ -1195,6 +1195,14 @@ fn extensions_are_after_class_and_kept_apart_from_the_core() {
         report.contains("Progress: core 1/1 checks pass, 2/2 points · after class 0/1 (0/3 points) (optional challenge: 0/5 bonus points)"),
         "{report}"
     );
+    // The learner is told the class's part is done before the next
+    // (optional) step is named.
+    assert!(
+        report.contains(
+            "Core complete: every step of the class passes. After class (optional):\nNext: m99.a.2"
+        ),
+        "{report}"
+    );
     // A passed extension counts apart: not in points, not in bonus.
     let done = run(Outcome::Pass);
     let r = check_report::results(
