@@ -85,7 +85,9 @@ fn ms(d: Duration) -> String {
 
 /// Runs the measurement and prints the figures.
 pub fn run(root: &Path, module: &Module) -> Result<ExitCode> {
-    let ws: PathBuf = crate::cargo::target_base(root).join("loop-bench").join("ws");
+    let ws: PathBuf = crate::cargo::target_base(root)
+        .join("loop-bench")
+        .join("ws");
     let _ = std::fs::remove_dir_all(&ws);
     for item in COPY {
         let from = root.join(item);

@@ -92,6 +92,7 @@ fn fixture_run() -> ModuleRun {
         max_output: 4096,
         memory: 512 << 20,
         processes: 32,
+        ..Limits::default()
     };
     let jobs: Vec<(PathBuf, String)> = infos.iter().map(|i| (bin.clone(), i.id.clone())).collect();
     let started = Instant::now();
@@ -510,6 +511,7 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
             timeout: Duration::from_secs(4),
             ..Limits::default()
         },
+        unconfined: false,
     };
     let started = Instant::now();
     let graded = grade::run(&root, &batch).expect("grading runs");
@@ -631,6 +633,7 @@ fn grading_git_revisions_and_shards() {
         work: base.join("work"),
         shard,
         limits: Limits::default(),
+        unconfined: false,
     };
     let graded = grade::run(
         &root,

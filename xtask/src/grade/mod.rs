@@ -18,11 +18,13 @@
 
 pub mod bench;
 pub mod class;
+pub mod containment;
 pub mod corpus;
 pub mod course;
 pub mod feedback;
 pub mod flags;
 pub mod gradebook;
+pub mod reaper;
 pub mod similarity;
 pub mod submission;
 
@@ -63,6 +65,9 @@ pub struct Batch {
     /// `(i, n)`: grade only the i-th of n shards (1-based).
     pub shard: Option<(usize, usize)>,
     pub limits: Limits,
+    /// Grade even when neither a user per check nor Landlock can contain
+    /// the checks (see [`containment`]).
+    pub unconfined: bool,
 }
 
 /// A submission as given: `PATH`, or `ID=PATH` to name it (a roster's
@@ -263,6 +268,11 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
     if batch.submissions.is_empty() {
         bail!("no submissions given");
     }
+    let containment = containment::Containment::of_this_machine(batch.unconfined);
+    if let Some(refusal) = containment.refusal() {
+        bail!(refusal);
+    }
+    let limits = containment.limits(batch.limits);
     let mut course = Course::read(grader)?;
     let copy = CourseCopy::prepare(grader, &batch.work)?;
     course.view.work = Some(batch.work.clone());
@@ -313,7 +323,7 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
                     seconds: 0.0,
                 }
             }
-            Ok(sub) => grade_one(&course, &copy, sub, batch.limits)?,
+            Ok(sub) => grade_one(&course, &copy, sub, limits)?,
         };
         g.seconds = started.elapsed().as_secs_f64();
         graded.push(g);
@@ -329,7 +339,10 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
         );
     }
     let integrity = crate::catalog::integrity(&copy.root)?;
-    write_outputs(&batch.out, &graded, &integrity)?;
+    // Every check of the batch has ended; nothing it started may be alive
+    // when the outputs are written.
+    reaper::sweep();
+    write_outputs(&batch.out, &graded, &integrity, &containment.as_run())?;
     Ok(graded)
 }
 
@@ -529,17 +542,14 @@ pub struct SubmissionBlock {
     pub ignored: Vec<String>,
     pub flags: Vec<Flag>,
     /// How the checks were contained.
-    pub sandbox: String,
-}
-
-fn sandbox_line() -> String {
-    crate::runner::sandbox_note().unwrap_or_else(|| crate::runner::Sandbox::for_slot(0).describe())
+    pub sandbox: containment::Containment,
 }
 
 fn write_outputs(
     out: &Path,
     graded: &[Graded],
     integrity: &crate::catalog::Integrity,
+    containment: &containment::Containment,
 ) -> Result<()> {
     for g in graded {
         let dir = out.join(&g.id);
@@ -568,7 +578,7 @@ fn write_outputs(
                 files: g.files.clone(),
                 ignored: g.ignored.clone(),
                 flags: g.flags.clone(),
-                sandbox: sandbox_line(),
+                sandbox: containment.clone(),
             },
         };
         std::fs::write(
