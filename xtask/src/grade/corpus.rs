@@ -104,7 +104,7 @@ fn write(sub: &Path, file: &str, text: &str) -> Result<()> {
 }
 
 /// `text` with `code` put first in the body of `fn name(`.
-fn at_start_of(text: &str, name: &str, code: &str) -> String {
+pub(super) fn at_start_of(text: &str, name: &str, code: &str) -> String {
     let Some(at) = text.find(&format!("fn {name}(")) else {
         return text.to_string();
     };
