@@ -105,11 +105,13 @@ pub fn run(_request: &RunRequest) -> ExitCode {
 /// when none is left, no descendant is.
 #[cfg(target_os = "linux")]
 pub fn end_descendants() {
-    use rustix::process::{kill_process, waitpid, Pid, Signal, WaitOptions};
+    use rustix::process::{kill_process, wait, Pid, Signal, WaitOptions};
     let me = std::process::id() as i32;
     let started = Instant::now();
     loop {
-        while let Ok(Some(_)) = waitpid(None, WaitOptions::NOHANG) {}
+        // `wait`, not `waitpid(None)`: an orphan from another process group
+        // or session is a child all the same.
+        while let Ok(Some(_)) = wait(WaitOptions::NOHANG) {}
         let children = children_of(me);
         if children.is_empty() || started.elapsed() > GIVE_UP_AFTER {
             return;

@@ -163,8 +163,27 @@ fn processes_left(uids: &[u32], dir: &Path) -> Vec<String> {
         let cmdline = std::fs::read(e.path().join("cmdline"))
             .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
             .unwrap_or_default();
+        let zombie = status
+            .lines()
+            .any(|l| l.starts_with("State:") && l.contains('Z'));
+        if zombie {
+            continue; // dead, waiting only to be reaped: it can do nothing
+        }
         if uid.is_some_and(|u| uids.contains(&u)) || cmdline.contains(&needle) {
-            out.push(format!("{pid}: {cmdline}"));
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            };
+            out.push(format!(
+                "{pid} ({}, {}, parent {}): {cmdline}",
+                field("Name:"),
+                field("State:"),
+                field("PPid:")
+            ));
         }
     }
     out
@@ -235,7 +254,10 @@ fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
     };
     let containment = Containment::of_this_machine(false);
     if let Some(refusal) = containment.refusal() {
-        assert!(!labkit::tools::required(), "{refusal}; CI=true requires containment");
+        assert!(
+            !labkit::tools::required(),
+            "{refusal}; CI=true requires containment"
+        );
         eprintln!("SKIPPED: {refusal}");
         return;
     }
@@ -247,7 +269,11 @@ fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
 
     let by_id = |id: &str| graded.iter().find(|g| g.id == id).expect("graded");
     let (good, bad) = (by_id("a-reference"), by_id("z-attack"));
-    assert_eq!(good.points(), good.max_points(), "the other submission's grade");
+    assert_eq!(
+        good.points(),
+        good.max_points(),
+        "the other submission's grade"
+    );
     assert_ne!(bad.status, Status::Pass);
     assert!(bad.module_points("m31") < good.module_points("m31"));
     let names = super::gradebook::flag_names(bad);
@@ -272,7 +298,10 @@ fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
     let sandbox = &results["submission"]["sandbox"];
     assert_eq!(sandbox["subreaper"], true, "{sandbox}");
     assert_eq!(sandbox["unconfined"], false, "{sandbox}");
-    assert_eq!(sandbox["landlock_abi"], serde_json::json!(containment.landlock_abi));
+    assert_eq!(
+        sandbox["landlock_abi"],
+        serde_json::json!(containment.landlock_abi)
+    );
 
     // The survivor would be writing now, had it survived.
     std::thread::sleep(Duration::from_millis(4500));
@@ -295,8 +324,12 @@ fn as_an_ordinary_user(t: &Targets, work: &Path, accepted: &AtomicUsize) {
     let Some(user) = TestUser::create() else {
         return;
     };
+    // A fresh output folder, the user's own: only containment keeps its
+    // checks from writing there.
+    let _ = std::fs::remove_dir_all(&t.out);
+    std::fs::create_dir_all(&t.out).expect("out");
     for d in [&t.out, &t.outside] {
-        let _ = std::os::unix::fs::chown(d, Some(user.uid), Some(user.uid));
+        std::os::unix::fs::chown(d, Some(user.uid), Some(user.uid)).expect("chown");
     }
     let scratch = t.run.join("scratch");
     std::fs::create_dir_all(&scratch).expect("scratch");
@@ -334,7 +367,8 @@ fn as_an_ordinary_user(t: &Targets, work: &Path, accepted: &AtomicUsize) {
         .current_dir(&t.run)
         .output()
         .expect("setpriv runs");
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "as {}: {text}", user.name);
     assert!(text.contains("1 passed"), "the inner test ran: {text}");
     let left = processes_left(&[user.uid], &t.run);
@@ -364,8 +398,14 @@ fn grading_runner_as_this_user() {
         serde_json::from_str(&std::fs::read_to_string(plan).expect("plan")).expect("json");
     let path = |k: &str| PathBuf::from(plan[k].as_str().expect("a path"));
     let containment = Containment::of_this_machine(false);
-    assert!(!containment.own_users, "an ordinary user has no users per check");
-    assert!(containment.landlock_abi.is_some(), "Landlock: {containment:?}");
+    assert!(
+        !containment.own_users,
+        "an ordinary user has no users per check"
+    );
+    assert!(
+        containment.landlock_abi.is_some(),
+        "Landlock: {containment:?}"
+    );
     let limits = containment.limits(Limits {
         timeout: Duration::from_secs(6),
         ..Limits::default()
@@ -385,15 +425,21 @@ fn grading_runner_as_this_user() {
         .zip(verdicts)
         .map(|(i, v)| (i.id, v.outcome, v.message.unwrap_or_default() + &v.output))
         .collect();
-    assert!(!held_off(&verdicts).is_empty(), "the attack ran: {verdicts:?}");
+    assert!(
+        !held_off(&verdicts).is_empty(),
+        "the attack ran: {verdicts:?}"
+    );
     assert!(
         verdicts
             .iter()
             .all(|(_, o, m)| *o != Outcome::Pass || !m.contains("held off")),
         "{verdicts:?}"
     );
-    std::fs::write(path("out").join("gradebook.csv"), "as the grader wrote it\n")
-        .expect("the grader writes its gradebook");
+    std::fs::write(
+        path("out").join("gradebook.csv"),
+        "as the grader wrote it\n",
+    )
+    .expect("the grader writes its gradebook");
 }
 
 /// An unprivileged user made for one test and removed after it.
@@ -408,7 +454,12 @@ impl TestUser {
     fn create() -> Option<Self> {
         let name = format!("opsloop-t{}", std::process::id());
         let made = Command::new("useradd")
-            .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin"])
+            .args([
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+            ])
             .arg(&name)
             .output();
         let uid = Command::new("id")
