@@ -65,6 +65,59 @@ static FIXTURE: Module = Module {
     reference_parts_feature: None,
 };
 
+/// Living processes with one of these command lines that this test process
+/// answers for: its own descendants, and any process of the users its
+/// checks ran as (when it is root). Never the whole machine: another
+/// process that happens to sleep as long is none of its business.
+fn left_behind(cmdlines: &[&str]) -> Vec<String> {
+    use labkit::warden::parent_of;
+    let me = std::process::id() as i32;
+    let users: Vec<u32> = (0..16)
+        .filter_map(|s| match runner::Sandbox::for_slot(s) {
+            runner::Sandbox::OwnUser(uid) => Some(uid),
+            runner::Sandbox::SameUser => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        let status = std::fs::read_to_string(e.path().join("status")).unwrap_or_default();
+        if status.lines().any(|l| l.starts_with("State:") && l.contains('Z')) {
+            continue; // dead, only not yet reaped
+        }
+        let cmdline = std::fs::read(e.path().join("cmdline"))
+            .map(|b| String::from_utf8_lossy(&b).replace('\0', " ").trim().to_string())
+            .unwrap_or_default();
+        if !cmdlines.contains(&cmdline.as_str()) {
+            continue;
+        }
+        let uid = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Uid:"))
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|u| u.parse::<u32>().ok());
+        let mut ancestor = parent_of(pid);
+        let mut ours = uid.is_some_and(|u| users.contains(&u));
+        for _ in 0..64 {
+            match ancestor {
+                Some(a) if a == me => ours = true,
+                Some(a) if a > 1 => {
+                    ancestor = parent_of(a);
+                    continue;
+                }
+                _ => {}
+            }
+            break;
+        }
+        if ours {
+            out.push(format!("{pid}: {cmdline}"));
+        }
+    }
+    out
+}
+
 /// Thread ids and the like vary between runs; golden files must not.
 fn normalize(text: &str) -> String {
     let mut out = String::new();
@@ -181,12 +234,8 @@ fn the_runner_survives_learner_code_and_reports_each_failure_as_what_it_is() {
     );
     // Nothing the checks started outlives them: not the sleeper, not the
     // fork bomb's hundred-thousand-second sleeps.
-    let left = Command::new("pgrep")
-        .args(["-f", "^sleep (121|100001)$"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    assert_eq!(left, "", "processes left behind by the checks");
+    let left = left_behind(&["sleep 121", "sleep 100001"]);
+    assert!(left.is_empty(), "processes left behind by the checks: {left:?}");
 
     insta::assert_snapshot!(
         "lab_report_fixture",
@@ -563,12 +612,11 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
     let html = std::fs::read_to_string(out.join("class.html")).unwrap();
     assert!(html.contains("m31.a.1") && html.contains("commonest failure"));
     // The sleeper's and the fork bomb's processes did not outlive them.
-    let left = Command::new("pgrep")
-        .args(["-f", "^sleep (120|100000)$"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    assert_eq!(left, "", "processes left behind by graded submissions");
+    let left = left_behind(&["sleep 120", "sleep 100000"]);
+    assert!(
+        left.is_empty(),
+        "processes left behind by graded submissions: {left:?}"
+    );
     let gradebook = std::fs::read_to_string(out.join("gradebook.csv")).unwrap();
     insta::assert_snapshot!("gradebook_corpus", gradebook);
 }

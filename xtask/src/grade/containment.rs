@@ -43,23 +43,20 @@ pub struct Containment {
     /// Every check ran under a warden that is a child subreaper, so nothing
     /// it started outlived it.
     pub subreaper: bool,
-    /// The grader asked to grade although neither own users nor Landlock
-    /// was available (`--unconfined`).
+    /// The grader allowed grading without containment (`--unconfined`).
     pub unconfined: bool,
     /// The same in a sentence.
     pub summary: String,
 }
 
 impl Containment {
-    /// What this machine allows, with `--unconfined` or without.
+    /// What this machine allows, with `--unconfined` or without (which
+    /// only lets grading go on without containment: whatever the machine
+    /// allows is still used).
     pub fn of_this_machine(unconfined: bool) -> Self {
         Self::from_parts(
             matches!(Sandbox::for_slot(0), Sandbox::OwnUser(_)),
-            if unconfined {
-                None
-            } else {
-                labkit::sandbox::probe()
-            },
+            labkit::sandbox::probe(),
             unconfined,
         )
     }
@@ -87,7 +84,7 @@ impl Containment {
             parts.push("with network access".into());
         }
         if unconfined {
-            parts.push("graded --unconfined".into());
+            parts.push("graded with --unconfined".into());
         }
         Self {
             own_users,
