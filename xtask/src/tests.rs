@@ -84,11 +84,19 @@ fn left_behind(cmdlines: &[&str]) -> Vec<String> {
             continue;
         };
         let status = std::fs::read_to_string(e.path().join("status")).unwrap_or_default();
-        if status.lines().any(|l| l.starts_with("State:") && l.contains('Z')) {
+        if status
+            .lines()
+            .any(|l| l.starts_with("State:") && l.contains('Z'))
+        {
             continue; // dead, only not yet reaped
         }
         let cmdline = std::fs::read(e.path().join("cmdline"))
-            .map(|b| String::from_utf8_lossy(&b).replace('\0', " ").trim().to_string())
+            .map(|b| {
+                String::from_utf8_lossy(&b)
+                    .replace('\0', " ")
+                    .trim()
+                    .to_string()
+            })
             .unwrap_or_default();
         if !cmdlines.contains(&cmdline.as_str()) {
             continue;
@@ -235,7 +243,10 @@ fn the_runner_survives_learner_code_and_reports_each_failure_as_what_it_is() {
     // Nothing the checks started outlives them: not the sleeper, not the
     // fork bomb's hundred-thousand-second sleeps.
     let left = left_behind(&["sleep 121", "sleep 100001"]);
-    assert!(left.is_empty(), "processes left behind by the checks: {left:?}");
+    assert!(
+        left.is_empty(),
+        "processes left behind by the checks: {left:?}"
+    );
 
     insta::assert_snapshot!(
         "lab_report_fixture",
