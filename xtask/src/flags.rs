@@ -245,6 +245,10 @@ pub const COMMANDS: &[Command] = &[
                 "grade only the I-th of N shares of the submissions",
             ),
             TIMEOUT,
+            flag(
+                "--unconfined",
+                "grade even where neither a user per check (root) nor Landlock can contain the checks",
+            ),
             valued(
                 "--work",
                 "DIR",

@@ -347,7 +347,14 @@ fn run_modules_judged(
         }
         runs.push(run);
     }
-    let verdicts = runner::run_all(&jobs, &scratch, opts.limits, opts.jobs, judges);
+    let readable = [
+        root.to_path_buf(),
+        opts.target_dir
+            .clone()
+            .unwrap_or_else(|| root.join("target")),
+    ];
+    let verdicts =
+        runner::run_all_reading(&jobs, &scratch, opts.limits, opts.jobs, judges, &readable);
     for ((r, c), v) in slots.into_iter().zip(verdicts) {
         runs[r].checks[c].verdict = v;
     }

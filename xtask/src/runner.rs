@@ -51,6 +51,11 @@ pub struct Limits {
     /// Run checks under the tool's own user even as root, as they run when
     /// an ordinary user grades (the grading tests use it to grade as one).
     pub same_user: bool,
+    /// Run each check under a warden that ends everything it started
+    /// (`labkit::warden`; grading).
+    pub warden: bool,
+    /// Confine each check with Landlock (`labkit::sandbox`; grading).
+    pub landlock: bool,
 }
 
 impl Default for Limits {
@@ -61,6 +66,8 @@ impl Default for Limits {
             memory: 2 << 30,
             processes: 64,
             same_user: false,
+            warden: false,
+            landlock: false,
         }
     }
 }
@@ -147,18 +154,6 @@ impl Sandbox {
             Sandbox::OwnUser(uid)
         } else {
             Sandbox::SameUser
-        }
-    }
-
-    /// A line for reports.
-    pub fn describe(self) -> String {
-        match self {
-            Sandbox::SameUser => {
-                "each check in its own process group, under the grader's user".into()
-            }
-            Sandbox::OwnUser(_) => {
-                "each check in its own process group, under a user of its own".into()
-            }
         }
     }
 }
@@ -248,6 +243,9 @@ fn contain(child: &mut Child, sandbox: Sandbox) {
 #[derive(Debug, Clone, Default)]
 pub struct RunContext {
     pub stalled: Vec<StepRef>,
+    /// What a confined check may read beyond the system's directories
+    /// (the course copy and its build).
+    pub readable: Vec<PathBuf>,
 }
 
 fn spawn(
@@ -258,6 +256,7 @@ fn spawn(
     limits: Limits,
     context: &RunContext,
 ) -> std::io::Result<Child> {
+    let tmp = result_file.with_file_name("tmp");
     use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(bin);
     let stalled: Vec<String> = context.stalled.iter().map(StepRef::key).collect();
@@ -268,6 +267,7 @@ fn spawn(
         .env(stall::LIMIT_ENV, limits.timeout.as_millis().to_string())
         .env(stall::STALLED_ENV, stalled.join(" "))
         .env("RUST_BACKTRACE", "0")
+        .env("TMPDIR", &tmp)
         .process_group(0)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -278,12 +278,16 @@ fn spawn(
     cmd.spawn()
 }
 
-/// A directory the check's user can write its result into.
-fn result_dir(scratch: &Path, sandbox: Sandbox, slot: usize) -> std::io::Result<PathBuf> {
-    let dir = scratch.join(format!("slot-{slot}"));
-    std::fs::create_dir_all(&dir)?;
+/// A directory of the check's own, which its user can write its result
+/// and temporary files into (and, confined, nothing else).
+fn result_dir(scratch: &Path, sandbox: Sandbox, slot: usize, id: &str) -> std::io::Result<PathBuf> {
+    let dir = scratch.join(format!("slot-{slot}")).join(id);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("tmp"))?;
     if let Sandbox::OwnUser(uid) = sandbox {
-        std::os::unix::fs::chown(&dir, Some(uid), Some(uid))?;
+        for d in [dir.parent().unwrap_or(&dir), &dir, &dir.join("tmp")] {
+            std::os::unix::fs::chown(d, Some(uid), Some(uid))?;
+        }
     }
     Ok(dir)
 }
@@ -304,8 +308,8 @@ pub fn run(
         Sandbox::for_slot(slot)
     };
     let attempt = |sandbox: Sandbox| -> std::io::Result<(Child, PathBuf)> {
-        let dir = result_dir(scratch, sandbox, slot)?;
-        let result_file = dir.join(format!("{id}.json"));
+        let dir = result_dir(scratch, sandbox, slot, id)?;
+        let result_file = dir.join("result.json");
         let _ = std::fs::remove_file(&result_file);
         Ok((
             spawn(bin, id, &result_file, sandbox, limits, context)?,
@@ -346,14 +350,25 @@ pub fn run(
             processes_of(rustix::process::getuid().as_raw()).len() as u64 + limits.processes
         }
     };
+    let own_dir = result_file.parent().map(Path::to_path_buf);
     let request = RunRequest {
         key: key.clone(),
         memory: Some(limits.memory),
         processes: Some(processes),
+        warden: limits.warden,
+        sandbox: limits.landlock.then(|| labkit::sandbox::Plan {
+            read: context.readable.clone(),
+            write: own_dir.iter().cloned().collect(),
+        }),
     };
-    if let Some(mut stdin) = child.stdin.take() {
+    let mut stdin = child.stdin.take();
+    if let Some(pipe) = stdin.as_mut() {
         // A process that died at once cannot read it: that is its verdict.
-        let _ = stdin.write_all(request.to_line().as_bytes());
+        let _ = pipe.write_all(request.to_line().as_bytes());
+        let _ = pipe.flush();
+    }
+    if !limits.warden {
+        drop(stdin.take());
     }
     let out_reader = child.stdout.take().map(|s| capture(s, limits.max_output));
     let err_reader = child.stderr.take().map(|s| capture(s, limits.max_output));
@@ -367,6 +382,14 @@ pub fn run(
             Err(_) => break None,
         }
     };
+    // A warden ends what the check started when its input closes.
+    drop(stdin);
+    if status.is_none() && limits.warden {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(2));
+        }
+    }
     contain(&mut child, sandbox);
     // Whatever is still holding the pipes is dead or outside the group;
     // give the readers a moment to drain, then stop waiting.
@@ -377,6 +400,9 @@ pub fn run(
 
     let report = std::fs::read_to_string(&result_file).ok();
     let _ = std::fs::remove_file(&result_file);
+    if let Some(dir) = &own_dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     let Some(status) = status else {
         return Verdict::new(
             Outcome::TimedOut,
@@ -484,6 +510,15 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 fn crash_reason(status: ExitStatus, stderr: &str, limits: Limits) -> String {
+    if let Some(line) = stderr
+        .lines()
+        .find(|l| l.starts_with(labkit::check::NOT_CONTAINED))
+    {
+        return format!(
+            "the check could not be contained, so it did not run: {}",
+            line[labkit::check::NOT_CONTAINED.len()..].trim()
+        );
+    }
     if stderr.contains("has overflowed its stack") {
         return "stack overflow: a recursion that never reaches its base case?".into();
     }
@@ -568,12 +603,26 @@ fn join_output(stdout: &str, stderr: &str) -> String {
 /// Each check binary is verified against `judges` before it is started: a
 /// binary changed since the build is not run, its check is *tampered* (see
 /// `grade::judges`; [`Judges::none`] verifies nothing).
+#[cfg(test)]
 pub fn run_all(
     jobs_list: &[(PathBuf, String)],
     scratch: &Path,
     limits: Limits,
     jobs: usize,
     judges: &Judges,
+) -> Vec<Verdict> {
+    run_all_reading(jobs_list, scratch, limits, jobs, judges, &[])
+}
+
+/// [`run_all`] for confined checks, which may read `readable` (the course
+/// copy and its build) beyond the system's directories.
+pub fn run_all_reading(
+    jobs_list: &[(PathBuf, String)],
+    scratch: &Path,
+    limits: Limits,
+    jobs: usize,
+    judges: &Judges,
+    readable: &[PathBuf],
 ) -> Vec<Verdict> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Verdict>>> = Mutex::new(vec![None; jobs_list.len()]);
@@ -592,6 +641,7 @@ pub fn run_all(
                         .lock()
                         .map(|s| s.iter().cloned().collect())
                         .unwrap_or_default(),
+                    readable: readable.to_vec(),
                 };
                 let v = match judges.verify(bin) {
                     Err(why) => Verdict::new(Outcome::Tampered, why, String::new()),

@@ -83,6 +83,67 @@ static FIXTURE: Module = Module {
     slots: &[],
 };
 
+/// Living processes with one of these command lines that this test process
+/// answers for: its own descendants, and any process of the users its
+/// checks ran as (when it is root). Never the whole machine: another
+/// process that happens to sleep as long is none of its business.
+fn left_behind(cmdlines: &[&str]) -> Vec<String> {
+    use labkit::warden::parent_of;
+    let me = std::process::id() as i32;
+    let users: Vec<u32> = (0..16)
+        .filter_map(|s| match runner::Sandbox::for_slot(s) {
+            runner::Sandbox::OwnUser(uid) => Some(uid),
+            runner::Sandbox::SameUser => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        let status = std::fs::read_to_string(e.path().join("status")).unwrap_or_default();
+        if status
+            .lines()
+            .any(|l| l.starts_with("State:") && l.contains('Z'))
+        {
+            continue; // dead, only not yet reaped
+        }
+        let cmdline = std::fs::read(e.path().join("cmdline"))
+            .map(|b| {
+                String::from_utf8_lossy(&b)
+                    .replace('\0', " ")
+                    .trim()
+                    .to_string()
+            })
+            .unwrap_or_default();
+        if !cmdlines.contains(&cmdline.as_str()) {
+            continue;
+        }
+        let uid = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Uid:"))
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|u| u.parse::<u32>().ok());
+        let mut ancestor = parent_of(pid);
+        let mut ours = uid.is_some_and(|u| users.contains(&u));
+        for _ in 0..64 {
+            match ancestor {
+                Some(a) if a == me => ours = true,
+                Some(a) if a > 1 => {
+                    ancestor = parent_of(a);
+                    continue;
+                }
+                _ => {}
+            }
+            break;
+        }
+        if ours {
+            out.push(format!("{pid}: {cmdline}"));
+        }
+    }
+    out
+}
+
 /// Thread ids and the like vary between runs; golden files must not.
 fn normalize(text: &str) -> String {
     let mut out = String::new();
@@ -110,7 +171,7 @@ fn fixture_run() -> ModuleRun {
         max_output: 4096,
         memory: 512 << 20,
         processes: 32,
-        same_user: false,
+        ..Limits::default()
     };
     let jobs: Vec<(PathBuf, String)> = infos.iter().map(|i| (bin.clone(), i.id.clone())).collect();
     let started = Instant::now();
@@ -199,12 +260,11 @@ fn the_runner_survives_learner_code_and_reports_each_failure_as_what_it_is() {
     );
     // Nothing the checks started outlives them: not the sleeper, not the
     // fork bomb's hundred-thousand-second sleeps.
-    let left = Command::new("pgrep")
-        .args(["-f", "^sleep (121|100001)$"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    assert_eq!(left, "", "processes left behind by the checks");
+    let left = left_behind(&["sleep 121", "sleep 100001"]);
+    assert!(
+        left.is_empty(),
+        "processes left behind by the checks: {left:?}"
+    );
 
     insta::assert_snapshot!(
         "lab_report_fixture",
@@ -536,6 +596,7 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
             timeout: Duration::from_secs(4),
             ..Limits::default()
         },
+        unconfined: false,
     };
     let started = Instant::now();
     let graded = grade::run(&root, &batch).expect("grading runs");
@@ -593,20 +654,7 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
         "{failures}"
     );
     // The sleeper's and the fork bomb's processes did not outlive them.
-    // Only ours: check processes run in this checkout (they inherit the
-    // test's folder), so a sleeper of another checkout on a shared machine
-    // is none of this test's business.
-    let left: Vec<String> = Command::new("pgrep")
-        .args(["-f", "^sleep (120|100000)$"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
-        .unwrap_or_default()
-        .split_whitespace()
-        .filter(|pid| {
-            std::fs::read_link(format!("/proc/{pid}/cwd")).is_ok_and(|cwd| cwd.starts_with(&root))
-        })
-        .map(String::from)
-        .collect();
+    let left = left_behind(&["sleep 120", "sleep 100000"]);
     assert!(
         left.is_empty(),
         "processes left behind by graded submissions: {left:?}"
@@ -679,6 +727,7 @@ fn grading_git_revisions_and_shards() {
         work: base.join("work"),
         shard,
         limits: Limits::default(),
+        unconfined: false,
     };
     let graded = grade::run(
         &root,

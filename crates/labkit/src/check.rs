@@ -612,6 +612,10 @@ fn timed_out(step: Option<stall::StepRef>, limit: std::time::Duration) -> ChildR
     }
 }
 
+/// How a check process that could not be contained says so on stderr
+/// (the tool reports the check as crashed, with this line).
+pub const NOT_CONTAINED: &str = "labkit: not contained:";
+
 /// Writes `text` to a file beside `path`, then renames it to `path`.
 fn write_whole(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     let mut partial = path.as_os_str().to_owned();
@@ -632,8 +636,18 @@ fn write_whole(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 pub fn main(checks: &[Check]) -> ExitCode {
     let request = RunRequest::from_stdin();
     if let Some(r) = &request {
+        if r.warden && !crate::warden::is_warded() {
+            return crate::warden::run(r);
+        }
         for problem in r.confine() {
             eprintln!("labkit: {problem}");
+        }
+        if let Some(plan) = &r.sandbox {
+            if let Err(e) = crate::sandbox::apply(plan) {
+                // No learner code runs uncontained when containment was asked.
+                eprintln!("{NOT_CONTAINED} {e}");
+                return ExitCode::from(3);
+            }
         }
     }
     let args: Vec<String> = std::env::args().skip(1).collect();

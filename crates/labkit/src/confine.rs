@@ -8,6 +8,13 @@
 //! opsloop-run v1 key=<64 hex> memory=<bytes> processes=<count>
 //! ```
 //!
+//! While grading, the line also says `warden=1` (the process first becomes
+//! a [`crate::warden`], so nothing it starts outlives it) and names what
+//! the check may touch, each path hex-encoded so that any byte fits:
+//! `read=<hex>` and `write=<hex>`, once per path (a Landlock
+//! [`Plan`](crate::sandbox::Plan)). In that case the tool keeps standard
+//! input open while the check may run, and closes it to stop the warden.
+//!
 //! The harness reads that line first thing. The key seals the verdict (see
 //! [`crate::seal`]); it lives in a local variable of the harness, never in
 //! the environment, the arguments or a file. The limits bound what learner
@@ -19,6 +26,10 @@
 //! Linux makes `/proc/self/mem` and friends unreadable to an unprivileged
 //! process, its own code included.
 
+use std::path::PathBuf;
+
+use crate::digest::to_hex;
+use crate::sandbox::Plan;
 use crate::seal::Key;
 
 /// The first word of the line; anything else on standard input is ignored.
@@ -34,6 +45,10 @@ pub struct RunRequest {
     pub memory: Option<u64>,
     /// Limit on the processes (and threads) the check's user may run.
     pub processes: Option<u64>,
+    /// Start the check under a warden (grading only).
+    pub warden: bool,
+    /// Confine the check with Landlock (grading only).
+    pub sandbox: Option<Plan>,
 }
 
 impl RunRequest {
@@ -45,6 +60,19 @@ impl RunRequest {
         }
         if let Some(p) = self.processes {
             line.push_str(&format!(" processes={p}"));
+        }
+        if self.warden {
+            line.push_str(" warden=1");
+        }
+        if let Some(plan) = &self.sandbox {
+            for (name, paths) in [("read", &plan.read), ("write", &plan.write)] {
+                for path in paths {
+                    line.push_str(&format!(" {name}={}", hex_path(path)));
+                }
+            }
+            if plan.read.is_empty() && plan.write.is_empty() {
+                line.push_str(" sandbox=1");
+            }
         }
         line.push('\n');
         line
@@ -59,12 +87,25 @@ impl RunRequest {
             return None;
         }
         let (mut key, mut memory, mut processes) = (None, None, None);
+        let (mut warden, mut sandbox) = (false, None::<Plan>);
         for word in words {
             let (name, value) = word.split_once('=')?;
             match name {
                 "key" => key = Some(Key::from_hex(value)?),
                 "memory" => memory = Some(value.parse().ok()?),
                 "processes" => processes = Some(value.parse().ok()?),
+                "warden" => warden = value == "1",
+                "sandbox" => {
+                    sandbox.get_or_insert_with(Plan::default);
+                }
+                "read" => sandbox
+                    .get_or_insert_with(Plan::default)
+                    .read
+                    .push(unhex_path(value)?),
+                "write" => sandbox
+                    .get_or_insert_with(Plan::default)
+                    .write
+                    .push(unhex_path(value)?),
                 _ => {} // a newer tool's field: not ours to judge
             }
         }
@@ -72,19 +113,22 @@ impl RunRequest {
             key: key?,
             memory,
             processes,
+            warden,
+            sandbox,
         })
     }
 
-    /// Reads the request from standard input, at most a few kilobytes. An
+    /// Reads the request, its first line only, from standard input (the
+    /// tool may keep the input open after it: see the module doc). An
     /// interactive terminal or an empty input means no request.
     pub fn from_stdin() -> Option<Self> {
-        use std::io::{IsTerminal, Read};
+        use std::io::{BufRead, IsTerminal, Read};
         let stdin = std::io::stdin();
         if stdin.is_terminal() {
             return None;
         }
         let mut text = String::new();
-        let _ = stdin.lock().take(4096).read_to_string(&mut text);
+        let _ = stdin.lock().take(64 * 1024).read_line(&mut text);
         Self::parse(&text)
     }
 
@@ -93,6 +137,31 @@ impl RunRequest {
     pub fn confine(&self) -> Vec<String> {
         confine(self.memory, self.processes)
     }
+}
+
+/// A path as hex of its bytes: a line of words holds any path so.
+fn hex_path(path: &std::path::Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().into_owned().into_bytes();
+    to_hex(&bytes)
+}
+
+fn unhex_path(text: &str) -> Option<PathBuf> {
+    if text.len() % 2 != 0 || !text.is_ascii() {
+        return None;
+    }
+    let bytes = (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    #[cfg(unix)]
+    let path =
+        PathBuf::from(<std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(bytes));
+    #[cfg(not(unix))]
+    let path = PathBuf::from(String::from_utf8(bytes).ok()?);
+    Some(path)
 }
 
 #[cfg(target_os = "linux")]
@@ -138,6 +207,8 @@ mod tests {
             key: Key::from_bytes([3; 32]),
             memory: Some(1 << 30),
             processes: Some(64),
+            warden: false,
+            sandbox: None,
         };
         assert_eq!(RunRequest::parse(&r.to_line()), Some(r.clone()));
         let bare = RunRequest {
@@ -153,6 +224,29 @@ mod tests {
         let bad_key = format!("opsloop-run v1 key={}\n", "x".repeat(64));
         assert_eq!(RunRequest::parse(&bad_key), None);
         let newer = format!("{} colour=blue\n", r.to_line().trim_end());
-        assert_eq!(RunRequest::parse(&newer), Some(r));
+        assert_eq!(RunRequest::parse(&newer), Some(r.clone()));
+        let graded = RunRequest {
+            warden: true,
+            sandbox: Some(Plan {
+                read: vec!["/work/a course".into(), "/t".into()],
+                write: vec!["/tmp/x=y\nz".into()],
+            }),
+            ..r.clone()
+        };
+        let line = graded.to_line();
+        assert_eq!(line.lines().count(), 1, "{line}");
+        assert_eq!(RunRequest::parse(&line), Some(graded));
+        let bare_sandbox = RunRequest {
+            sandbox: Some(Plan::default()),
+            ..r.clone()
+        };
+        assert_eq!(
+            RunRequest::parse(&bare_sandbox.to_line()),
+            Some(bare_sandbox)
+        );
+        assert_eq!(
+            RunRequest::parse(&format!("{} read=abc\n", r.to_line().trim_end())),
+            None
+        );
     }
 }

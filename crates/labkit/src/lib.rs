@@ -18,7 +18,9 @@
 //!   loop or a stack overflow in learner code is reported, never fatal.
 //!   Its verdicts are sealed with a key learner code never sees
 //!   ([`seal`]), and the process limits itself before learner code runs
-//!   ([`confine`]).
+//!   ([`confine`]). While grading it also gives up what learner code
+//!   must not have ([`sandbox`]: Landlock) and runs under a [`warden`]
+//!   that ends everything it started.
 //! - [`steps`]: the learner's functions as a table, so that after an edit a
 //!   lab build recompiles only the learner's code (see [`learner_steps!`]).
 //!
@@ -30,11 +32,13 @@ pub mod confine;
 pub mod diff;
 pub mod digest;
 pub mod rng;
+pub mod sandbox;
 pub mod seal;
 pub mod stall;
 pub mod steps;
 pub mod tools;
 pub mod trace;
+pub mod warden;
 
 pub use check::{Check, CheckResult, Edit, Plan, Track};
 pub use clock::SimClock;

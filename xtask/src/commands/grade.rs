@@ -47,7 +47,10 @@ pub fn run(a: &Args) -> Result<ExitCode> {
             .unwrap_or_else(|| root.join("target/grade")),
         shard,
         limits,
+        unconfined: a.has("--unconfined"),
     };
+    // Whatever a check orphans comes here, not to init (see grade::reaper).
+    grade::reaper::become_subreaper().context("becoming a child subreaper")?;
     let roster = a
         .value("--roster")
         .map(|r| grade::roster::Roster::read(&here.join(r)))

@@ -263,6 +263,7 @@ fn batch(
             timeout: Duration::from_secs(4),
             ..Limits::default()
         },
+        unconfined: false,
     }
 }
 

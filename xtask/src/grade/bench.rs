@@ -117,6 +117,7 @@ pub fn run(root: &Path, n: usize) -> Result<ExitCode> {
         work: work.clone(),
         shard: None,
         limits: super::default_limits(),
+        unconfined: false,
     };
     super::run(root, &warm)?;
     let submissions: Vec<Entry> = (0..n)

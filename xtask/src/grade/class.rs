@@ -426,6 +426,7 @@ mod page_tests {
             flags,
             fingerprints: BTreeMap::new(),
             seconds: 0.0,
+            sandbox: None,
         }
     }
 

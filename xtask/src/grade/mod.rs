@@ -29,6 +29,7 @@ mod arrivals;
 mod attacks;
 pub mod bench;
 pub mod class;
+pub mod containment;
 pub mod corpus;
 pub mod course;
 pub mod deadline;
@@ -41,6 +42,7 @@ pub mod judges;
 pub mod lms;
 pub mod midterm;
 pub mod provenance;
+pub mod reaper;
 pub mod regrade;
 pub mod restore;
 pub mod roster;
@@ -93,6 +95,9 @@ pub struct Batch {
     /// `(i, n)`: grade only the i-th of n shards (1-based).
     pub shard: Option<(usize, usize)>,
     pub limits: Limits,
+    /// Grade even when neither a user per check nor Landlock can contain
+    /// the checks (see [`containment`]).
+    pub unconfined: bool,
 }
 
 /// A submission as given: `PATH`, or `ID=PATH` to name it (a roster's
@@ -188,6 +193,9 @@ pub struct Graded {
     /// Seconds spent on this submission (not written to any output that
     /// must be the same on every run).
     pub seconds: f64,
+    /// How its checks were contained (`None` in a record written before
+    /// the grader said so).
+    pub sandbox: Option<containment::Containment>,
 }
 
 impl Graded {
@@ -282,6 +290,11 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
     if batch.submissions.is_empty() {
         bail!("no submissions given");
     }
+    let containment = containment::Containment::of_this_machine(batch.unconfined);
+    if let Some(refusal) = containment.refusal() {
+        bail!(refusal);
+    }
+    let limits = containment.limits(batch.limits);
     let mut course = Course::read(grader)?;
     let copy = CourseCopy::prepare(grader, &batch.work)?;
     course.view.work = Some(batch.work.clone());
@@ -342,10 +355,11 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
                     flags: Vec::new(),
                     fingerprints: BTreeMap::new(),
                     seconds: 0.0,
+                    sandbox: None,
                 }
             }
             Ok(sub) => {
-                let mut g = grade_one(&course, &copy, sub, batch.limits)?;
+                let mut g = grade_one(&course, &copy, sub, limits)?;
                 guard.after_checks(
                     grader,
                     &batch.work,
@@ -373,6 +387,13 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
         );
     }
     let integrity = crate::catalog::integrity(&copy.root)?;
+    // Every check of the batch has ended; nothing it started may be alive
+    // when the outputs are written.
+    reaper::sweep();
+    let contained = containment.as_run();
+    for g in &mut graded {
+        g.sandbox = Some(contained.clone());
+    }
     // Earlier results in `out` are kept; see `regrade`.
     regrade::write_in_place(&batch.out, graded, &integrity)
 }
@@ -515,6 +536,7 @@ fn grade_one(
         flags,
         fingerprints,
         seconds: 0.0,
+        sandbox: None,
     })
 }
 
@@ -601,11 +623,7 @@ pub struct SubmissionBlock {
     pub ignored_docs: Vec<String>,
     pub flags: Vec<Flag>,
     /// How the checks were contained.
-    pub sandbox: String,
-}
-
-fn sandbox_line() -> String {
-    crate::runner::sandbox_note().unwrap_or_else(|| crate::runner::Sandbox::for_slot(0).describe())
+    pub sandbox: Option<containment::Containment>,
 }
 
 /// Writes one learner's `results.json` and `feedback.md`; returns their
@@ -643,7 +661,7 @@ fn write_learner(out: &Path, g: &Graded, integrity: &crate::catalog::Integrity) 
                 ignored: g.ignored.clone(),
                 ignored_docs: g.ignored_docs.clone(),
                 flags: g.flags.clone(),
-                sandbox: sandbox_line(),
+                sandbox: g.sandbox.clone(),
             },
         };
         std::fs::write(

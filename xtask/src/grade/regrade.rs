@@ -24,6 +24,7 @@ use labkit::check::CheckInfo;
 use labkit::stall::Stall;
 use serde::{Deserialize, Serialize};
 
+use super::containment::Containment;
 use super::flags::Flag;
 use super::provenance::Provenance;
 use super::{FileRecord, Graded, Status};
@@ -54,6 +55,9 @@ struct Record {
     fingerprints: BTreeMap<String, BTreeSet<u64>>,
     /// The course's integrity when this submission was graded.
     integrity: Integrity,
+    /// How its checks were contained.
+    #[serde(default)]
+    sandbox: Option<Containment>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -113,6 +117,7 @@ impl Record {
             flags: g.flags.clone(),
             fingerprints: g.fingerprints.clone(),
             integrity: integrity.clone(),
+            sandbox: g.sandbox.clone(),
         }
     }
 
@@ -177,6 +182,7 @@ impl Record {
             flags: self.flags,
             fingerprints: self.fingerprints,
             seconds: 0.0,
+            sandbox: self.sandbox,
         };
         Ok((g, self.integrity))
     }

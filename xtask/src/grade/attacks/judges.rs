@@ -23,7 +23,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::learner_files;
+use crate::grade::learner_files;
 
 const BUDGET: &str = "starters/m31/budget.rs";
 
@@ -99,7 +99,7 @@ pub fn build(root: &Path, dir: &Path) -> Result<(Vec<String>, Vec<String>)> {
         Ok(sub)
     };
     let reference = |file: &str| {
-        std::fs::read_to_string(root.join(super::solution_of(file)))
+        std::fs::read_to_string(root.join(crate::grade::solution_of(file)))
             .with_context(|| format!("reading the reference of {file}"))
     };
     let mut attackers = Vec::new();
@@ -112,7 +112,7 @@ pub fn build(root: &Path, dir: &Path) -> Result<(Vec<String>, Vec<String>)> {
         };
         std::fs::write(
             sub.join(BUDGET),
-            super::corpus::at_start_of(&base, "sli", code),
+            crate::grade::corpus::at_start_of(&base, "sli", code),
         )?;
         attackers.push(format!("{name}={}", sub.display()));
     }
@@ -158,6 +158,7 @@ mod tests {
                 same_user,
                 ..Limits::default()
             },
+            unconfined: false,
         };
         let _ = std::fs::remove_dir_all(&batch.out);
         grade::run(root, &batch).expect("grading runs to the end")
