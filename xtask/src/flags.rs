@@ -237,7 +237,7 @@ pub const COMMANDS: &[Command] = &[
             valued(
                 "--before",
                 "DATETIME",
-                "grade in each git repository its last commit at or before this time (UTC unless +HH:MM)",
+                "grade each repository's last commit by this time (UTC unless +HH:MM)",
             ),
             valued(
                 "--shard",
@@ -276,7 +276,7 @@ pub const COMMANDS: &[Command] = &[
             valued(
                 "--out",
                 "DIR|FILE",
-                "where it goes (merge: a folder for the class, a file for rows; export: a file); default: standard output",
+                "merge: a folder for the class, or a file for rows; export: a file (default: stdout)",
             ),
             flag("--canvas", "(export) Canvas's gradebook import"),
             flag("--moodle", "(export) Moodle's CSV grade import"),

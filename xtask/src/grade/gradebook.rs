@@ -205,8 +205,8 @@ mod tests {
         let ids: Vec<&str> = merged.lines().skip(1).map(|l| &l[..3]).collect();
         assert_eq!(ids, vec!["ann", "bob", "zed"]);
         // A roster's blank row yields to a graded one, in either order.
-        let blank = format!("{h}\nbob,,,,,,96,,missing,\nzed,,,,,,96,,missing,\n");
-        let b2 = format!("{h}\nbob,30,0,0,0,30,96,0,fail,reference-copy\n");
+        let blank = format!("{h}\nbob,,,,,,96,,,missing,,,,\nzed,,,,,,96,,,missing,,,,\n");
+        let b2 = format!("{h}\nbob,30,0,0,0,30,96,0,0,fail,reference-copy,,,\n");
         for pair in [[blank.clone(), b2.clone()], [b2.clone(), blank.clone()]] {
             let m = merge(&[("x".into(), pair[0].clone()), ("y".into(), pair[1].clone())])
                 .unwrap_or_default();
