@@ -145,34 +145,36 @@ pub fn runs_on_reference_parts(module: &Module, variant: Variant, asked: bool) -
     module.reference_parts_feature.is_some() && (asked || variant == Variant::Solution)
 }
 
-/// Builds and runs every module for grading. A module that runs on the
-/// others (the capstone) is graded on the reference M31–M33, so each score
-/// reflects that module's work alone, in a cargo call of its own.
-pub fn grade(root: &Path, variant: Variant) -> Result<Vec<ModuleRun>> {
-    grade_in(root, variant, None, Limits::default())
+/// Builds every module and runs its checks, each module scored on its own
+/// (what `check`, `verify`, `catalog` and each submission of `grade` do;
+/// `lab` runs one module for a learner). A module that runs on the others
+/// (the capstone) runs on the reference M31–M33, so each score reflects
+/// that module's work alone, in a cargo call of its own.
+pub fn check_every_module(root: &Path, variant: Variant) -> Result<Vec<ModuleRun>> {
+    check_every_module_in(root, variant, None, Limits::default())
 }
 
-/// [`grade`] for some of the modules only (`cargo xtask verify m33`).
-pub fn grade_modules(
+/// [`check_every_module`] for some of the modules only (`cargo xtask verify m33`).
+pub fn check_some_modules(
     root: &Path,
     variant: Variant,
     modules: &[&'static Module],
 ) -> Result<Vec<ModuleRun>> {
-    grade_set(root, variant, modules, None, Limits::default())
+    check_modules(root, variant, modules, None, Limits::default())
 }
 
-/// [`grade`], building in `target_dir` (or the variant's own) with `limits`.
-pub fn grade_in(
+/// [`check_every_module`], building in `target_dir` (or the variant's own) with `limits`.
+pub fn check_every_module_in(
     root: &Path,
     variant: Variant,
     target_dir: Option<PathBuf>,
     limits: Limits,
 ) -> Result<Vec<ModuleRun>> {
     let all: Vec<&'static Module> = crate::modules::MODULES.iter().collect();
-    grade_set(root, variant, &all, target_dir, limits)
+    check_modules(root, variant, &all, target_dir, limits)
 }
 
-fn grade_set(
+fn check_modules(
     root: &Path,
     variant: Variant,
     modules: &[&'static Module],

@@ -1,7 +1,7 @@
 //! # xtask — the course tool
 //!
 //! `cargo xtask <command>`; `cargo xtask help` lists them. Every command is
-//! declared once, in [`flags::COMMANDS`] (name, arguments, flags, help: the
+//! declared once, in [`cli::COMMANDS`] (name, arguments, flags, help: the
 //! help text is generated from it), and runs from its own module of
 //! [`commands`]. The commands stand on a few engines: [`lab`] builds modules
 //! and runs their checks one contained process each ([`runner`]),
@@ -19,9 +19,9 @@ mod budgets;
 mod cargo;
 mod catalog;
 mod check_report;
+mod cli;
 mod codegen;
 mod commands;
-mod flags;
 mod grade;
 mod guides;
 mod lab;
@@ -73,10 +73,10 @@ fn is_course(dir: &std::path::Path) -> bool {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match flags::dispatch(&args) {
+    match cli::dispatch(&args) {
         Ok(code) => code,
         Err(e) => {
-            if let Some(u) = e.downcast_ref::<flags::UsageError>() {
+            if let Some(u) = e.downcast_ref::<cli::UsageError>() {
                 eprintln!("error: {u}");
             } else {
                 eprintln!("error: {e:#}");

@@ -15,8 +15,8 @@ use crate::cargo::Variant;
 /// The flags the `slo-rules` binary takes, handed on as they are.
 pub const PASSED_ON: [&str; 5] = ["--target", "--period-days", "--slo", "--good", "--valid"];
 
-/// Runs `cargo xtask rules m31 …` (flags as `crate::flags` declares them).
-pub fn run(a: &crate::flags::Args) -> Result<ExitCode> {
+/// Runs `cargo xtask rules m31 …` (options as `crate::cli` declares them).
+pub fn run(a: &crate::cli::Args) -> Result<ExitCode> {
     let root = crate::root();
     let mine = a.has("--mine");
     let out = a.value("--out").map(String::from);

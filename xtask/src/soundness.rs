@@ -16,8 +16,8 @@ use labkit::check::Outcome;
 
 use crate::cargo::Variant;
 use crate::catalog::{self, Catalog};
-use crate::flags::UsageError;
-use crate::lab::{grade, grade_modules};
+use crate::cli::UsageError;
+use crate::lab::{check_every_module, check_some_modules};
 use crate::lab::{CheckRun, ModuleRun};
 use crate::modules::Module;
 use crate::starters;
@@ -58,7 +58,7 @@ fn catalog_of(runs: &[ModuleRun]) -> Catalog {
 
 /// Rewrites `labs/catalog.json` and `labs/integrity.sha256`.
 pub fn write_catalog(root: &Path) -> Result<()> {
-    let runs = grade(root, Variant::Solution)?;
+    let runs = check_every_module(root, Variant::Solution)?;
     if let Some(r) = runs.iter().find(|r| r.compile_error.is_some()) {
         anyhow::bail!(
             "the reference of {} does not compile: {}",
@@ -219,7 +219,7 @@ fn verify_checks(root: &Path, only: Option<&'static Module>, t: &mut Tally) -> R
     });
 
     println!("== every reference solution passes every check");
-    let solution = grade_modules(root, Variant::Solution, &modules)?;
+    let solution = check_some_modules(root, Variant::Solution, &modules)?;
     for r in &solution {
         if let Some(e) = &r.compile_error {
             t.item(false, || {
@@ -295,7 +295,7 @@ fn verify_checks(root: &Path, only: Option<&'static Module>, t: &mut Tally) -> R
     });
 
     println!("== every starter compiles and fails its learner checks as not started");
-    let starter = grade_modules(root, Variant::Starter, &modules)?;
+    let starter = check_some_modules(root, Variant::Starter, &modules)?;
     for r in &starter {
         if let Some(e) = &r.compile_error {
             t.item(false, || {

@@ -406,13 +406,10 @@ fn the_reference_capstone_runs_on_the_reference_parts() {
 fn usage_errors_are_one_line_and_name_what_is_valid() {
     let run = |args: &[&str]| {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        match crate::flags::dispatch(&args) {
+        match crate::cli::dispatch(&args) {
             Ok(_) => panic!("expected an error"),
             Err(e) => {
-                assert!(
-                    e.downcast_ref::<crate::flags::UsageError>().is_some(),
-                    "{e}"
-                );
+                assert!(e.downcast_ref::<crate::cli::UsageError>().is_some(), "{e}");
                 e.to_string()
             }
         }
@@ -422,7 +419,7 @@ fn usage_errors_are_one_line_and_name_what_is_valid() {
         "unknown module `m99`; valid modules: m31, m32, m33, m34"
     );
     assert!(run(&["lab", "m31", "--nope"])
-        .contains("valid flags: --clippy, --reference-parts, --solution, --timeout, --watch"));
+        .contains("valid options: --clippy, --reference-parts, --solution, --timeout, --watch"));
     assert!(run(&["frobnicate"]).contains("valid commands: lab, story, rules, demo"));
     assert!(run(&["lab", "m31", "--timeout", "0"]).contains("whole number of seconds"));
     assert!(run(&["lab", "m31", "--reference-parts"]).contains("only applies to m34"));
@@ -1051,19 +1048,19 @@ fn the_lab_report_shows_warnings_labels_and_the_real_trace_difference() {
 
 #[test]
 fn every_command_answers_help_and_exits_zero() {
-    for c in crate::flags::COMMANDS {
+    for c in crate::cli::COMMANDS {
         for flag in ["--help", "-h"] {
             let args = vec![c.name.to_string(), flag.to_string()];
-            let code = crate::flags::dispatch(&args).expect("help is not an error");
+            let code = crate::cli::dispatch(&args).expect("help is not an error");
             assert_eq!(code, std::process::ExitCode::SUCCESS, "{} {flag}", c.name);
         }
-        assert!(crate::flags::command_help(c).starts_with(&format!("cargo xtask {}", c.name)));
+        assert!(crate::cli::command_help(c).starts_with(&format!("cargo xtask {}", c.name)));
     }
-    let lab = crate::flags::COMMANDS
+    let lab = crate::cli::COMMANDS
         .iter()
         .find(|c| c.name == "lab")
         .unwrap();
-    let text = crate::flags::command_help(lab);
+    let text = crate::cli::command_help(lab);
     assert!(
         text.contains("--watch") && text.contains("--timeout SECS"),
         "{text}"
@@ -1316,7 +1313,7 @@ fn the_core_path_passes_without_any_extension() {
             .unwrap();
         std::fs::write(&path, core_done).unwrap();
     }
-    let runs = crate::lab::grade(&ws, Variant::Starter).expect("grading runs");
+    let runs = crate::lab::check_every_module(&ws, Variant::Starter).expect("grading runs");
     let mut extensions = 0;
     for r in &runs {
         assert!(

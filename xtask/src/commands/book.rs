@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::flags::Args;
+use crate::cli::Args;
 use crate::root;
 
 pub fn book(a: &Args) -> Result<ExitCode> {

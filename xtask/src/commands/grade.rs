@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::flags::{usage, Args};
+use crate::cli::{usage, Args};
 use crate::grade::{self, Batch, Entry};
 use crate::root;
 

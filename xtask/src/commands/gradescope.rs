@@ -7,7 +7,7 @@ use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{bail, Context, Result};
 
-use crate::flags::{usage, Args};
+use crate::cli::{usage, Args};
 use crate::grade::gradescope::{self, Tree};
 use crate::grade::{self, Batch, Entry};
 

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 
 use crate::cargo::Variant;
 use crate::check_report::{self, Style};
-use crate::flags::{usage, Args};
+use crate::cli::{usage, Args};
 use crate::lab::{self, ModuleRun, Options};
 use crate::modules::MODULES;
 use crate::{root, watch};

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::flags::{usage, Args};
+use crate::cli::{usage, Args};
 use crate::grade::lms::{self, Lms};
 use crate::grade::roster::Roster;
 

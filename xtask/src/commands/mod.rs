@@ -1,4 +1,4 @@
-//! One module per command of [`crate::flags::COMMANDS`], each with its
+//! One module per command of [`crate::cli::COMMANDS`], each with its
 //! `run`, and the few helpers they share.
 
 pub mod bench;
@@ -19,7 +19,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::cargo::Variant;
-use crate::flags::{usage, Args};
+use crate::cli::{usage, Args};
 use crate::modules::{self, Module};
 use crate::runner::Limits;
 

@@ -21,7 +21,7 @@ use std::process::{ExitCode, Stdio};
 
 use anyhow::{Context, Result};
 
-use crate::flags::Args;
+use crate::cli::Args;
 use crate::{codegen, root, starters};
 
 pub fn run(a: &Args) -> Result<ExitCode> {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::cargo::Variant;
-use crate::flags::{usage, Args};
+use crate::cli::{usage, Args};
 use crate::modules;
 use crate::root;
 

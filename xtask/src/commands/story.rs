@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::flags::{usage, Args};
+use crate::cli::{usage, Args};
 use crate::lab::{self, Options};
 use crate::root;
 

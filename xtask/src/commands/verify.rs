@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::flags::Args;
+use crate::cli::Args;
 use crate::{catalog, root};
 
 pub fn verify(a: &Args) -> Result<ExitCode> {
@@ -13,7 +13,7 @@ pub fn verify(a: &Args) -> Result<ExitCode> {
         [] => None,
         [name] => Some(super::module_arg(name)?),
         [_, extra, ..] => {
-            return Err(crate::flags::usage(format!(
+            return Err(crate::cli::usage(format!(
                 "`verify` takes one module at most, not also `{extra}`"
             )))
         }

@@ -506,7 +506,7 @@ fn nothing_graded_is_its_own_exit_code() {
         base.join("work").display().to_string(),
     ]
     .into();
-    let code = crate::flags::dispatch(&args).expect("grading runs");
+    let code = crate::cli::dispatch(&args).expect("grading runs");
     assert_eq!(code, std::process::ExitCode::from(super::NOTHING_GRADED));
     let book = std::fs::read_to_string(base.join("out/gradebook.csv")).unwrap();
     assert!(

@@ -467,7 +467,7 @@ fn grade_one(
         });
     }
     copy.place(&texts)?;
-    let runs = crate::lab::grade_in(
+    let runs = crate::lab::check_every_module_in(
         &copy.root,
         Variant::Starter,
         Some(copy.target.clone()),

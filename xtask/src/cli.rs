@@ -1,6 +1,6 @@
-//! Every command of the tool, declared once: its name, arguments, flags and
+//! Every command of the tool, declared once: its name, arguments, options and
 //! help. The help text (`cargo xtask help`, `cargo xtask <command> --help`)
-//! is generated from this table, the parser accepts exactly the flags it
+//! is generated from this table, the parser accepts exactly the options it
 //! names, and each entry's `run` lives in its own module of
 //! [`crate::commands`].
 
@@ -57,26 +57,27 @@ impl Audience {
     }
 }
 
-/// One flag of a command.
+/// One command-line option of a command (`--watch`, `--out FILE`): called
+/// an option here, since a *flag* is what grading puts on a submission.
 #[derive(Debug, Clone, Copy)]
-pub struct Flag {
+pub struct Opt {
     /// `--watch`.
     pub name: &'static str,
-    /// The value's placeholder (`SECS`) for a flag that takes one.
+    /// The value's placeholder (`SECS`) for an option that takes one.
     pub value: Option<&'static str>,
     pub help: &'static str,
 }
 
-const fn flag(name: &'static str, help: &'static str) -> Flag {
-    Flag {
+const fn switch(name: &'static str, help: &'static str) -> Opt {
+    Opt {
         name,
         value: None,
         help,
     }
 }
 
-const fn valued(name: &'static str, value: &'static str, help: &'static str) -> Flag {
-    Flag {
+const fn valued(name: &'static str, value: &'static str, help: &'static str) -> Opt {
+    Opt {
         name,
         value: Some(value),
         help,
@@ -92,11 +93,11 @@ pub struct Command {
     pub audience: Audience,
     /// What it does: the first line, then more lines of help.
     pub help: &'static [&'static str],
-    pub flags: &'static [Flag],
+    pub options: &'static [Opt],
     pub run: fn(&Args) -> Result<ExitCode>,
 }
 
-const TIMEOUT: Flag = valued("--timeout", "SECS", "time limit per check (default 10)");
+const TIMEOUT: Opt = valued("--timeout", "SECS", "time limit per check (default 10)");
 
 /// Every command, in the order the help lists them.
 pub const COMMANDS: &[Command] = &[
@@ -108,20 +109,21 @@ pub const COMMANDS: &[Command] = &[
             "build MODULE (m31, m32, m33, m34) from your starters and run its",
             "checks; without MODULE, list the modules and your progress",
         ],
-        flags: &[
-            flag(
+        options: &[
+            switch(
                 "--watch",
                 "re-run whenever a file under starters/MODULE changes",
             ),
-            flag(
+            switch(
                 "--solution",
                 "the reference solution instead of your code (m34: on the reference M31–M33)",
             ),
-            flag(
+            switch(
                 "--reference-parts",
                 "(m34) run the capstone on the reference M31–M33",
             ),
-            flag("--clippy", "also show clippy's advice on your files"),
+            switch(
+"--clippy", "also show clippy's advice on your files"),
             TIMEOUT,
         ],
         run: commands::lab::run,
@@ -134,9 +136,10 @@ pub const COMMANDS: &[Command] = &[
             "print the module's story as your code tells it (its trace, up to the",
             "first step you have not written) and how it differs from the reference",
         ],
-        flags: &[
-            flag("--solution", "the reference's story"),
-            flag(
+        options: &[
+            switch(
+"--solution", "the reference's story"),
+            switch(
                 "--reference-parts",
                 "(m34) your capstone on the reference M31–M33",
             ),
@@ -152,8 +155,8 @@ pub const COMMANDS: &[Command] = &[
             "window, an alerting rule per tier (severity page or ticket); check it",
             "with `promtool check rules FILE`",
         ],
-        flags: &[
-            flag(
+        options: &[
+            switch(
                 "--mine",
                 "your policy (the comparison your tier_fires makes)",
             ),
@@ -179,7 +182,7 @@ pub const COMMANDS: &[Command] = &[
         args: "",
         audience: Audience::Shift,
         help: &["the on-call shift narrated for a person (reference code)"],
-        flags: &[flag(
+        options: &[switch(
             "--mine",
             "run it on your own code instead of the reference",
         )],
@@ -190,9 +193,11 @@ pub const COMMANDS: &[Command] = &[
         args: "",
         audience: Audience::Shift,
         help: &["the shift as a numbered trace"],
-        flags: &[
-            flag("--mine", "run it on your own code instead of the reference"),
-            flag("--markdown", "as Markdown, to post"),
+        options: &[
+            switch(
+"--mine", "run it on your own code instead of the reference"),
+            switch(
+"--markdown", "as Markdown, to post"),
         ],
         run: commands::shift::drill,
     },
@@ -201,7 +206,8 @@ pub const COMMANDS: &[Command] = &[
         args: "",
         audience: Audience::Shift,
         help: &["the shift in pictures: one HTML file, target/report/shift.html"],
-        flags: &[flag("--mine", "draw your own run beside the reference")],
+        options: &[switch(
+"--mine", "draw your own run beside the reference")],
         run: commands::book::report,
     },
     Command {
@@ -209,9 +215,11 @@ pub const COMMANDS: &[Command] = &[
         args: "",
         audience: Audience::Book,
         help: &["the course book (guides, pictures, API docs) in target/book/html"],
-        flags: &[
-            flag("--serve", "serve it on 127.0.0.1 and open it"),
-            flag("--open", "open it in your browser"),
+        options: &[
+            switch(
+"--serve", "serve it on 127.0.0.1 and open it"),
+            switch(
+"--open", "open it in your browser"),
         ],
         run: commands::book::book,
     },
@@ -227,7 +235,7 @@ pub const COMMANDS: &[Command] = &[
             "scores, 3 when none could be; folders, git repositories, .zip files and",
             "LMS download-all folders are found at any depth",
         ],
-        flags: &[
+        options: &[
             valued(
                 "--out",
                 "DIR",
@@ -245,7 +253,7 @@ pub const COMMANDS: &[Command] = &[
                 "grade only the I-th of N shares of the submissions",
             ),
             TIMEOUT,
-            flag(
+            switch(
                 "--unconfined",
                 "grade even where neither a user per check (root) nor Landlock can contain the checks",
             ),
@@ -272,14 +280,16 @@ pub const COMMANDS: &[Command] = &[
             "or their gradebook.csv files, rows only; `export`: a gradebook as Canvas",
             "or Moodle imports it (one column per module)",
         ],
-        flags: &[
+        options: &[
             valued(
                 "--out",
                 "DIR|FILE",
                 "merge: a folder for the class, or a file for rows; export: a file (default: stdout)",
             ),
-            flag("--canvas", "(export) Canvas's gradebook import"),
-            flag("--moodle", "(export) Moodle's CSV grade import"),
+            switch(
+"--canvas", "(export) Canvas's gradebook import"),
+            switch(
+"--moodle", "(export) Moodle's CSV grade import"),
             valued(
                 "--roster",
                 "FILE",
@@ -303,7 +313,7 @@ pub const COMMANDS: &[Command] = &[
             "/autograder/results/results.json ($AUTOGRADER_ROOT moves the tree) and",
             "`warm` (run by setup.sh) builds the grading once",
         ],
-        flags: &[valued(
+        options: &[valued(
             "--out",
             "FILE",
             "where to write the zip (default target/gradescope/autograder.zip)",
@@ -318,13 +328,14 @@ pub const COMMANDS: &[Command] = &[
             "the learner's self-check: every module, a score table; exit 0 only if",
             "all pass (self-reported: a grade comes from `grade`)",
         ],
-        flags: &[
+        options: &[
             valued(
                 "--json",
                 "FILE",
                 "also write results in Exercism's results.json v2 form (+ points)",
             ),
-            flag("--solution", "grade the reference solutions"),
+            switch(
+"--solution", "grade the reference solutions"),
         ],
         run: commands::check::run,
     },
@@ -337,7 +348,8 @@ pub const COMMANDS: &[Command] = &[
             "starters and wiring match the generator, catalogue current, fmt and clippy;",
             "with MODULE, that module's checks and lints only (docs and wiring: all)",
         ],
-        flags: &[flag("--skip-lint", "leave out fmt and clippy")],
+        options: &[switch(
+"--skip-lint", "leave out fmt and clippy")],
         run: commands::verify::verify,
     },
     Command {
@@ -348,12 +360,13 @@ pub const COMMANDS: &[Command] = &[
             "regenerate starters/ from solutions/ (refuses to overwrite edits) and",
             "each port's wiring (check binary, lib.rs block, edits.rs)",
         ],
-        flags: &[
-            flag(
+        options: &[
+            switch(
                 "--check",
                 "only compare, and fail with a diff when anything drifts",
             ),
-            flag("--force", "overwrite starters even where they hold edits"),
+            switch(
+"--force", "overwrite starters even where they hold edits"),
         ],
         run: commands::starters::run,
     },
@@ -365,7 +378,7 @@ pub const COMMANDS: &[Command] = &[
             "after a change on purpose: starters and wiring, fmt, every snapshot accepted",
             "as the code now makes it, catalogue and manifest; prints what changed",
         ],
-        flags: &[],
+        options: &[],
         run: commands::refresh::run,
     },
     Command {
@@ -373,7 +386,7 @@ pub const COMMANDS: &[Command] = &[
         args: "",
         audience: Audience::Staff,
         help: &["rewrite labs/catalog.json and labs/integrity.sha256"],
-        flags: &[],
+        options: &[],
         run: commands::verify::catalog,
     },
     Command {
@@ -384,7 +397,7 @@ pub const COMMANDS: &[Command] = &[
             "a module's benchmarks (release build); `loop`: the learner's edit → result",
             "loop on a scratch copy; `grade`: grading N submissions against one warm `check`",
         ],
-        flags: &[],
+        options: &[],
         run: commands::bench::run,
     },
     Command {
@@ -392,7 +405,7 @@ pub const COMMANDS: &[Command] = &[
         args: "",
         audience: Audience::Staff,
         help: &["what CI runs: fmt, clippy, workflows, all tests in both variants, verify"],
-        flags: &[],
+        options: &[],
         run: commands::verify::ci,
     },
 ];
@@ -421,7 +434,7 @@ fn entry(c: &Command) -> String {
             let _ = writeln!(s, "  {left:<22}  {line}");
         }
     }
-    for f in c.flags {
+    for f in c.options {
         let name = match f.value {
             Some(v) => format!("{} {v}", f.name),
             None => f.name.to_string(),
@@ -441,13 +454,13 @@ pub fn command_help(c: &Command) -> String {
 pub struct Args {
     pub command: &'static Command,
     pub rest: Vec<String>,
-    flags: Vec<&'static str>,
+    options: Vec<&'static str>,
     values: Vec<(&'static str, String)>,
 }
 
 impl Args {
     pub fn has(&self, f: &str) -> bool {
-        self.flags.contains(&f)
+        self.options.contains(&f)
     }
     pub fn value(&self, k: &str) -> Option<&str> {
         self.values
@@ -467,13 +480,13 @@ impl Args {
     }
 }
 
-/// Splits `args` by the flags `c` declares; anything else is a usage error
+/// Splits `args` by the options `c` declares; anything else is a usage error
 /// naming what is valid.
 pub fn parse(c: &'static Command, args: &[String]) -> Result<Args> {
     let mut out = Args {
         command: c,
         rest: Vec::new(),
-        flags: Vec::new(),
+        options: Vec::new(),
         values: Vec::new(),
     };
     let mut it = args.iter();
@@ -482,16 +495,16 @@ pub fn parse(c: &'static Command, args: &[String]) -> Result<Args> {
             out.rest.push(a.clone());
             continue;
         }
-        match c.flags.iter().find(|f| f.name == a) {
+        match c.options.iter().find(|f| f.name == a) {
             Some(f) if f.value.is_some() => {
                 let v = it
                     .next()
                     .ok_or_else(|| usage(format!("{a} needs a value")))?;
                 out.values.push((f.name, v.clone()));
             }
-            Some(f) => out.flags.push(f.name),
+            Some(f) => out.options.push(f.name),
             None => {
-                let mut valid: Vec<&str> = c.flags.iter().map(|f| f.name).collect();
+                let mut valid: Vec<&str> = c.options.iter().map(|f| f.name).collect();
                 valid.sort_unstable();
                 let valid = if valid.is_empty() {
                     "none".to_string()
@@ -499,7 +512,7 @@ pub fn parse(c: &'static Command, args: &[String]) -> Result<Args> {
                     valid.join(", ")
                 };
                 return Err(usage(format!(
-                    "unknown flag `{a}` for `{}`; valid flags: {valid}",
+                    "unknown option `{a}` for `{}`; valid options: {valid}",
                     c.name
                 )));
             }
@@ -544,7 +557,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_command_and_flag_is_in_the_help() {
+    fn every_command_and_option_is_in_the_help() {
         let h = help();
         for c in COMMANDS {
             assert!(
@@ -552,7 +565,7 @@ mod tests {
                 "{}",
                 c.name
             );
-            for f in c.flags {
+            for f in c.options {
                 assert!(h.contains(f.name), "{} {}", c.name, f.name);
                 assert!(command_help(c).contains(f.help), "{} {}", c.name, f.name);
             }
