@@ -219,7 +219,11 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
                     next.info.id
                 );
             }
-            None if next.verdict.stall.is_some() => {
+            None if matches!(
+                next.verdict.stall,
+                Some(Stall::LoopedIn { .. } | Stall::NotRun { .. })
+            ) =>
+            {
                 let step = next.verdict.stall.as_ref().map(Stall::step);
                 if let Some(step) = step {
                     let _ = writeln!(
@@ -269,17 +273,16 @@ fn blocker_elsewhere(run: &ModuleRun, check: &CheckRun) -> Option<(String, Strin
     if check.verdict.outcome != Outcome::NotStarted {
         return None;
     }
-    let message = check.verdict.message.as_deref()?;
-    let step = labkit::check::todo_step(message)?;
-    let (_, rest) = message.split_once(&format!("`{step}` ("))?;
-    let place = rest.split(')').next()?;
-    let file = place.split(':').next()?;
+    // Which step held it up is a typed, sealed part of the verdict.
+    let Some(Stall::Unwritten { step }) = &check.verdict.stall else {
+        return None;
+    };
     let own = run
         .module
         .units
         .iter()
-        .any(|u| file.starts_with(&format!("{}/", u.starters)));
-    (!own).then(|| (step.to_string(), place.to_string()))
+        .any(|u| step.file.starts_with(&format!("{}/", u.starters)));
+    (!own).then(|| (step.function.clone(), step.file.clone()))
 }
 
 /// The first required check that does not pass, then the first optional one.

@@ -501,7 +501,10 @@ fn workflows(root: &Path, t: &mut Tally) -> Result<()> {
 /// M31–M33.)
 fn stopped_by_a_later_step(checks: &[CheckRun], c: &CheckRun) -> Option<String> {
     let own = c.info.function.as_deref()?;
-    let step = labkit::check::todo_step(c.verdict.message.as_deref()?)?;
+    let Some(labkit::stall::Stall::Unwritten { step }) = &c.verdict.stall else {
+        return None;
+    };
+    let step = step.function.as_str();
     if labkit::check::is_step_of(own, step) {
         return None;
     }
@@ -546,7 +549,13 @@ mod tests {
                 outcome: Outcome::NotStarted,
                 message: Some(format!("not yet implemented: {todo}: do it")),
                 output: String::new(),
-                stall: None,
+                // The harness says which step's todo!() it reached.
+                stall: Some(labkit::stall::Stall::Unwritten {
+                    step: labkit::stall::StepRef {
+                        function: todo.into(),
+                        file: "starters/m99/x.rs".into(),
+                    },
+                }),
             },
         }
     }

@@ -326,7 +326,7 @@ fn a_loop_is_waited_for_once_and_named_in_every_check_that_needs_it() {
                     "{msg}"
                 );
             }
-            None => panic!("{}: no stall named: {msg}", info.id),
+            other => panic!("{}: no loop named: {other:?} {msg}", info.id),
         }
     }
     // Only the checks already running when the first loop was found wait
@@ -1342,4 +1342,63 @@ fn the_core_path_passes_without_any_extension() {
         }
     }
     assert!(extensions >= 9, "{extensions} extension checks judged");
+}
+
+/// The report says a check waits on another module's step from the typed
+/// verdict (`Stall::Unwritten`, sealed by the harness), never from words
+/// in the message: the same message without it names no other module.
+#[test]
+fn a_check_waiting_on_another_modules_step_is_told_from_the_verdict() {
+    use labkit::check::{CheckInfo, Track};
+    use labkit::stall::{Stall, StepRef};
+    let m34 = crate::commands::module_arg("m34").expect("a course module");
+    let message = "not yet implemented: plan_sync: diff the sources by id\n\
+                   this check runs all your steps; the first unwritten one it reached is \
+                   `plan_sync` (starters/m33/index/sync.rs:40)";
+    let run = |stall: Option<Stall>| ModuleRun {
+        module: m34,
+        variant: Variant::Starter,
+        checks: vec![CheckRun {
+            bin: "checks-m34",
+            info: CheckInfo {
+                id: "m34.a.1".into(),
+                part: "A".into(),
+                step: "execute_play".into(),
+                title: "the shift runs".into(),
+                points: 2,
+                track: Track::Core,
+                minutes: 5,
+                hint: "h".into(),
+                file: Some("starters/m34/play.rs".into()),
+                function: Some("execute_play".into()),
+            },
+            verdict: runner::Verdict {
+                outcome: Outcome::NotStarted,
+                message: Some(message.into()),
+                output: String::new(),
+                stall,
+            },
+        }],
+        compile_error: None,
+        warnings: vec![],
+    };
+    let typed = run(Some(Stall::Unwritten {
+        step: StepRef {
+            function: "plan_sync".into(),
+            file: "starters/m33/index/sync.rs".into(),
+        },
+    }));
+    let report = check_report::lab_report(&typed, Style::plain());
+    assert!(
+        report.contains(
+            "Next: m34.a.1 waits on `plan_sync` in starters/m33/index/sync.rs, another module's step"
+        ),
+        "{report}"
+    );
+    let untyped = check_report::lab_report(&run(None), Style::plain());
+    assert!(!untyped.contains("another module's step"), "{untyped}");
+    assert!(
+        untyped.contains("Next: m34.a.1 — write `execute_play`"),
+        "{untyped}"
+    );
 }

@@ -352,7 +352,11 @@ pub fn snapshot_body(snap_file: &str) -> &str {
     snap_file
 }
 
-static LAST_PANIC: Mutex<Option<(String, Option<String>)>> = Mutex::new(None);
+static LAST_PANIC: Mutex<Option<LastPanic>> = Mutex::new(None);
+
+/// What the panic hook saw: the message, where, and the learner step
+/// running then (its `todo!()`, if the message is one).
+type LastPanic = (String, Option<String>, Option<crate::stall::StepRef>);
 
 /// The last trace compared with a snapshot, and the diff: what `story`
 /// prints.
@@ -489,8 +493,11 @@ pub fn run_in_process(check: &Check) -> ChildReport {
             "panicked at {}: {message}",
             location.as_deref().unwrap_or("an unknown place")
         );
+        // The hook runs before unwinding: the step that panicked is still
+        // the innermost one entered.
+        let step = crate::stall::innermost();
         if let Ok(mut slot) = LAST_PANIC.lock() {
-            *slot = Some((message, location));
+            *slot = Some((message, location, step));
         }
     }));
     let result = panic::catch_unwind(AssertUnwindSafe(check.run));
@@ -525,11 +532,11 @@ pub fn run_in_process(check: &Check) -> ChildReport {
             }
         }
         Err(_) => {
-            let (message, location) = LAST_PANIC
+            let (message, location, step) = LAST_PANIC
                 .lock()
                 .ok()
                 .and_then(|mut s| s.take())
-                .unwrap_or_else(|| ("panicked".to_string(), None));
+                .unwrap_or_else(|| ("panicked".to_string(), None, None));
             if is_todo(&message) {
                 let message = match waits_on(check.edit.as_ref(), &message, location.as_deref()) {
                     Some(note) => format!("{message}\n{note}"),
@@ -538,7 +545,7 @@ pub fn run_in_process(check: &Check) -> ChildReport {
                 ChildReport {
                     outcome: Outcome::NotStarted,
                     message: Some(message),
-                    stall: None,
+                    stall: step.map(|step| Stall::Unwritten { step }),
                     seal: None,
                 }
             } else {
@@ -740,6 +747,39 @@ mod tests {
             edit: None,
             run,
         }
+    }
+
+    /// A learner step, entered through the port as a lab build does, that
+    /// is not written yet.
+    fn unwritten_step() -> CheckResult {
+        let _running = crate::stall::enter("plan_sync", "starters/t/sync.rs");
+        todo!("plan_sync: diff the sources by id")
+    }
+
+    /// Which step's `todo!()` a check reached is part of the verdict, typed:
+    /// the step that was running, not words read back from the message.
+    #[test]
+    fn the_unwritten_step_a_check_reached_is_typed() {
+        let r = run_in_process(&check(unwritten_step));
+        assert_eq!(r.outcome, Outcome::NotStarted);
+        assert_eq!(
+            r.stall,
+            Some(Stall::Unwritten {
+                step: crate::stall::StepRef {
+                    function: "plan_sync".into(),
+                    file: "starters/t/sync.rs".into(),
+                }
+            })
+        );
+        // A written step that calls an unwritten one: the inner one is named.
+        let r = run_in_process(&check(|| {
+            let _outer = crate::stall::enter("sync", "starters/t/index.rs");
+            unwritten_step()
+        }));
+        assert_eq!(
+            r.stall.as_ref().map(|s| s.step().function.as_str()),
+            Some("plan_sync")
+        );
     }
 
     #[test]

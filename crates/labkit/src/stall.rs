@@ -68,7 +68,9 @@ impl std::fmt::Display for StepRef {
     }
 }
 
-/// Why a check ended without a verdict of its own.
+/// The learner step that held a check up, and how: it looped, it had
+/// looped in an earlier check, or it is not written yet. Typed and sealed
+/// with the verdict, so the tool reads it here and never out of a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Stall {
@@ -78,13 +80,17 @@ pub enum Stall {
     /// The check reached a step that did not return in an earlier check,
     /// and was stopped there without waiting.
     NotRun { step: StepRef },
+    /// The check reached this step's `todo!()` (the innermost learner step
+    /// on the stack when it panicked): *not started* because of it, which
+    /// need not be the step the check is about.
+    Unwritten { step: StepRef },
 }
 
 impl Stall {
     /// The step the stall is about.
     pub fn step(&self) -> &StepRef {
         match self {
-            Stall::LoopedIn { step } | Stall::NotRun { step } => step,
+            Stall::LoopedIn { step } | Stall::NotRun { step } | Stall::Unwritten { step } => step,
         }
     }
 
@@ -93,6 +99,7 @@ impl Stall {
         match self {
             Stall::LoopedIn { step } => format!("looped_in {}", step.key()),
             Stall::NotRun { step } => format!("not_run {}", step.key()),
+            Stall::Unwritten { step } => format!("unwritten {}", step.key()),
         }
     }
 }
