@@ -6,7 +6,7 @@ use crate::Counts;
 use chrono::TimeDelta;
 use labkit::{ensure, ensure_eq, CheckResult, SimRng};
 
-pub(crate) fn close(a: f64, b: f64) -> bool {
+fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * b.abs().max(1.0)
 }
 

@@ -114,7 +114,7 @@ fn blameless(rng: &mut SimRng) -> String {
     }
 }
 
-pub(crate) fn lint_flags_blame() -> CheckResult {
+pub(super) fn lint_flags_blame() -> CheckResult {
     let f = crate::lint_blame("Dana forgot the canary.");
     ensure_eq!(f.len(), 1, "findings in \"Dana forgot the canary.\"");
     ensure_eq!(
@@ -182,7 +182,7 @@ pub(crate) fn lint_flags_blame() -> CheckResult {
 
 /// A resolved incident `id` and its postmortem, made without any learner
 /// step.
-pub(crate) fn resolved_postmortem(
+fn resolved_postmortem(
     id: &str,
     example: Option<FailingExample>,
 ) -> Result<Postmortem, String> {

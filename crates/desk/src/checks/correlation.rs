@@ -1,166 +1,11 @@
-//! The lab checks of M32. Each check tries fixed cases first and then seeded
-//! random ones, with the expected answer worked out here by an independent
-//! oracle (never by the reference solution).
-//!
-//! They live in the library, compiled once, and reach the learner's code
-//! through the crate's own functions; the check binary
-//! (`src/bin/checks-m32`) only installs the learner's steps and runs them
-//! (see `labkit::steps`).
+//! Checks of `starters/m32/correlation.rs`: fingerprints, deduplication,
+//! group keys, inhibition, the probable cause, and the storm they add up to.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use crate::edits;
-use crate::{
-    Alert, Category, CorrelationConfig, DeskError, InhibitRule, Matcher, OpenIncident, Queue,
-    Severity, Ticket, Topology,
-};
+use super::{mins, t0};
+use crate::{Alert, CorrelationConfig, InhibitRule, Matcher, Severity, Topology};
 use chrono::{DateTime, TimeDelta, Utc};
-use labkit::{ensure, ensure_eq, Check, CheckResult, Plan, SimClock, SimRng};
-
-pub const CHECKS: &[Check] = &[
-    Check {
-        id: "m32.a.1",
-        part: "A",
-        guide_step: "fingerprint",
-        title: "the fingerprint is Prometheus's FNV-1a hash of the sorted labels",
-        points: 2,
-        plan: Plan::core(4),
-        hint: "FNV-1a: XOR the byte in, then multiply (wrapping). Every name and every value is followed by the separator byte, in sorted label order.",
-        edit: Some(edits::FINGERPRINT),
-        run: fingerprint_matches_prometheus,
-    },
-    Check {
-        id: "m32.a.2",
-        part: "A",
-        guide_step: "dedup",
-        title: "records with the same labels fold into one alert, as Alertmanager stores them",
-        points: 2,
-        plan: Plan::core(6),
-        hint: "Identity is the labels only. A repeat merges only when its activity overlaps the stored one (strictly: touching is not overlapping); otherwise it replaces it. When merging, who had ended is judged when the repeat arrived, and a timeout's end never beats a sent one.",
-        edit: Some(edits::DEDUP),
-        run: dedup_folds_repeats,
-    },
-    Check {
-        id: "m32.a.3",
-        part: "A",
-        guide_step: "group_key",
-        title: "group keys: the group_by labels an alert has; `...` means all",
-        points: 2,
-        plan: Plan::core(3),
-        hint: "Alertmanager leaves a label the alert lacks out of the key, and reads `...` as every label; a key is a set of labels, so order and repeats in group_by do not matter.",
-        edit: Some(edits::GROUP_KEY),
-        run: group_keys,
-    },
-    Check {
-        id: "m32.a.4",
-        part: "A",
-        guide_step: "inhibits",
-        title: "inhibition: source, target, equal labels and the edge cases",
-        points: 3,
-        plan: Plan::core(5),
-        hint: "Four conditions and one exception: a resolved source mutes nothing, and two alerts that each match both sides never mute each other.",
-        edit: Some(edits::INHIBITS),
-        run: inhibition_rules,
-    },
-    Check {
-        id: "m32.a.5",
-        part: "A",
-        guide_step: "probable_cause",
-        title: "the probable cause is upstream of the most alerting services",
-        points: 3,
-        plan: Plan::after_class(10),
-        hint: "A service explains itself and every alerting service that depends on it. Most explained wins; on a tie, the clock decides (who alerted first).",
-        edit: Some(edits::PROBABLE_CAUSE),
-        run: probable_cause_by_topology,
-    },
-    Check {
-        id: "m32.a.6",
-        part: "A",
-        guide_step: "storm",
-        title: "the 43-record storm correlates into 3 incidents, the deploy blamed",
-        points: 2,
-        plan: Plan::after_class(2),
-        hint: "This runs all of Part A together through desk::correlate; fix the earlier checks first.",
-        edit: None,
-        run: storm_becomes_three_incidents,
-    },
-    Check {
-        id: "m32.b.1",
-        part: "B",
-        guide_step: "classify",
-        title: "tickets are classified by the keywords they contain",
-        points: 2,
-        plan: Plan::core(6),
-        hint: "Lowercase first; count each category's phrases that occur; the most wins and KEYWORDS order breaks ties; nothing found means Other.",
-        edit: Some(edits::CLASSIFY),
-        run: classify_by_keywords,
-    },
-    Check {
-        id: "m32.b.2",
-        part: "B",
-        guide_step: "assess",
-        title: "impact from people affected, urgency from blocked work",
-        points: 2,
-        plan: Plan::core(4),
-        hint: "Impact is how widely it hurts (MANY_USERS, SOME_USERS); urgency is how soon (blocked? any workaround?). Mind the boundaries.",
-        edit: Some(edits::ASSESS),
-        run: assess_impact_urgency,
-    },
-    Check {
-        id: "m32.b.3",
-        part: "B",
-        guide_step: "priority",
-        title: "priority follows the ITIL impact x urgency matrix",
-        points: 1,
-        plan: Plan::core(2),
-        hint: "Impact and urgency each run from 1 (high) to 3 (low); the matrix adds them up and starts at 1.",
-        edit: Some(edits::PRIORITY),
-        run: priority_matrix,
-    },
-    Check {
-        id: "m32.b.4",
-        part: "B",
-        guide_step: "route",
-        title: "urgent service problems page on-call, the rest go to their owner",
-        points: 2,
-        plan: Plan::core(2),
-        hint: "Page versus ticket: only a service problem at P1 or P2 wakes someone up. Category::is_service_problem and Queue::owner do the rest.",
-        edit: Some(edits::ROUTE),
-        run: routing,
-    },
-    Check {
-        id: "m32.b.5",
-        part: "B",
-        guide_step: "find_incident",
-        title: "tickets link to the incident they describe: open, or resolved within 30 minutes",
-        points: 3,
-        plan: Plan::core(5),
-        hint: "Three tests, all needed: time (with the grace on both sides), service (a ticket naming none fits any), symptom. The most recently opened fit wins.",
-        edit: Some(edits::FIND_INCIDENT),
-        run: linking,
-    },
-    Check {
-        id: "m32.b.6",
-        part: "B",
-        guide_step: "trace",
-        title: "your M32 trace matches the reference trace",
-        points: 2,
-        plan: Plan::after_class(2),
-        hint: "Every line comes from your functions; the first differing line points at the step to revisit.",
-        edit: None,
-        run: trace_matches,
-    },
-];
-
-// ---------- helpers ----------
-
-fn t0() -> DateTime<Utc> {
-    SimClock::course_epoch()
-}
-
-fn mins(m: i64) -> TimeDelta {
-    TimeDelta::minutes(m)
-}
+use labkit::{ensure, ensure_eq, CheckResult, SimRng};
+use std::collections::{BTreeMap, BTreeSet};
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
@@ -206,8 +51,6 @@ fn random_matcher(rng: &mut SimRng) -> Matcher {
     }
 }
 
-// ---------- Part A ----------
-
 fn fnv_oracle(labels: &BTreeMap<String, String>) -> u64 {
     let mut bytes: Vec<u8> = Vec::new();
     let mut names: Vec<&String> = labels.keys().collect();
@@ -223,7 +66,7 @@ fn fnv_oracle(labels: &BTreeMap<String, String>) -> u64 {
     })
 }
 
-fn fingerprint_matches_prometheus() -> CheckResult {
+pub(super) fn fingerprint_matches_prometheus() -> CheckResult {
     // Values published with Prometheus's own tests of its label hashing.
     ensure_eq!(
         crate::fingerprint(&labels(&[])).0,
@@ -320,7 +163,7 @@ fn alertmanager_put(stored: &Alert, incoming: &Alert) -> Alert {
     res
 }
 
-fn dedup_folds_repeats() -> CheckResult {
+pub(super) fn dedup_folds_repeats() -> CheckResult {
     // Fixed cases first, one rule each: received at 04:00, judged at 04:10.
     let base = Alert::new("Down", "api", Severity::Critical, t0());
     let (rx, judged) = (t0() + mins(120), t0() + mins(130));
@@ -504,7 +347,7 @@ fn dedup_folds_repeats() -> CheckResult {
     Ok(())
 }
 
-fn group_keys() -> CheckResult {
+pub(super) fn group_key_takes_the_group_by_labels() -> CheckResult {
     let a = Alert::new("Slow", "api", Severity::Warning, t0()).with_label("cluster", "eu");
     let key = |a: &Alert, by: &[&str]| {
         let by: Vec<String> = by.iter().map(|s| s.to_string()).collect();
@@ -593,7 +436,7 @@ fn inhibits_oracle(rule: &InhibitRule, s: &Alert, t: &Alert) -> bool {
         && !(two_sided(s) && two_sided(t))
 }
 
-fn inhibition_rules() -> CheckResult {
+pub(super) fn inhibition_needs_source_target_and_equal_labels() -> CheckResult {
     let crit = |svc: &str| Alert::new("Down", svc, Severity::Critical, t0());
     let warn = |svc: &str| Alert::new("Slow", svc, Severity::Warning, t0());
     let rule = InhibitRule::new(
@@ -721,7 +564,7 @@ fn cause_oracle(
     Some((s.to_string(), first, explains))
 }
 
-fn probable_cause_by_topology() -> CheckResult {
+pub(super) fn probable_cause_is_upstream() -> CheckResult {
     let topo = Topology::assistant();
     let at = |svc: &str, m: i64| Alert::new("X", svc, Severity::Warning, t0() + mins(m));
     let alerts = [
@@ -860,7 +703,7 @@ fn storm_with_late_cause(seed: u64) -> Option<crate::storm::Storm> {
     (first(&s, &s.deploy.service)? < first(&s, "model-server")?).then_some(s)
 }
 
-fn storm_becomes_three_incidents() -> CheckResult {
+pub(super) fn storm_becomes_three_incidents() -> CheckResult {
     let config = CorrelationConfig::default();
     let storms = (0..8u64).map(|seed| (seed.to_string(), crate::storm::storm(seed)));
     // A cause that is not the first to alert.
@@ -920,450 +763,4 @@ fn storm_becomes_three_incidents() -> CheckResult {
         );
     }
     Ok(())
-}
-
-// ---------- Part B ----------
-
-fn classify_oracle(text: &str) -> (Category, Vec<&'static str>) {
-    let lower = text.to_lowercase();
-    let mut best: (Category, Vec<&'static str>) = (Category::Other, vec![]);
-    for (cat, words) in crate::ticket::KEYWORDS {
-        let hits: Vec<&'static str> = words
-            .iter()
-            .filter(|w| lower.contains(**w))
-            .copied()
-            .collect();
-        if hits.len() > best.1.len() {
-            best = (*cat, hits);
-        }
-    }
-    best
-}
-
-fn classify_by_keywords() -> CheckResult {
-    let fixed: [(&str, Category); 6] = [
-        ("Wrong answers since this morning", Category::Quality),
-        ("The site is DOWN, error 500 everywhere", Category::Outage),
-        (
-            "so slow it times out: timeout after 30 s",
-            Category::Latency,
-        ),
-        ("I was charged twice, please refund", Category::Billing),
-        ("Hello, a question about your offices", Category::Other),
-        ("slow and wrong", Category::Latency),
-    ];
-    for (text, want) in fixed {
-        ensure_eq!(crate::classify(text).category, want, "\"{text}\"");
-    }
-    ensure!(
-        crate::classify("nothing to see").matched.is_empty(),
-        "Other matches no phrase"
-    );
-    let filler = [
-        "the",
-        "assistant",
-        "today",
-        "please",
-        "help",
-        "again",
-        "my",
-        "team",
-        "Monday",
-    ];
-    let mut rng = SimRng::seed(3206);
-    for case in 0..400 {
-        let mut words: Vec<String> = Vec::new();
-        for _ in 0..rng.between(1, 8) {
-            if rng.chance(0.4) {
-                let (_, list) = crate::ticket::KEYWORDS
-                    [rng.below(crate::ticket::KEYWORDS.len() as u64) as usize];
-                let w = list[rng.below(list.len() as u64) as usize];
-                words.push(if rng.chance(0.3) {
-                    w.to_uppercase()
-                } else {
-                    w.to_string()
-                });
-            } else {
-                words.push(filler[rng.below(filler.len() as u64) as usize].to_string());
-            }
-        }
-        let text = words.join(" ");
-        let (cat, matched) = classify_oracle(&text);
-        let got = crate::classify(&text);
-        ensure_eq!(got.category, cat, "case {case}: \"{text}\"");
-        ensure_eq!(
-            got.matched,
-            matched,
-            "case {case}: phrases found in \"{text}\", in table order"
-        );
-    }
-    Ok(())
-}
-
-fn assess_impact_urgency() -> CheckResult {
-    let t = |users: u32, blocked: bool, workaround: bool| {
-        Ticket::new("T", t0(), "x")
-            .affecting(users)
-            .blocking(blocked, workaround)
-    };
-    for (users, impact) in [(1, 3), (9, 3), (10, 2), (99, 2), (100, 1), (5000, 1)] {
-        ensure_eq!(
-            crate::assess(&t(users, false, false)).impact,
-            impact,
-            "impact with {users} users affected"
-        );
-    }
-    ensure_eq!(
-        crate::assess(&t(1, true, false)).urgency,
-        1,
-        "urgency: blocked, no workaround"
-    );
-    ensure_eq!(
-        crate::assess(&t(1, true, true)).urgency,
-        2,
-        "urgency: blocked, workaround exists"
-    );
-    ensure_eq!(
-        crate::assess(&t(1, false, true)).urgency,
-        3,
-        "urgency: not blocked"
-    );
-    ensure_eq!(
-        crate::assess(&t(1, false, false)).urgency,
-        3,
-        "urgency: not blocked"
-    );
-    let mut rng = SimRng::seed(3207);
-    for case in 0..300 {
-        let users = rng.below(300) as u32;
-        let (b, w) = (rng.chance(0.5), rng.chance(0.5));
-        let got = crate::assess(&t(users, b, w));
-        let impact = if users >= 100 {
-            1
-        } else if users >= 10 {
-            2
-        } else {
-            3
-        };
-        let urgency = if !b {
-            3
-        } else if w {
-            2
-        } else {
-            1
-        };
-        ensure_eq!(
-            (got.impact, got.urgency),
-            (impact, urgency),
-            "case {case}: {users} users, blocked {b}, workaround {w} (impact, urgency)"
-        );
-    }
-    Ok(())
-}
-
-fn priority_matrix() -> CheckResult {
-    // The ITIL matrix, written out as a table.
-    const MATRIX: [[u8; 3]; 3] = [[1, 2, 3], [2, 3, 4], [3, 4, 5]];
-    for impact in 1..=3u8 {
-        for urgency in 1..=3u8 {
-            ensure_eq!(
-                crate::priority(impact, urgency),
-                Ok(MATRIX[usize::from(impact - 1)][usize::from(urgency - 1)]),
-                "impact {impact}, urgency {urgency}"
-            );
-        }
-    }
-    // Off the matrix: a typed error naming the level, impact first.
-    for (impact, urgency, what, value) in [
-        (0, 1, "impact", 0),
-        (4, 2, "impact", 4),
-        (2, 0, "urgency", 0),
-        (1, 9, "urgency", 9),
-        (0, 0, "impact", 0),
-        (255, 255, "impact", 255),
-    ] {
-        ensure_eq!(
-            crate::priority(impact, urgency),
-            Err(DeskError::NotOnMatrix { what, value }),
-            "impact {impact}, urgency {urgency} (expected the refusal naming {what} {value})"
-        );
-    }
-    Ok(())
-}
-
-fn routing() -> CheckResult {
-    ensure_eq!(
-        crate::route(Category::Outage, 1),
-        Queue::SreOncall,
-        "a P1 outage pages on-call"
-    );
-    ensure_eq!(
-        crate::route(Category::Quality, 3),
-        Queue::AiQuality,
-        "a P3 quality problem is a ticket for its owner"
-    );
-    ensure_eq!(
-        crate::route(Category::Access, 1),
-        Queue::Identity,
-        "a P1 access problem goes to identity, not on-call"
-    );
-    for cat in Category::ALL {
-        for p in 1..=5u8 {
-            let service = matches!(
-                cat,
-                Category::Outage | Category::Latency | Category::Quality
-            );
-            let want = if service && p <= 2 {
-                Queue::SreOncall
-            } else {
-                match cat {
-                    Category::Outage | Category::Latency => Queue::Platform,
-                    Category::Quality => Queue::AiQuality,
-                    Category::Access => Queue::Identity,
-                    Category::Billing => Queue::Billing,
-                    Category::Other => Queue::ServiceDesk,
-                }
-            };
-            ensure_eq!(crate::route(cat, p), want, "{cat} at P{p}");
-        }
-    }
-    Ok(())
-}
-
-fn incident(
-    id: &str,
-    services: &[&str],
-    symptoms: &[Category],
-    opened: i64,
-    resolved: Option<i64>,
-) -> OpenIncident {
-    OpenIncident {
-        id: id.to_string(),
-        services: services.iter().map(|s| s.to_string()).collect(),
-        symptoms: symptoms.iter().copied().collect(),
-        cause: None,
-        opened_at: t0() + mins(opened),
-        resolved_at: resolved.map(|r| t0() + mins(r)),
-        tickets: Vec::new(),
-        opened_by_ticket: false,
-    }
-}
-
-fn link_oracle(t: &Ticket, cat: Category, incs: &[OpenIncident]) -> Option<usize> {
-    let grace = mins(30);
-    let fits: Vec<usize> = (0..incs.len())
-        .filter(|&i| {
-            let inc = &incs[i];
-            let time = t.received_at >= inc.opened_at - grace
-                && match inc.resolved_at {
-                    Some(r) => t.received_at <= r + grace,
-                    None => true,
-                };
-            let service = match &t.service {
-                Some(s) => inc.services.contains(s),
-                None => true,
-            };
-            time && service && inc.symptoms.contains(&cat)
-        })
-        .collect();
-    let latest = fits.iter().map(|&i| incs[i].opened_at).max()?;
-    fits.into_iter().find(|&i| incs[i].opened_at == latest)
-}
-
-/// What `find_incident` answered, with the incident's id beside its index:
-/// `Some(2) = INC-3`.
-fn which(incidents: &[OpenIncident], found: Option<usize>) -> String {
-    match found {
-        None => "None (no incident fits)".to_string(),
-        Some(i) => match incidents.get(i) {
-            Some(inc) => format!("Some({i}) = {}", inc.id),
-            None => format!("Some({i}), past the end of {} incidents", incidents.len()),
-        },
-    }
-}
-
-fn linking() -> CheckResult {
-    let q = Category::Quality;
-    let incs = vec![
-        incident(
-            "INC-1",
-            &["chat-api", "retriever"],
-            &[q, Category::Latency],
-            100,
-            None,
-        ),
-        incident("INC-2", &["billing"], &[Category::Billing], 100, None),
-        incident("INC-3", &["chat-api"], &[q], 0, Some(40)),
-    ];
-    let ticket = |m: i64, service: Option<&str>| {
-        let t = Ticket::new("T", t0() + mins(m), "x");
-        match service {
-            Some(s) => t.about(s),
-            None => t,
-        }
-    };
-    ensure_eq!(
-        which(
-            &incs,
-            crate::find_incident(&ticket(110, Some("chat-api")), q, &incs)
-        ),
-        which(&incs, Some(0)),
-        "same service, in time, same symptom"
-    );
-    ensure_eq!(
-        which(
-            &incs,
-            crate::find_incident(&ticket(110, Some("auth")), q, &incs)
-        ),
-        which(&incs, None),
-        "a service the incident does not have"
-    );
-    ensure_eq!(
-        which(&incs, crate::find_incident(&ticket(110, None), q, &incs)),
-        which(&incs, Some(0)),
-        "a ticket naming no service fits any service"
-    );
-    ensure_eq!(
-        which(
-            &incs,
-            crate::find_incident(&ticket(110, Some("chat-api")), Category::Outage, &incs)
-        ),
-        which(&incs, None),
-        "a symptom the incident does not show"
-    );
-    ensure_eq!(
-        which(
-            &incs,
-            crate::find_incident(&ticket(71, Some("chat-api")), q, &incs)
-        ),
-        which(&incs, Some(0)),
-        "29 minutes before opening: within the grace"
-    );
-    ensure_eq!(
-        which(
-            &incs,
-            crate::find_incident(&ticket(69, Some("chat-api")), q, &incs)
-        ),
-        which(&incs, Some(2)),
-        "31 minutes before INC-1 but 29 after INC-3 resolved"
-    );
-    ensure_eq!(
-        which(
-            &incs,
-            crate::find_incident(&ticket(80, Some("retriever")), q, &incs)
-        ),
-        which(&incs, Some(0)),
-        "only INC-1 has the retriever"
-    );
-    ensure_eq!(
-        which(
-            &incs,
-            crate::find_incident(&ticket(200, Some("chat-api")), q, &incs)
-        ),
-        which(&incs, Some(0)),
-        "INC-3 resolved long ago"
-    );
-    ensure_eq!(
-        which(&[], crate::find_incident(&ticket(20, None), q, &[])),
-        which(&[], None),
-        "no incidents at all"
-    );
-    // The window's edges are inside it: exactly the grace before opening,
-    // exactly the grace after resolving.
-    let resolved_only = vec![incident("INC-3", &["chat-api"], &[q], 0, Some(40))];
-    ensure_eq!(
-        which(
-            &resolved_only,
-            crate::find_incident(&ticket(70, Some("chat-api")), q, &resolved_only)
-        ),
-        which(&resolved_only, Some(0)),
-        "exactly 30 minutes after INC-3 resolved: the window's last minute"
-    );
-    ensure_eq!(
-        which(
-            &resolved_only,
-            crate::find_incident(&ticket(71, Some("chat-api")), q, &resolved_only)
-        ),
-        which(&resolved_only, None),
-        "31 minutes after INC-3 resolved: past the window"
-    );
-    let opening_only = vec![incident("INC-1", &["chat-api"], &[q], 100, None)];
-    ensure_eq!(
-        which(
-            &opening_only,
-            crate::find_incident(&ticket(70, Some("chat-api")), q, &opening_only)
-        ),
-        which(&opening_only, Some(0)),
-        "exactly 30 minutes before INC-1 opened: the window's first minute"
-    );
-    // Two that fit, opened at the same moment: the earlier in the list.
-    let twins = vec![
-        incident("INC-7", &["chat-api"], &[q], 100, None),
-        incident("INC-8", &["chat-api"], &[q], 100, None),
-    ];
-    ensure_eq!(
-        which(
-            &twins,
-            crate::find_incident(&ticket(110, Some("chat-api")), q, &twins)
-        ),
-        which(&twins, Some(0)),
-        "a tie on the opening time goes to the earlier in the list"
-    );
-
-    let mut rng = SimRng::seed(3208);
-    let services = ["chat-api", "retriever", "billing", "auth"];
-    for case in 0..400 {
-        let incs: Vec<OpenIncident> = (0..rng.below(6))
-            .map(|i| {
-                let svc: Vec<&str> = services
-                    .iter()
-                    .copied()
-                    .filter(|_| rng.chance(0.5))
-                    .collect();
-                let sym: Vec<Category> = Category::ALL
-                    .into_iter()
-                    .filter(|_| rng.chance(0.4))
-                    .collect();
-                let opened = rng.below(200) as i64;
-                let resolved = if rng.chance(0.4) {
-                    Some(opened + rng.below(90) as i64)
-                } else {
-                    None
-                };
-                incident(&format!("INC-{i}"), &svc, &sym, opened, resolved)
-            })
-            .collect();
-        let service = if rng.chance(0.3) {
-            None
-        } else {
-            rng.pick(&services).copied()
-        };
-        let t = ticket(rng.below(300) as i64, service);
-        let cat = Category::ALL[rng.below(6) as usize];
-        ensure_eq!(
-            which(&incs, crate::find_incident(&t, cat, &incs)),
-            which(&incs, link_oracle(&t, cat, &incs)),
-            "case {case}: ticket at {} about {service:?}, {cat}; incidents {:?}",
-            labkit::clock::stamp(t.received_at),
-            incs.iter()
-                .map(|i| format!(
-                    "{} {:?} {:?} {}..{:?}",
-                    i.id,
-                    i.services,
-                    i.symptoms,
-                    labkit::clock::stamp(i.opened_at),
-                    i.resolved_at.map(labkit::clock::stamp)
-                ))
-                .collect::<Vec<_>>()
-        );
-    }
-    Ok(())
-}
-
-fn trace_matches() -> CheckResult {
-    let trace = crate::story::run(crate::story::STORY_SEED);
-    labkit::check::compare_with_snapshot(
-        &trace.to_text(),
-        include_str!("../tests/snapshots/trace__m32_story.snap"),
-    )
 }
