@@ -7,54 +7,6 @@ use crate::{ActionItem, ActionKind, Postmortem, PostmortemDraft};
 use crate::{FailingExample, Incident, IncidentError, IncidentKind, Severity, Status};
 use labkit::{ensure, ensure_eq, CheckResult, SimClock, SimRng};
 
-pub(super) fn postmortem_becomes_eval_case() -> CheckResult {
-    let mut rng = SimRng::seed(3109);
-    for round in 0..60 {
-        let id = format!("INC-{}", rng.between(1, 999));
-        let q = format!(
-            "What is the {} limit for plan {}?",
-            rng.word(5),
-            rng.word(3).to_uppercase()
-        );
-        let expected = format!("{} requests", rng.between(10, 99));
-        let bad = format!("{} requests", rng.between(100, 999));
-        let with_example = round % 5 != 4;
-        let ex = with_example.then(|| FailingExample {
-            question: q.clone(),
-            bad_answer: bad.clone(),
-            expected: expected.clone(),
-        });
-        let pm = resolved_postmortem(&id, ex)?;
-        let got = pm.to_eval_case();
-        if !with_example {
-            ensure!(
-                matches!(&got, Err(IncidentError::NoFailingExample { incident }) if *incident == id),
-                "a postmortem without a failing example must give NoFailingExample for {id}, got {got:?}"
-            );
-            continue;
-        }
-        let case = got.map_err(|e| format!("{id}: {e}"))?;
-        ensure_eq!(
-            case.id,
-            format!("regression-{}", id.to_lowercase()),
-            "case id"
-        );
-        ensure_eq!(case.input, q, "case input");
-        ensure_eq!(case.expected, expected, "case expected answer");
-        ensure_eq!(case.forbidden, bad, "case forbidden answer");
-        ensure_eq!(case.origin_incident, id, "case origin");
-        ensure!(
-            !case.passes(&format!("It is {bad}.")),
-            "the case must fail the bad answer \"{bad}\""
-        );
-        ensure!(
-            case.passes(&format!("It is {expected}.")),
-            "the case must pass the right answer \"{expected}\""
-        );
-    }
-    Ok(())
-}
-
 const NAMES: [&str; 6] = ["Dana", "Alex", "Priya", "Tomasz", "Mei", "Kofi"];
 
 const ROLES: [&str; 4] = ["engineer", "on-call", "developer", "operator"];
@@ -180,12 +132,57 @@ pub(super) fn lint_flags_blame() -> CheckResult {
     Ok(())
 }
 
+pub(super) fn postmortem_becomes_eval_case() -> CheckResult {
+    let mut rng = SimRng::seed(3109);
+    for round in 0..60 {
+        let id = format!("INC-{}", rng.between(1, 999));
+        let q = format!(
+            "What is the {} limit for plan {}?",
+            rng.word(5),
+            rng.word(3).to_uppercase()
+        );
+        let expected = format!("{} requests", rng.between(10, 99));
+        let bad = format!("{} requests", rng.between(100, 999));
+        let with_example = round % 5 != 4;
+        let ex = with_example.then(|| FailingExample {
+            question: q.clone(),
+            bad_answer: bad.clone(),
+            expected: expected.clone(),
+        });
+        let pm = resolved_postmortem(&id, ex)?;
+        let got = pm.to_eval_case();
+        if !with_example {
+            ensure!(
+                matches!(&got, Err(IncidentError::NoFailingExample { incident }) if *incident == id),
+                "a postmortem without a failing example must give NoFailingExample for {id}, got {got:?}"
+            );
+            continue;
+        }
+        let case = got.map_err(|e| format!("{id}: {e}"))?;
+        ensure_eq!(
+            case.id,
+            format!("regression-{}", id.to_lowercase()),
+            "case id"
+        );
+        ensure_eq!(case.input, q, "case input");
+        ensure_eq!(case.expected, expected, "case expected answer");
+        ensure_eq!(case.forbidden, bad, "case forbidden answer");
+        ensure_eq!(case.origin_incident, id, "case origin");
+        ensure!(
+            !case.passes(&format!("It is {bad}.")),
+            "the case must fail the bad answer \"{bad}\""
+        );
+        ensure!(
+            case.passes(&format!("It is {expected}.")),
+            "the case must pass the right answer \"{expected}\""
+        );
+    }
+    Ok(())
+}
+
 /// A resolved incident `id` and its postmortem, made without any learner
 /// step.
-fn resolved_postmortem(
-    id: &str,
-    example: Option<FailingExample>,
-) -> Result<Postmortem, String> {
+fn resolved_postmortem(id: &str, example: Option<FailingExample>) -> Result<Postmortem, String> {
     let t0 = SimClock::course_epoch();
     let mut inc = Incident::declare(
         id,
