@@ -560,7 +560,7 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
     assert!(tampered
         .ignored
         .iter()
-        .any(|f| f == "crates/incident/src/checks/mod.rs"));
+        .any(|f| f == "crates/incident/src/checks.rs"));
     assert!(tampered
         .ignored
         .iter()
@@ -798,7 +798,7 @@ fn the_recipe_for_a_new_step_works() {
     });
     // 3. The check: its row in the table, in guide order, naming the
     // generated edit site ...
-    edit("crates/incident/src/checks/mod.rs", &|t| {
+    edit("crates/incident/src/checks.rs", &|t| {
         let at = t
             .find("    Check {\n        id: \"m31.b.1\"")
             .expect("m31.b.1 is there");

@@ -10,7 +10,7 @@
 //! (`src/bin/checks-m33-index`) only installs the learner's steps and runs
 //! them (see `labkit::steps`).
 //!
-//! This module holds the table and the helpers several checks share; the
+//! This file holds the table and the helpers several checks share; the
 //! check bodies live in one file per learner file (`validity`, `redact`, `sync`,
 //! `sweep`, `verify`, `flip`: `starters/m33/index/<name>.rs`), and `story` holds
 //! the trace check, which replays every step. A check function is named for

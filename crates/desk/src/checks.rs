@@ -7,7 +7,7 @@
 //! (`src/bin/checks-m32`) only installs the learner's steps and runs them
 //! (see `labkit::steps`).
 //!
-//! This module holds the table and the helpers several checks share; the
+//! This file holds the table and the helpers several checks share; the
 //! check bodies live in one file per learner file (`correlation`, `triage`:
 //! `starters/m32/<name>.rs`), and `story` holds the trace check, which replays
 //! every step. A check function is named for what must hold; its id gives its place.

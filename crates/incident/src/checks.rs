@@ -7,7 +7,7 @@
 //! (`src/bin/checks-m31`) only installs the learner's steps and runs them
 //! (see `labkit::steps`).
 //!
-//! This module holds the table; the check bodies live in one file per
+//! This file holds the table; the check bodies live in one file per
 //! learner file (`budget`, `paging`, `respond`, `learn`: `starters/m31/<name>.rs`),
 //! and `story` holds the trace check, which replays every step. A check
 //! function is named for what must hold; its id gives its place.

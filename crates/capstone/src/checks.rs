@@ -6,7 +6,7 @@
 //! (`src/bin/checks-m34`) installs the learner's steps and runs them (see
 //! `labkit::steps`).
 //!
-//! This module holds the table and the helpers several checks share; the
+//! This file holds the table and the helpers several checks share; the
 //! check bodies live in one file per learner file (`mitigate`, `learn`, `gate`,
 //! `stale`: `starters/m34/<name>.rs`), and `story` holds the trace check, which
 //! replays the whole shift. A check function is named for what must hold; its

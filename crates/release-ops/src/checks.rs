@@ -10,7 +10,7 @@
 //! (`src/bin/checks-m33-release`) only installs the learner's steps and runs
 //! them (see `labkit::steps`).
 //!
-//! This module holds the table and the helpers several checks share; the
+//! This file holds the table and the helpers several checks share; the
 //! check bodies live in one file per learner file (`gate`, `canary`, `rollback`,
 //! `bluegreen`, `rotation`, `ramp`: `starters/m33/release/<name>.rs`), and `story`
 //! holds the trace checks, which replay every step. A check function is named
