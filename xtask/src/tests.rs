@@ -847,7 +847,8 @@ fn the_recipe_for_a_new_step_works() {
             1,
         )
     });
-    // 3. The check, in guide order, naming the generated edit site.
+    // 3. The check: its row in the table, in guide order, naming the
+    // generated edit site ...
     edit("crates/incident/src/checks.rs", &|t| {
         let at = t
             .find("    Check {\n        id: \"m31.b.1\"")
@@ -855,15 +856,19 @@ fn the_recipe_for_a_new_step_works() {
         let check = "    Check {\n        id: \"m31.a.6\",\n        part: \"A\",\n        guide_step: \"budget_left\",\n        \
              title: \"what is left of the budget is one minus what was spent, never below zero\",\n        \
              points: 1,\n        plan: Plan::after_class(2),\n        hint: \"Spending more than the budget leaves nothing, not a debt.\",\n        \
-             edit: Some(edits::BUDGET_LEFT),\n        run: budget_left_is_what_remains,\n    },\n";
-        let body = "\nfn budget_left_is_what_remains() -> CheckResult {\n    \
+             edit: Some(edits::BUDGET_LEFT),\n        run: budget::budget_left_is_what_remains,\n    },\n";
+        format!("{}{check}{}", &t[..at], &t[at..])
+    });
+    // ... and its body, in the file of the learner file it checks.
+    edit("crates/incident/src/checks/budget.rs", &|t| {
+        let body = "\npub(super) fn budget_left_is_what_remains() -> CheckResult {\n    \
              let mut rng = SimRng::seed(31);\n    \
              for _ in 0..50 {\n        \
              let spent = rng.below(300) as f64 / 100.0;\n        \
              let want = if spent >= 1.0 { 0.0 } else { 1.0 - spent };\n        \
              ensure_eq!(crate::budget::budget_left(spent), want, \"budget left after spending {spent}\");\n    \
              }\n    Ok(())\n}\n";
-        format!("{}{check}{}{body}", &t[..at], &t[at..])
+        t + body
     });
     // 4. The guide.
     edit("labs/m31/README.md", &|t| {

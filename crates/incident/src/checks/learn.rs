@@ -1,15 +1,14 @@
-//! Checks of Part B that need more scaffolding: the blamelessness lint, and
-//! a resolved incident to write a postmortem about.
+//! Checks of `starters/m31/learn.rs`: the blamelessness lint, and turning a
+//! postmortem into a regression case (with a resolved incident to write it about).
 
 use crate::lint::BlameRule;
 use crate::window::minutes;
-use crate::{
-    ActionItem, ActionKind, FailingExample, Incident, IncidentKind, Postmortem, PostmortemDraft,
-    Severity, Status,
-};
+use crate::{ActionItem, ActionKind, Postmortem, PostmortemDraft};
+use crate::{FailingExample, Incident, IncidentError, IncidentKind, Severity, Status};
 use labkit::{ensure, ensure_eq, CheckResult, SimClock, SimRng};
 
 const NAMES: [&str; 6] = ["Dana", "Alex", "Priya", "Tomasz", "Mei", "Kofi"];
+
 const ROLES: [&str; 4] = ["engineer", "on-call", "developer", "operator"];
 
 /// A blaming sentence and the rule that must flag it.
@@ -67,7 +66,7 @@ fn blameless(rng: &mut SimRng) -> String {
     }
 }
 
-pub(crate) fn lint_flags_blame() -> CheckResult {
+pub(super) fn lint_flags_blame() -> CheckResult {
     let f = crate::lint_blame("Dana forgot the canary.");
     ensure_eq!(f.len(), 1, "findings in \"Dana forgot the canary.\"");
     ensure_eq!(
@@ -133,12 +132,57 @@ pub(crate) fn lint_flags_blame() -> CheckResult {
     Ok(())
 }
 
+pub(super) fn postmortem_becomes_eval_case() -> CheckResult {
+    let mut rng = SimRng::seed(3109);
+    for round in 0..60 {
+        let id = format!("INC-{}", rng.between(1, 999));
+        let q = format!(
+            "What is the {} limit for plan {}?",
+            rng.word(5),
+            rng.word(3).to_uppercase()
+        );
+        let expected = format!("{} requests", rng.between(10, 99));
+        let bad = format!("{} requests", rng.between(100, 999));
+        let with_example = round % 5 != 4;
+        let ex = with_example.then(|| FailingExample {
+            question: q.clone(),
+            bad_answer: bad.clone(),
+            expected: expected.clone(),
+        });
+        let pm = resolved_postmortem(&id, ex)?;
+        let got = pm.to_eval_case();
+        if !with_example {
+            ensure!(
+                matches!(&got, Err(IncidentError::NoFailingExample { incident }) if *incident == id),
+                "a postmortem without a failing example must give NoFailingExample for {id}, got {got:?}"
+            );
+            continue;
+        }
+        let case = got.map_err(|e| format!("{id}: {e}"))?;
+        ensure_eq!(
+            case.id,
+            format!("regression-{}", id.to_lowercase()),
+            "case id"
+        );
+        ensure_eq!(case.input, q, "case input");
+        ensure_eq!(case.expected, expected, "case expected answer");
+        ensure_eq!(case.forbidden, bad, "case forbidden answer");
+        ensure_eq!(case.origin_incident, id, "case origin");
+        ensure!(
+            !case.passes(&format!("It is {bad}.")),
+            "the case must fail the bad answer \"{bad}\""
+        );
+        ensure!(
+            case.passes(&format!("It is {expected}.")),
+            "the case must pass the right answer \"{expected}\""
+        );
+    }
+    Ok(())
+}
+
 /// A resolved incident `id` and its postmortem, made without any learner
 /// step.
-pub(crate) fn resolved_postmortem(
-    id: &str,
-    example: Option<FailingExample>,
-) -> Result<Postmortem, String> {
+fn resolved_postmortem(id: &str, example: Option<FailingExample>) -> Result<Postmortem, String> {
     let t0 = SimClock::course_epoch();
     let mut inc = Incident::declare(
         id,
