@@ -160,11 +160,14 @@ pub fn report(results: &Value, feedback: &str) -> Result<Report> {
             output = t["outcome"].as_str().unwrap_or("failed").replace('_', " ");
         }
         let name = t["name"].as_str().unwrap_or("").to_string();
+        // Optional checks count on top: the challenge (part X) as bonus,
+        // a part's extensions as after class.
+        let challenge = t["part"] == "X";
         tests.push(Test {
-            name: if optional {
-                format!("(bonus) {name}")
-            } else {
-                name
+            name: match (optional, challenge) {
+                (false, _) => name,
+                (true, true) => format!("(bonus) {name}"),
+                (true, false) => format!("(after class) {name}"),
             },
             score: num(t, "points")?,
             max_score: if optional { 0 } else { num(t, "max_points")? },
@@ -174,7 +177,14 @@ pub fn report(results: &Value, feedback: &str) -> Result<Report> {
         });
     }
     Ok(Report {
-        score: num(results, "points")? + num(results, "bonus_points")?,
+        // Extensions and the challenge never lower a score, and what they
+        // earn comes on top of the core: the score is its tests' sum.
+        score: num(results, "points")?
+            + num(results, "bonus_points")?
+            + results["after_class_points"]
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0),
         output: feedback.to_string(),
         visibility: "visible",
         stdout_visibility: "hidden",
@@ -211,13 +221,16 @@ mod tests {
     fn results() -> Value {
         serde_json::json!({
             "version": 2, "status": "fail", "points": 5, "max_points": 9, "bonus_points": 2,
+            "after_class_points": 3,
             "tests": [
-                {"name": "m31.a.1 sli", "status": "pass", "message": null, "outcome": "pass",
-                 "points": 5, "max_points": 5, "optional": false},
-                {"name": "m31.a.2 burn", "status": "error", "message": null,
+                {"name": "m31.a.1 sli", "part": "A", "status": "pass", "message": null,
+                 "outcome": "pass", "points": 5, "max_points": 5, "optional": false},
+                {"name": "m31.a.2 burn", "part": "A", "status": "error", "message": null,
                  "outcome": "not_started", "points": 0, "max_points": 4, "optional": false},
-                {"name": "m31.x.1 extra", "status": "pass", "message": null, "outcome": "pass",
-                 "points": 2, "max_points": 2, "optional": true}
+                {"name": "m31.x.1 extra", "part": "X", "status": "pass", "message": null,
+                 "outcome": "pass", "points": 2, "max_points": 2, "optional": true},
+                {"name": "m31.b.6 trace", "part": "B", "status": "pass", "message": null,
+                 "outcome": "pass", "points": 3, "max_points": 3, "optional": true}
             ]
         })
     }
@@ -225,9 +238,13 @@ mod tests {
     #[test]
     fn a_report_has_gradescopes_fields_and_bonus_points_on_top() {
         let r = report(&results(), "# Feedback\n").unwrap();
-        assert_eq!(r.score, 7);
+        // The core's 5, the challenge's 2 and the extension's 3, on top.
+        assert_eq!(r.score, 10);
+        let sum: u32 = r.tests.iter().map(|t| t.score).sum();
+        assert_eq!(sum, r.score, "the score is its tests'");
         assert_eq!(r.output, "# Feedback\n");
-        assert_eq!(r.tests.len(), 3);
+        assert_eq!(r.tests.len(), 4);
+        assert_eq!(r.tests[3].name, "(after class) m31.b.6 trace");
         assert_eq!(r.tests[0].status, "passed");
         assert_eq!((r.tests[1].status, r.tests[1].score), ("failed", 0));
         assert_eq!(r.tests[1].output, "not started");
