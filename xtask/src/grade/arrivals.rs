@@ -508,6 +508,10 @@ fn nothing_graded_is_its_own_exit_code() {
     .into();
     let code = crate::cli::dispatch(&args).expect("grading runs");
     assert_eq!(code, std::process::ExitCode::from(super::NOTHING_GRADED));
+    // The command ran inside this test binary: it must not have made the
+    // binary a subreaper, whose sweep would end every other test's
+    // processes (it once killed their builds mid-run).
+    assert!(!super::reaper::is_subreaper());
     let book = std::fs::read_to_string(base.join("out/gradebook.csv")).unwrap();
     assert!(
         book.contains("someone@example.invalid,") && book.contains("not-a,"),
