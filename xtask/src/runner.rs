@@ -48,8 +48,10 @@ pub struct Limits {
     /// Processes and threads a check may start beyond what its user
     /// already runs.
     pub processes: u64,
-    /// Run checks under the tool's own user even as root, as they run when
-    /// an ordinary user grades (the grading tests use it to grade as one).
+    /// Run checks under the tool's own user even as root, and without
+    /// Landlock: as they run when an ordinary user grades on a machine
+    /// without it (the grading tests use it to prove the judges hold on
+    /// their own).
     pub same_user: bool,
     /// Run each check under a warden that ends everything it started
     /// (`labkit::warden`; grading).

@@ -359,15 +359,8 @@ pub fn run(grader: &Path, batch: &Batch) -> Result<Vec<Graded>> {
                 }
             }
             Ok(sub) => {
-                let mut g = grade_one(&course, &copy, sub, limits)?;
-                guard.after_checks(
-                    grader,
-                    &batch.work,
-                    &copy,
-                    &course.view,
-                    &course.starters,
-                    &mut g,
-                )?;
+                let (mut g, placed) = grade_one(&course, &copy, sub, limits)?;
+                guard.after_checks(grader, &batch.work, &copy, &course.view, &placed, &mut g)?;
                 g
             }
         };
@@ -403,7 +396,7 @@ fn grade_one(
     copy: &CourseCopy,
     sub: Submission,
     limits: Limits,
-) -> Result<Graded> {
+) -> Result<(Graded, BTreeMap<String, String>)> {
     let mut flags = Vec::new();
     let mut texts = BTreeMap::new();
     let mut files = Vec::new();
@@ -467,6 +460,12 @@ fn grade_one(
         });
     }
     copy.place(&texts)?;
+    // What each learner file holds in the copy now (with any function the
+    // course added since filled in): what the checks must leave as it is.
+    let placed: BTreeMap<String, String> = texts
+        .iter()
+        .map(|(path, text)| (path.clone(), sha256_hex(text.as_bytes())))
+        .collect();
     let runs = crate::lab::check_every_module_in(
         &copy.root,
         Variant::Starter,
@@ -523,7 +522,7 @@ fn grade_one(
     if !tampered.is_empty() {
         flags.insert(0, Flag::Tampered { checks: tampered });
     }
-    Ok(Graded {
+    let graded = Graded {
         id: sub.id,
         source: sub.source.describe(),
         provenance: sub.provenance,
@@ -537,7 +536,8 @@ fn grade_one(
         fingerprints,
         seconds: 0.0,
         sandbox: None,
-    })
+    };
+    Ok((graded, placed))
 }
 
 /// Flags each pair of submissions whose own code is nearly the same.

@@ -102,20 +102,6 @@ impl Guard {
     }
 }
 
-/// The SHA-256 of each learner file as graded for `g`: the submission's
-/// file where it was taken, else the starter's.
-pub fn placed(g: &Graded, starters: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    g.files
-        .iter()
-        .map(|f| {
-            let digest = f.sha256.clone().unwrap_or_else(|| {
-                sha256_hex(starters.get(&f.path).map(String::as_bytes).unwrap_or(b""))
-            });
-            (f.path.clone(), digest)
-        })
-        .collect()
-}
-
 impl Guard {
     /// After `g`'s checks: when they wrote into the copy, condemns `g` and
     /// puts the copy back. Fails only when the copy cannot be put back.
@@ -125,10 +111,10 @@ impl Guard {
         work: &Path,
         copy: &CourseCopy,
         course: &CourseView,
-        starters: &BTreeMap<String, String>,
+        placed: &BTreeMap<String, String>,
         g: &mut Graded,
     ) -> Result<()> {
-        let written = self.changes(copy, course, &placed(g, starters))?;
+        let written = self.changes(copy, course, placed)?;
         if written.is_empty() {
             return Ok(());
         }
