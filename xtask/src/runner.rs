@@ -595,16 +595,8 @@ fn join_output(stdout: &str, stderr: &str) -> String {
     }
 }
 
-/// Runs many checks (binary, id) with up to `jobs` at a time; verdicts come
-/// back in the order given, whatever order they finish in.
-///
-/// A loop is waited for once: when a check times out in a learner step,
-/// every check started after that is told so, and stops as soon as it
-/// reaches that step (`labkit::stall`).
-///
-/// Each check binary is verified against `judges` before it is started: a
-/// binary changed since the build is not run, its check is *tampered* (see
-/// `grade::judges`; [`Judges::none`] verifies nothing).
+/// [`run_all_reading`] with nothing readable beyond the system (the
+/// tool's own tests).
 #[cfg(test)]
 pub fn run_all(
     jobs_list: &[(PathBuf, String)],
@@ -616,8 +608,19 @@ pub fn run_all(
     run_all_reading(jobs_list, scratch, limits, jobs, judges, &[])
 }
 
-/// [`run_all`] for confined checks, which may read `readable` (the course
-/// copy and its build) beyond the system's directories.
+/// Runs many checks (binary, id) with up to `jobs` at a time; verdicts come
+/// back in the order given, whatever order they finish in.
+///
+/// A loop is waited for once: when a check times out in a learner step,
+/// every check started after that is told so, and stops as soon as it
+/// reaches that step (`labkit::stall`).
+///
+/// Each check binary is verified against `judges` before it is started: a
+/// binary changed since the build is not run, its check is *tampered* (see
+/// `grade::judges`; [`Judges::none`] verifies nothing).
+///
+/// A confined check may read `readable` (the course copy and its build)
+/// beyond the system's directories.
 pub fn run_all_reading(
     jobs_list: &[(PathBuf, String)],
     scratch: &Path,
