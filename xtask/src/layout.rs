@@ -2,11 +2,67 @@
 //! understands the learner's files (see `docs/authoring.md`): the crate root
 //! is a shim beside the starters, and learner files are included with
 //! `#[cfg]`-selected `#[path]` modules, never `#[cfg_attr(…, path = …)]`,
-//! which rust-analyzer does not follow.
+//! which rust-analyzer does not follow. And what a copy of the course is
+//! made of ([`COURSE_FILES`]): the grader's own copy, the copy a submission
+//! is compared with, and every scratch copy the tool makes.
 
 use std::path::Path;
 
+use anyhow::{Context, Result};
+
 use crate::modules::MODULES;
+
+/// What a working copy of the course is made of: what the grader copies
+/// into its own course, what a scratch copy (benchmarks, the book, the
+/// tool's own tests) holds, and what `grade` compares a submission with.
+pub const COURSE_FILES: &[&str] = &[
+    "Cargo.toml",
+    "Cargo.lock",
+    "README.md",
+    "ARCHITECTURE.md",
+    "docs",
+    ".ci",
+    ".github",
+    ".cargo",
+    "clippy.toml",
+    "crates",
+    "starters",
+    "solutions",
+    "labs",
+    "xtask",
+];
+
+/// Copies the course at `root` to `to`: every item of [`COURSE_FILES`]
+/// that exists, without build output.
+pub fn copy_course(root: &Path, to: &Path) -> Result<()> {
+    for item in COURSE_FILES {
+        let from = root.join(item);
+        if from.exists() {
+            copy_tree(&from, &to.join(item))?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies a file or a folder (without any `target` folder inside it).
+pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    if from.is_dir() {
+        std::fs::create_dir_all(to)?;
+        for e in std::fs::read_dir(from)? {
+            let e = e?;
+            if e.file_name() == "target" {
+                continue;
+            }
+            copy_tree(&e.path(), &to.join(e.file_name()))?;
+        }
+    } else {
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::copy(from, to).with_context(|| format!("copying {}", from.display()))?;
+    }
+    Ok(())
+}
 
 /// Every way the module crates under `root` depart from that shape.
 pub fn problems(root: &Path) -> Vec<String> {

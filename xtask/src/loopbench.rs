@@ -16,44 +16,7 @@ use anyhow::{bail, Context, Result};
 use crate::catalog;
 use crate::modules::Module;
 
-/// What a working copy of the workspace needs.
-pub const COPY: &[&str] = &[
-    "Cargo.toml",
-    "Cargo.lock",
-    "README.md",
-    "ARCHITECTURE.md",
-    "docs",
-    ".ci",
-    ".github",
-    ".cargo",
-    "clippy.toml",
-    "crates",
-    "starters",
-    "solutions",
-    "labs",
-    "xtask",
-];
 const RUNS: usize = 7;
-
-/// Copies a file or a folder (without any `target` folder inside it).
-pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    if from.is_dir() {
-        std::fs::create_dir_all(to)?;
-        for e in std::fs::read_dir(from)? {
-            let e = e?;
-            if e.file_name() == "target" {
-                continue;
-            }
-            copy_tree(&e.path(), &to.join(e.file_name()))?;
-        }
-    } else {
-        if let Some(dir) = to.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::copy(from, to).with_context(|| format!("copying {}", from.display()))?;
-    }
-    Ok(())
-}
 
 fn timed(dir: &Path, args: &[&str]) -> Result<Duration> {
     let start = Instant::now();
@@ -90,12 +53,7 @@ pub fn run(root: &Path, module: &Module) -> Result<ExitCode> {
         .join("loop-bench")
         .join("ws");
     let _ = std::fs::remove_dir_all(&ws);
-    for item in COPY {
-        let from = root.join(item);
-        if from.exists() {
-            copy_tree(&from, &ws.join(item))?;
-        }
-    }
+    crate::layout::copy_course(root, &ws)?;
     let catalog = catalog::load(root);
     let file = module
         .units

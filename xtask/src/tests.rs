@@ -490,12 +490,7 @@ fn the_grader_grades_the_other_modules_when_one_does_not_compile() {
     let scratch = crate::cargo::target_base(&root).join("grade-test");
     let ws = scratch.join("ws");
     let _ = std::fs::remove_dir_all(&ws);
-    for item in crate::loopbench::COPY {
-        let from = root.join(item);
-        if from.exists() {
-            crate::loopbench::copy_tree(&from, &ws.join(item)).unwrap();
-        }
-    }
+    crate::layout::copy_course(&root, &ws).unwrap();
     let broken = ws.join("starters/m32/triage.rs");
     let mut text = std::fs::read_to_string(&broken).unwrap();
     text.push_str("\npub fn broken_on_purpose() -> u8 {\n    \"not a number\"\n}\n");
@@ -675,7 +670,7 @@ fn grading_git_revisions_and_shards() {
     let _ = std::fs::remove_dir_all(&base);
     let subs = base.join("subs");
     let repo = subs.join("gitlearner");
-    crate::loopbench::copy_tree(&root.join("starters"), &repo.join("starters")).unwrap();
+    crate::layout::copy_tree(&root.join("starters"), &repo.join("starters")).unwrap();
     let budget = "starters/m31/budget.rs";
     std::fs::write(
         repo.join(budget),
@@ -709,7 +704,7 @@ fn grading_git_revisions_and_shards() {
     // After the commit, the work tree loses the work: --rev grades the commit.
     std::fs::copy(root.join(budget), repo.join(budget)).unwrap();
     let plain = subs.join("plainfolder");
-    crate::loopbench::copy_tree(&root.join("starters"), &plain.join("starters")).unwrap();
+    crate::layout::copy_tree(&root.join("starters"), &plain.join("starters")).unwrap();
     let broken = subs.join("brokenrepo");
     std::fs::create_dir_all(broken.join(".git")).unwrap();
     std::fs::write(broken.join(".git/HEAD"), "garbage\n").unwrap();
@@ -795,12 +790,7 @@ fn the_recipe_for_a_new_step_works() {
     let base = crate::cargo::target_base(&root).join("recipe-test");
     let ws = base.join("ws");
     let _ = std::fs::remove_dir_all(&ws);
-    for item in crate::loopbench::COPY {
-        let from = root.join(item);
-        if from.exists() {
-            crate::loopbench::copy_tree(&from, &ws.join(item)).unwrap();
-        }
-    }
+    crate::layout::copy_course(&root, &ws).unwrap();
     // The scratch copy is a repository, as a course checkout is: `refresh`
     // lists what it changed against it.
     let git = |args: &[&str]| {
@@ -1129,12 +1119,7 @@ fn two_checkouts_sharing_a_target_each_use_their_own_course() {
     let (a, b) = (base.join("a"), base.join("b"));
     for ws in [&a, &b] {
         let _ = std::fs::remove_dir_all(ws);
-        for item in crate::loopbench::COPY {
-            let from = root.join(item);
-            if from.exists() {
-                crate::loopbench::copy_tree(&from, &ws.join(item)).unwrap();
-            }
-        }
+        crate::layout::copy_course(&root, ws).unwrap();
     }
     // In b the learner has written every M31 Part A step of budget.rs.
     std::fs::copy(
@@ -1300,12 +1285,7 @@ fn the_core_path_passes_without_any_extension() {
     let base = crate::cargo::target_base(&root).join("core-path-test");
     let ws = base.join("ws");
     let _ = std::fs::remove_dir_all(&ws);
-    for item in crate::loopbench::COPY {
-        let from = root.join(item);
-        if from.exists() {
-            crate::loopbench::copy_tree(&from, &ws.join(item)).unwrap();
-        }
-    }
+    crate::layout::copy_course(&root, &ws).unwrap();
     for (path, _) in crate::starters::generate(&ws).unwrap() {
         let rel = path.strip_prefix("starters").unwrap();
         let solution = ws.join("solutions").join(rel);

@@ -68,12 +68,7 @@ pub fn pack(root: &Path, out: &Path) -> Result<usize> {
         &gradescope::setup_sh(&toolchain()?),
     )?;
     write_script(&stage.join("run_autograder"), gradescope::RUN_AUTOGRADER)?;
-    for item in crate::loopbench::COPY {
-        let from = root.join(item);
-        if from.exists() {
-            crate::loopbench::copy_tree(&from, &stage.join("course").join(item))?;
-        }
-    }
+    crate::layout::copy_course(root, &stage.join("course"))?;
     let _ = std::fs::remove_file(out);
     let abs: PathBuf = if out.is_absolute() {
         out.to_path_buf()
@@ -170,7 +165,7 @@ fn warm() -> Result<ExitCode> {
     let scratch = tree.root.join("warm");
     let _ = std::fs::remove_dir_all(&scratch);
     let sub = scratch.join("submission");
-    crate::loopbench::copy_tree(&crate::root().join("starters"), &sub.join("starters"))?;
+    crate::layout::copy_tree(&crate::root().join("starters"), &sub.join("starters"))?;
     let graded = grade_into(sub, &scratch.join("out"), tree.work())?;
     let _ = std::fs::remove_dir_all(&scratch);
     println!(
@@ -297,7 +292,7 @@ mod tests {
             let sub = tree.join("submission");
             let _ = std::fs::remove_dir_all(&sub);
             let _ = std::fs::remove_dir_all(tree.join("results"));
-            crate::loopbench::copy_tree(&root.join("starters"), &sub.join("starters")).unwrap();
+            crate::layout::copy_tree(&root.join("starters"), &sub.join("starters")).unwrap();
             if reference {
                 for f in learner_files(&root) {
                     let text = std::fs::read_to_string(root.join(f.replacen(

@@ -64,7 +64,7 @@ struct Class<'a> {
 
 impl Class<'_> {
     fn starters(&self, dir: &Path) {
-        crate::loopbench::copy_tree(&self.root.join("starters"), &dir.join("starters"))
+        crate::layout::copy_tree(&self.root.join("starters"), &dir.join("starters"))
             .expect("starters copied");
     }
 

@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 use super::{corpus, Batch, Entry};
-use crate::loopbench::{copy_tree, COPY};
 
 /// Runs of `check` the floor is the median of.
 const FLOOR_RUNS: usize = 5;
@@ -72,12 +71,7 @@ pub fn run(root: &Path, n: usize) -> Result<ExitCode> {
     // The floor: `check` in a warm checkout, learner files replaced.
     let ws = base.join("checkout");
     let _ = std::fs::remove_dir_all(&ws);
-    for item in COPY {
-        let from = root.join(item);
-        if from.exists() {
-            copy_tree(&from, &ws.join(item))?;
-        }
-    }
+    crate::layout::copy_course(root, &ws)?;
     let check = |ws: &Path| -> Result<Duration> {
         let start = Instant::now();
         let status = crate::cargo::command()

@@ -59,7 +59,7 @@ impl Maker<'_> {
     /// A fresh submission folder holding a copy of the course's `starters/`.
     fn hand_in(&mut self, name: &str) -> Result<PathBuf> {
         let sub = self.dir.join(name);
-        crate::loopbench::copy_tree(&self.root.join("starters"), &sub.join("starters"))?;
+        crate::layout::copy_tree(&self.root.join("starters"), &sub.join("starters"))?;
         self.made.push(sub.clone());
         Ok(sub)
     }
@@ -67,12 +67,7 @@ impl Maker<'_> {
     /// A fresh submission folder holding a whole copy of the course.
     fn clone_of_course(&mut self, name: &str) -> Result<PathBuf> {
         let sub = self.dir.join(name);
-        for item in crate::loopbench::COPY {
-            let from = self.root.join(item);
-            if from.exists() {
-                crate::loopbench::copy_tree(&from, &sub.join(item))?;
-            }
-        }
+        crate::layout::copy_course(self.root, &sub)?;
         self.made.push(sub.clone());
         Ok(sub)
     }

@@ -35,7 +35,7 @@ impl CourseCopy {
         let root = work.join("course");
         let target = work.join("target");
         std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
-        for item in crate::loopbench::COPY {
+        for item in crate::layout::COURSE_FILES {
             sync(&grader.join(item), &root.join(item))
                 .with_context(|| format!("copying {item} into {}", root.display()))?;
         }

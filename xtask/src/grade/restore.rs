@@ -42,7 +42,7 @@ impl Guard {
     /// byte).
     pub fn new(copy: &CourseCopy, course: &CourseView) -> Result<Self> {
         let mut known = BTreeMap::new();
-        for item in crate::loopbench::COPY {
+        for item in crate::layout::COURSE_FILES {
             walk(&copy.root, &copy.root.join(item), &mut |rel, path| {
                 if !course.learner_files.iter().any(|f| f == rel) {
                     if let Ok(id) = Identity::of(path) {
@@ -66,7 +66,7 @@ impl Guard {
     ) -> Result<Vec<String>> {
         let mut out = Vec::new();
         let mut seen = BTreeSet::new();
-        for item in crate::loopbench::COPY {
+        for item in crate::layout::COURSE_FILES {
             walk(&copy.root, &copy.root.join(item), &mut |rel, path| {
                 if course.learner_files.iter().any(|f| f == rel) {
                     return;

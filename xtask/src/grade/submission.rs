@@ -143,7 +143,7 @@ const MAX_IGNORED: usize = 200;
 impl CourseView {
     pub fn new(root: &Path, learner_files: Vec<String>) -> std::io::Result<Self> {
         let mut digests = BTreeMap::new();
-        for item in crate::loopbench::COPY {
+        for item in crate::layout::COURSE_FILES {
             walk(root, &root.join(item), &mut |rel, path| {
                 if !learner_files.iter().any(|f| f == rel) {
                     if let Ok(bytes) = std::fs::read(path) {

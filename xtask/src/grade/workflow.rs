@@ -145,8 +145,7 @@ fn the_roster_fetch_leaves_no_token_where_a_check_could_read_it() {
     }
     for name in ["alice", "bob"] {
         let repo = src.join(name);
-        crate::loopbench::copy_tree(&root.join("starters/m31"), &repo.join("starters/m31"))
-            .unwrap();
+        crate::layout::copy_tree(&root.join("starters/m31"), &repo.join("starters/m31")).unwrap();
         git(&repo, &["init", "-q", "-b", "main"]);
         git(&repo, &["add", "."]);
         git(&repo, &["commit", "-q", "-m", "work"]);

@@ -95,7 +95,7 @@ pub fn build(root: &Path, dir: &Path) -> Result<(Vec<String>, Vec<String>)> {
     let _ = std::fs::remove_dir_all(dir);
     let hand_in = |name: &str| -> Result<std::path::PathBuf> {
         let sub = dir.join(name);
-        crate::loopbench::copy_tree(&root.join("starters"), &sub.join("starters"))?;
+        crate::layout::copy_tree(&root.join("starters"), &sub.join("starters"))?;
         Ok(sub)
     };
     let reference = |file: &str| {
