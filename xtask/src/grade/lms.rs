@@ -122,7 +122,9 @@ pub fn items(root: &Path, ids: Option<&str>) -> Result<Vec<Item>> {
                 .iter()
                 .filter_map(|u| catalog.get(u.bin))
                 .flatten()
-                .filter(|c| c.part != "X")
+                // What the gradebook's module columns count: the core
+                // (extensions and the challenge are reported apart).
+                .filter(|c| c.part != "X" && c.track == labkit::check::Track::Core)
                 .map(|c| c.points)
                 .sum(),
             lms_id: given.get(m.name).cloned(),
@@ -388,7 +390,7 @@ mod tests {
              e06-empty,Di Egan,di@uni.example,L02,2004,S2004,di.egan,N2004\n\
              kim@uni.example,Kim Lee,kim@uni.example,L02,2005,S2005,kim.lee,\n\
              nat,Nat Ono,,L01,2006,,,\n\
-             pat,Pat Quinn,pat@uni.example,L01,2007,S2007,b07-evaluate,N2007\n",
+             pat,Pat Quinn,pat@uni.example,L01,2007,S2007,b08-evaluate,N2007\n",
         )
         .unwrap();
         let items =
@@ -398,6 +400,18 @@ mod tests {
         // Every row of the class but the rostered ones is reported.
         assert_eq!(canvas.not_on_roster.len(), book.lines().count() - 1 - 5);
         assert_eq!(moodle.unidentified, vec!["nat"]);
+        // The reference earns exactly what each column says is possible.
+        let row = |prefix: &str| -> Vec<String> {
+            let line = canvas.text.lines().find(|l| l.starts_with(prefix));
+            line.map(|l| l.rsplit(',').take(4).map(String::from).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            row("Points Possible"),
+            row("\"Ames, Ada\""),
+            "{}",
+            canvas.text
+        );
         insta::assert_snapshot!("lms_export_canvas", canvas.text);
         insta::assert_snapshot!("lms_export_moodle", moodle.text);
     }
