@@ -55,6 +55,17 @@ fn replace_learner_files(ws: &Path, from: &Path, files: &[String]) -> Result<()>
     Ok(())
 }
 
+/// Empties `dir`, one of the benchmark's own folders under
+/// `target/grade-bench` (nothing else is ever removed), and makes it again.
+fn fresh_dir(dir: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("emptying {}", dir.display())),
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("making {}", dir.display()))
+}
+
 pub fn run(root: &Path, n: usize) -> Result<ExitCode> {
     if n == 0 {
         bail!("`bench grade` needs a number of submissions above 0");
@@ -99,26 +110,33 @@ pub fn run(root: &Path, n: usize) -> Result<ExitCode> {
     let floor = median(floor);
     println!("  floor: {floor:.2} s per submission (median of {FLOOR_RUNS})");
 
-    // The batch, warm: the course copy is built once before timing.
+    // The batch, warm: the course copy is built once before timing. The
+    // warm-up grades into a folder of its own and the batch into an empty
+    // one, so the batch's figures and outputs are of this run alone (an
+    // `--out` that holds results is a regrade in place, which keeps them).
     let work = base.join("work");
     let out = base.join("out");
+    let warm_out = base.join("warm-out");
     let here = std::env::current_dir()?;
+    fresh_dir(&warm_out)?;
     let warm = Batch {
         submissions: vec![Entry::parse(&pool[0], &here)],
         rev: None,
         before: None,
-        out: out.clone(),
+        out: warm_out,
         work: work.clone(),
         shard: None,
         limits: super::default_limits(),
         unconfined: false,
     };
     super::run(root, &warm)?;
+    fresh_dir(&out)?;
     let submissions: Vec<Entry> = (0..n)
         .map(|i| Entry::parse(&format!("s{i:04}={}", pool[(i + 1) % pool.len()]), &here))
         .collect();
     let batch = Batch {
         submissions,
+        out,
         ..warm
     };
     let started = Instant::now();
