@@ -300,6 +300,11 @@ pub const COMMANDS: &[Command] = &[
                 "M=ID,…",
                 "(export, Canvas) the LMS's assignment id of each module: m31=4411,…",
             ),
+            valued(
+                "--map-by",
+                "FIELD",
+                "(export, Moodle) the user field Moodle finds learners by: email (default), idnumber or username",
+            ),
         ],
         run: commands::grade::gradebook,
     },

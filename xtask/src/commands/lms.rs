@@ -7,13 +7,16 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::cli::{usage, Args};
-use crate::grade::lms::{self, Lms};
+use crate::grade::lms::{self, Lms, MoodleKey};
 use crate::grade::roster::Roster;
 
 pub fn export(a: &Args) -> Result<ExitCode> {
     let lms = match (a.has("--canvas"), a.has("--moodle")) {
         (true, false) => Lms::Canvas,
-        (false, true) => Lms::Moodle,
+        (false, true) => Lms::Moodle(
+            MoodleKey::parse(a.value("--map-by").unwrap_or("email"))
+                .map_err(|e| usage(e.to_string()))?,
+        ),
         _ => {
             return Err(usage(
                 "`gradebook export` needs one of --canvas or --moodle",
@@ -40,14 +43,22 @@ pub fn export(a: &Args) -> Result<ExitCode> {
     for line in ex.lines(lms) {
         eprintln!("{line}");
     }
+    let written = ex
+        .text
+        .lines()
+        .count()
+        .saturating_sub(if lms == Lms::Canvas { 2 } else { 1 });
     match a.value("--out") {
         Some(out) => {
             std::fs::write(out, &ex.text).with_context(|| format!("writing {out}"))?;
-            println!(
-                "{} learner(s) written for {} to {out}",
-                roster.learners.len(),
-                lms.name()
-            );
+            println!("{written} learner(s) written for {} to {out}", lms.name());
+            if let Lms::Moodle(key) = lms {
+                println!(
+                    "at upload, map from `{}` to `{}`, and each module column to its grade item",
+                    key.column(),
+                    key.map_to()
+                );
+            }
         }
         None => print!("{}", ex.text),
     }

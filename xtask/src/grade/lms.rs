@@ -3,54 +3,53 @@
 //!
 //! Both are built from a `gradebook.csv` (read by its header, so columns
 //! the grader adds later do not break an export) and the class
-//! [`Roster`]: one row per rostered learner, one column per module (a
-//! grade item), nothing else. The grader's own columns (`total`, `max`,
-//! `bonus`, `status`, `flags`) are left out, since both LMSs would read
-//! each as one more assignment. A learner who handed in nothing, or whose
-//! hand-in could not be graded (`invalid`), gets a blank cell, never a 0:
-//! both LMSs leave a blank cell ungraded, and a 0 would be a grade.
+//! [`Roster`]: one row per rostered learner who has a grade, one column
+//! per module (a grade item), nothing else. The rules below were read in
+//! each LMS's public source (not run against a live Canvas or Moodle);
+//! `docs/lms-and-gradescope.md` names the file and commit of each.
+//!
+//! - **No blank cells.** To both importers a blank cell is not "no grade
+//!   here" but "this learner has no grade": where the LMS holds one (a
+//!   grade entered by hand, an earlier import) it is cleared. Canvas counts
+//!   blank against a score as a change and sends it; Moodle turns a blank
+//!   or `-` into a null grade and writes it. So a learner with no grade
+//!   (no hand-in, or one that could not be graded) gets no row at all, and
+//!   the LMS keeps what it has; the grader is told who.
+//! - **Whole points, 0 to the module's points.** Moodle aborts the whole
+//!   import on a cell it cannot read as a number; both LMSs read decimal
+//!   separators by locale (Canvas turns `1,000` into 1). A graded row whose
+//!   module cell is anything else is refused, naming the line.
+//! - **No extra columns.** The grader's own columns (`total`, `max`,
+//!   `bonus`, `status`, `flags`) are left out: Canvas makes any column it
+//!   does not know a new assignment, and Moodle offers each as a grade item.
 //!
 //! # Canvas
 //!
-//! The rules are those of Canvas's gradebook importer
-//! (`app/models/gradebook_importer.rb` in canvas-lms, read in its public
-//! source; not tested against a running Canvas):
-//!
-//! - `Student`, `ID`: the importer wants the first header cell to name
-//!   the student and the second the Canvas user id; it finds a learner by
-//!   `ID` first, then by SIS ids, then by name ([`Learner::name`]).
-//! - `SIS User ID`, `SIS Login ID`: taken as the SIS ids only in the third
-//!   and fourth columns, and only together.
-//! - `Section`: the last learner column must be named `Section`, or the
+//! - `Student`, `ID`: the first header cell must contain `Student` and the
+//!   second `ID`. A learner is found by `ID` (the Canvas user id), then by
+//!   SIS ids, then by name ([`Learner::name`]); learners with none of the
+//!   ids are reported, since only their name can match them.
+//! - `SIS User ID`, `SIS Login ID`: read as SIS ids in the third and fourth
+//!   columns together.
+//! - `Section`: the last learner column must contain `Section`, or the
 //!   header is refused.
-//! - One column per assignment, named `Title (id)`: the id in parentheses
-//!   picks an existing assignment; a column without one is matched by its
-//!   exact title, or creates a new assignment
-//!   (`--assignment-ids m31=4411,…` gives the ids).
-//! - `Points Possible`: a row whose first cell says so sets the points
-//!   of assignments it creates (optional for existing ones); we write it
-//!   so a new assignment is worth what the module is.
-//! - Columns named like `Current Score` or `Final Grade` are dropped by
-//!   the importer; any other extra column would become an assignment,
-//!   which is why `total`, `max`, `bonus`, `status` and `flags` are not
-//!   written.
+//! - One column per assignment, named `Title (id)`: the id picks an
+//!   existing assignment; a column without one is matched by its exact
+//!   title, or becomes a new assignment (`--assignment-ids m31=4411,…`).
+//! - `Points Possible`: a row whose first cell contains it. Canvas creates
+//!   a new assignment with those points; an existing one keeps its own.
 //!
 //! # Moodle
 //!
-//! Moodle's CSV grade import (MoodleDocs "Grade import", 3.11) shows each
-//! column of the file at upload, and the grader maps one identifying
-//! column ("Map from") to a user field ("Map to": `useremail` or
-//! `useridnumber`), and each grade column to a grade item. So the file is:
-//!
-//! - `Full name`: for the person importing; map it to nothing.
-//! - `Email address`, `ID number`: the identifying columns, named as
-//!   Moodle's own export names them; map one of them.
-//! - One column per module, named as its grade item (a column whose name
-//!   is an existing item's is preselected for it).
-//!
-//! Moodle matches e-mail addresses case-sensitively (the docs say so), so
-//! they are written exactly as the roster has them. A learner with neither
-//! e-mail nor ID number cannot be mapped and is reported.
+//! The grader maps one column ("Map from") to a user field ("Map to") at
+//! upload, and each grade column to a grade item (every column starts as
+//! "ignore"). So the file has `Full name` (for the person importing; left
+//! at "ignore"), one identifying column for the field chosen with
+//! `--map-by` ([`MoodleKey`]: `Email address`, `ID number` or `Username`),
+//! and one column per module. A graded learner without that field is left
+//! out and reported: Moodle skips a blank identifier but keeps the learner
+//! of the row before, so the row's grades would land on someone else; and a
+//! value it cannot find aborts the whole import.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -61,18 +60,77 @@ use super::gradebook::{field, record};
 use super::roster::{Learner, Roster, MISSING};
 use crate::modules::MODULES;
 
+/// The user field Moodle finds learners by: what the grader picks as
+/// "Map to" at upload, and the one identifying column the Moodle file has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoodleKey {
+    Email,
+    IdNumber,
+    Username,
+}
+
+impl MoodleKey {
+    /// `--map-by email|idnumber|username`.
+    pub fn parse(s: &str) -> Result<MoodleKey> {
+        match s {
+            "email" => Ok(MoodleKey::Email),
+            "idnumber" => Ok(MoodleKey::IdNumber),
+            "username" => Ok(MoodleKey::Username),
+            other => {
+                bail!("`--map-by {other}`: Moodle maps learners by email, idnumber or username")
+            }
+        }
+    }
+
+    /// The column's header, as Moodle's own grade export names the field.
+    pub fn column(self) -> &'static str {
+        match self {
+            MoodleKey::Email => "Email address",
+            MoodleKey::IdNumber => "ID number",
+            MoodleKey::Username => "Username",
+        }
+    }
+
+    /// The "Map to" choice of Moodle's import form for this column.
+    pub fn map_to(self) -> &'static str {
+        match self {
+            MoodleKey::Email => "useremail",
+            MoodleKey::IdNumber => "useridnumber",
+            MoodleKey::Username => "username",
+        }
+    }
+
+    fn of(self, l: &Learner) -> &str {
+        match self {
+            MoodleKey::Email => &l.email,
+            MoodleKey::IdNumber => &l.idnumber,
+            MoodleKey::Username => &l.username,
+        }
+    }
+
+    /// What the roster calls the field.
+    fn roster_column(self) -> &'static str {
+        match self {
+            MoodleKey::Email => "email",
+            MoodleKey::IdNumber => "idnumber",
+            MoodleKey::Username => "username",
+        }
+    }
+}
+
 /// Which LMS an export is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lms {
     Canvas,
-    Moodle,
+    /// Moodle, finding learners by the given field.
+    Moodle(MoodleKey),
 }
 
 impl Lms {
     pub fn name(self) -> &'static str {
         match self {
             Lms::Canvas => "Canvas",
-            Lms::Moodle => "Moodle",
+            Lms::Moodle(_) => "Moodle",
         }
     }
 }
@@ -138,8 +196,12 @@ pub struct Export {
     pub text: String,
     /// Gradebook rows not on the roster (not exported).
     pub not_on_roster: Vec<String>,
-    /// Rostered learners the LMS cannot identify (Moodle: no e-mail and no
-    /// ID number).
+    /// Rostered learners with no grade (no hand-in, or one that could not
+    /// be graded): left out, so the LMS keeps what it holds for them.
+    pub ungraded: Vec<String>,
+    /// Moodle: graded learners without the field Moodle maps by (left
+    /// out). Canvas: learners with no Canvas or SIS id, whom Canvas can
+    /// only match by name (written).
     pub unidentified: Vec<String>,
 }
 
@@ -147,31 +209,75 @@ impl Export {
     /// One line per problem, for the grader.
     pub fn lines(&self, lms: Lms) -> Vec<String> {
         let mut out = Vec::new();
+        let list = |v: &[String]| format!("{}: {}", v.len(), v.join(", "));
         if !self.not_on_roster.is_empty() {
             out.push(format!(
-                "{} submission(s) not on the roster, left out of the {} file: {}",
-                self.not_on_roster.len(),
+                "submission(s) not on the roster, left out of the {} file, {}",
                 lms.name(),
-                self.not_on_roster.join(", ")
+                list(&self.not_on_roster)
+            ));
+        }
+        if !self.ungraded.is_empty() {
+            out.push(format!(
+                "learner(s) with no grade (no hand-in, or not gradable), left out so {} keeps \
+                 what it holds for them (a blank cell would clear it), {}",
+                lms.name(),
+                list(&self.ungraded)
             ));
         }
         if !self.unidentified.is_empty() {
-            out.push(format!(
-                "{} learner(s) with no e-mail or ID number, which {} cannot map: {}",
-                self.unidentified.len(),
-                lms.name(),
-                self.unidentified.join(", ")
-            ));
+            out.push(match lms {
+                Lms::Canvas => format!(
+                    "learner(s) with no Canvas ID, SIS User ID or SIS Login ID, whom Canvas \
+                     matches by name only, {}",
+                    list(&self.unidentified)
+                ),
+                Lms::Moodle(key) => format!(
+                    "graded learner(s) with no {} in the roster, left out (Moodle cannot map \
+                     them by {}), {}",
+                    key.roster_column(),
+                    key.column(),
+                    list(&self.unidentified)
+                ),
+            });
         }
         out
     }
 }
 
-/// The points of each module per rostered learner (`None`: blank), read
-/// from a gradebook; also the rows that are not on the roster.
-type Scores = BTreeMap<String, Vec<Option<String>>>;
+/// The points of each module per graded rostered learner, read from a
+/// gradebook, with the rostered learners that have no grade and the rows
+/// that are not on the roster.
+struct Scores {
+    graded: BTreeMap<String, Vec<u32>>,
+    not_on_roster: Vec<String>,
+}
 
-fn scores(book: &str, roster: &Roster, items: &[Item]) -> Result<(Scores, Vec<String>)> {
+/// A module cell of a graded row as points: a whole number from 0 to the
+/// module's points. Anything else is refused rather than written, since
+/// Moodle aborts the whole import on text it cannot read as a number, and
+/// neither LMS should see more than the column's points (see the module
+/// docs).
+fn points(cell: &str, item: &Item, line: usize) -> Result<u32> {
+    let whole = !cell.is_empty() && cell.bytes().all(|b| b.is_ascii_digit());
+    let Some(p) = cell.parse::<u32>().ok().filter(|_| whole) else {
+        bail!(
+            "gradebook line {line}: {} is `{cell}`, not a whole number of points",
+            item.module
+        );
+    };
+    if p > item.max {
+        bail!(
+            "gradebook line {line}: {} is {p}, above the module's {} points \
+             (a gradebook of another version of the course?)",
+            item.module,
+            item.max
+        );
+    }
+    Ok(p)
+}
+
+fn scores(book: &str, roster: &Roster, items: &[Item]) -> Result<Scores> {
     let mut lines = book.lines();
     let Some(head) = lines.next() else {
         bail!("the gradebook is empty");
@@ -188,22 +294,24 @@ fn scores(book: &str, roster: &Roster, items: &[Item]) -> Result<(Scores, Vec<St
             None => bail!("the gradebook has no `{}` column", i.module),
         }
     }
-    let mut out: Scores = BTreeMap::new();
+    let mut out = Scores {
+        graded: BTreeMap::new(),
+        not_on_roster: Vec::new(),
+    };
     let mut by: BTreeMap<String, String> = BTreeMap::new();
-    let mut stray = Vec::new();
     for (n, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let line_no = n + 2;
         let cells = record(line);
         if cells.len() != cols.len() {
             bail!(
-                "gradebook line {}: {} fields, the header has {}",
-                n + 2,
+                "gradebook line {line_no}: {} fields, the header has {}",
                 cells.len(),
                 cols.len()
             );
         }
         let id = &cells[id_at];
         let Some(learner) = roster.find(id) else {
-            stray.push(id.clone());
+            out.not_on_roster.push(id.clone());
             continue;
         };
         if let Some(other) = by.insert(learner.id.clone(), id.clone()) {
@@ -212,16 +320,17 @@ fn scores(book: &str, roster: &Roster, items: &[Item]) -> Result<(Scores, Vec<St
                 learner.id
             );
         }
-        let graded = !matches!(cells[status_at].as_str(), "invalid" | MISSING);
-        out.insert(
-            learner.id.clone(),
-            module_at
-                .iter()
-                .map(|p| Some(cells[*p].clone()).filter(|v| graded && !v.is_empty()))
-                .collect(),
-        );
+        if matches!(cells[status_at].as_str(), "invalid" | MISSING) {
+            continue;
+        }
+        let row = items
+            .iter()
+            .zip(&module_at)
+            .map(|(i, p)| points(&cells[*p], i, line_no))
+            .collect::<Result<Vec<u32>>>()?;
+        out.graded.insert(learner.id.clone(), row);
     }
-    Ok((out, stray))
+    Ok(out)
 }
 
 fn row(cells: Vec<String>) -> String {
@@ -230,17 +339,20 @@ fn row(cells: Vec<String>) -> String {
 
 /// The export of a gradebook for `lms`.
 pub fn export(lms: Lms, book: &str, roster: &Roster, items: &[Item]) -> Result<Export> {
-    let (scores, not_on_roster) = scores(book, roster, items)?;
-    let points = |l: &Learner| -> Vec<String> {
-        scores
-            .get(&l.id)
-            .map(|v| v.iter().map(|c| c.clone().unwrap_or_default()).collect())
-            .unwrap_or_else(|| vec![String::new(); items.len()])
-    };
+    let scores = scores(book, roster, items)?;
     let mut ex = Export {
-        not_on_roster,
+        not_on_roster: scores.not_on_roster,
         ..Export::default()
     };
+    // Only learners with a grade are written: a row of blank cells is not
+    // "no grade" to either LMS but "clear the grade" (see the module docs).
+    let mut graded = Vec::new();
+    for l in &roster.learners {
+        match scores.graded.get(&l.id) {
+            Some(p) => graded.push((l, p.iter().map(u32::to_string))),
+            None => ex.ungraded.push(l.id.clone()),
+        }
+    }
     match lms {
         Lms::Canvas => {
             let mut head: Vec<String> = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -255,7 +367,10 @@ pub fn export(lms: Lms, book: &str, roster: &Roster, items: &[Item]) -> Result<E
             pp.extend(std::iter::repeat_n(String::new(), 4));
             pp.extend(items.iter().map(|i| i.max.to_string()));
             ex.text.push_str(&row(pp));
-            for l in &roster.learners {
+            for (l, points) in graded {
+                if l.canvas_id.is_empty() && l.sis_user_id.is_empty() && l.sis_login_id.is_empty() {
+                    ex.unidentified.push(l.id.clone());
+                }
                 let mut cells = vec![
                     l.name.clone(),
                     l.canvas_id.clone(),
@@ -263,22 +378,21 @@ pub fn export(lms: Lms, book: &str, roster: &Roster, items: &[Item]) -> Result<E
                     l.sis_login_id.clone(),
                     l.section.clone(),
                 ];
-                cells.extend(points(l));
+                cells.extend(points);
                 ex.text.push_str(&row(cells));
             }
         }
-        Lms::Moodle => {
-            let mut head: Vec<String> = ["Full name", "Email address", "ID number"]
-                .map(String::from)
-                .to_vec();
+        Lms::Moodle(key) => {
+            let mut head: Vec<String> = vec!["Full name".into(), key.column().into()];
             head.extend(items.iter().map(|i| i.name.clone()));
             ex.text = row(head);
-            for l in &roster.learners {
-                if l.email.is_empty() && l.idnumber.is_empty() {
+            for (l, points) in graded {
+                if key.of(l).is_empty() {
                     ex.unidentified.push(l.id.clone());
+                    continue;
                 }
-                let mut cells = vec![l.name.clone(), l.email.clone(), l.idnumber.clone()];
-                cells.extend(points(l));
+                let mut cells = vec![l.name.clone(), key.of(l).to_string()];
+                cells.extend(points);
                 ex.text.push_str(&row(cells));
             }
         }
@@ -307,21 +421,24 @@ mod tests {
         ]
     }
 
-    const ROSTER: &str = "id,name,email,section,canvas_id,sis_user_id,sis_login_id,idnumber\n\
-        ann,\"Lee, Ann\",ann@uni.example,A,101,S1,ann.lee,N1\n\
-        kim@uni.example,Kim Park,kim@uni.example,B,102,S2,kim.park,\n\
-        zed,Zed Roe,,A,103,,,\n\
-        ivy,Ivy Ng,ivy@uni.example,B,104,S4,ivy.ng,N4\n";
+    const ROSTER: &str =
+        "id,name,email,section,canvas_id,sis_user_id,sis_login_id,idnumber,username\n\
+        ann,\"Lee, Ann\",ann@uni.example,A,101,S1,ann.lee,N1,alee\n\
+        kim@uni.example,Kim Park,kim@uni.example,B,102,S2,kim.park,,kpark\n\
+        zed,Zed Roe,,A,103,,,,\n\
+        ivy,Ivy Ng,ivy@uni.example,B,104,S4,ivy.ng,N4,ing\n\
+        ned,Ned Oak,,B,,,,N5,\n";
 
     const BOOK: &str = "id,m31,m32,m33,total,max,bonus,status,flags\n\
         101,30,0,0,30,96,4,fail,\n\
         ivy,0,0,0,0,96,0,invalid,invalid\n\
         kim@uni.example,12,26,1,39,96,0,fail,similar\n\
         stray,5,5,5,15,96,0,fail,\n\
-        zed,,,,,96,,missing,\n";
+        zed,,,,,96,,missing,\n\
+        N5,7,0,0,7,96,0,fail,\n";
 
     #[test]
-    fn canvas_gets_its_learner_columns_one_column_per_module_and_blanks() {
+    fn canvas_gets_its_learner_columns_one_column_per_module_and_only_graded_learners() {
         let r = Roster::parse("r", ROSTER).unwrap();
         let ex = export(Lms::Canvas, BOOK, &r, &items()).unwrap();
         assert_eq!(
@@ -330,31 +447,129 @@ mod tests {
              Points Possible,,,,,30,26\n\
              \"Lee, Ann\",101,S1,ann.lee,A,30,0\n\
              Kim Park,102,S2,kim.park,B,12,26\n\
-             Zed Roe,103,,,A,,\n\
-             Ivy Ng,104,S4,ivy.ng,B,,\n"
+             Ned Oak,,,,B,7,0\n"
         );
         assert_eq!(ex.not_on_roster, vec!["stray"]);
-        for gone in ["total", "max", "bonus", "status", "flags", "similar"] {
+        // No hand-in (zed) and not gradable (ivy): no row, since a blank
+        // cell would clear what Canvas holds.
+        assert_eq!(ex.ungraded, vec!["zed", "ivy"]);
+        assert_eq!(ex.unidentified, vec!["ned"], "matched by name only");
+        for gone in [
+            "total", "max", "bonus", "status", "flags", "similar", "Zed", "Ivy",
+        ] {
             assert!(!ex.text.contains(gone), "{gone}");
         }
+        // No cell of a learner row is blank.
+        for line in ex.text.lines().skip(2) {
+            assert!(!line.ends_with(',') && !line.contains(",,,,,"), "{line}");
+        }
+        assert_eq!(ex.lines(Lms::Canvas).len(), 3);
     }
 
     #[test]
-    fn moodle_gets_identifier_columns_and_reports_who_it_cannot_map() {
+    fn moodle_has_one_identifier_column_and_leaves_out_who_it_cannot_map() {
         let r = Roster::parse("r", ROSTER).unwrap();
-        let ex = export(Lms::Moodle, BOOK, &r, &items()).unwrap();
+        let ex = export(Lms::Moodle(MoodleKey::Email), BOOK, &r, &items()).unwrap();
         assert_eq!(
             ex.text,
-            "Full name,Email address,ID number,M31 Incident response,\"M32 Support desk, AIOps\"\n\
-             \"Lee, Ann\",ann@uni.example,N1,30,0\n\
-             Kim Park,kim@uni.example,,12,26\n\
-             Zed Roe,,,,\n\
-             Ivy Ng,ivy@uni.example,N4,,\n"
+            "Full name,Email address,M31 Incident response,\"M32 Support desk, AIOps\"\n\
+             \"Lee, Ann\",ann@uni.example,30,0\n\
+             Kim Park,kim@uni.example,12,26\n"
         );
-        assert_eq!(ex.unidentified, vec!["zed"]);
-        let lines = ex.lines(Lms::Moodle);
-        assert_eq!(lines.len(), 2);
+        // Ned is graded but has no e-mail: a row with a blank identifier
+        // would put his points on the learner of the row above.
+        assert_eq!(ex.unidentified, vec!["ned"]);
+        assert_eq!(ex.ungraded, vec!["zed", "ivy"]);
+        let lines = ex.lines(Lms::Moodle(MoodleKey::Email));
+        assert_eq!(lines.len(), 3, "{lines:?}");
         assert!(lines[0].contains("not on the roster"), "{lines:?}");
+        assert!(lines[2].contains("no email"), "{lines:?}");
+
+        let ex = export(Lms::Moodle(MoodleKey::IdNumber), BOOK, &r, &items()).unwrap();
+        assert_eq!(
+            ex.text,
+            "Full name,ID number,M31 Incident response,\"M32 Support desk, AIOps\"\n\
+             \"Lee, Ann\",N1,30,0\n\
+             Ned Oak,N5,7,0\n"
+        );
+        assert_eq!(ex.unidentified, vec!["kim@uni.example"]);
+        let ex = export(Lms::Moodle(MoodleKey::Username), BOOK, &r, &items()).unwrap();
+        assert!(ex.text.starts_with("Full name,Username,"), "{}", ex.text);
+        assert!(ex.text.contains("\nKim Park,kpark,12,26\n"), "{}", ex.text);
+        assert_eq!(ex.unidentified, vec!["ned"]);
+    }
+
+    #[test]
+    fn map_by_names_a_moodle_user_field() {
+        assert_eq!(MoodleKey::parse("email").unwrap(), MoodleKey::Email);
+        assert_eq!(
+            MoodleKey::parse("idnumber").unwrap().map_to(),
+            "useridnumber"
+        );
+        assert_eq!(MoodleKey::parse("username").unwrap().map_to(), "username");
+        let e = MoodleKey::parse("userid").unwrap_err().to_string();
+        assert!(e.contains("email, idnumber or username"), "{e}");
+    }
+
+    /// What Moodle or Canvas would misread is refused, naming the line:
+    /// text (Moodle aborts the whole import on it), a blank or `-` in a
+    /// graded row (either LMS clears the grade), a fraction or a thousands
+    /// separator (read by the LMS's locale), more than the module's points.
+    #[test]
+    fn a_graded_row_with_a_cell_an_lms_would_misread_is_refused() {
+        let r = Roster::parse("r", ROSTER).unwrap();
+        for (cell, says) in [
+            ("x", "`x`, not a whole number"),
+            ("", "``, not a whole number"),
+            ("-", "`-`, not a whole number"),
+            ("12.5", "`12.5`, not a whole number"),
+            ("1,000", "`1,000`, not a whole number"),
+            ("+3", "`+3`, not a whole number"),
+            ("31", "31, above the module's 30 points"),
+        ] {
+            let book = format!(
+                "id,m31,m32,status\nann,{},0,fail\n",
+                super::super::gradebook::field(cell)
+            );
+            for lms in [Lms::Canvas, Lms::Moodle(MoodleKey::Email)] {
+                let e = export(lms, &book, &r, &items()).unwrap_err().to_string();
+                assert!(e.contains("gradebook line 2: m31 is"), "{cell}: {e}");
+                assert!(e.contains(says), "{cell}: {e}");
+            }
+        }
+        // The module's full points and 0 are written as they are.
+        let ok = export(
+            Lms::Canvas,
+            "id,m31,m32,status\nann,30,0,pass\n",
+            &r,
+            &items(),
+        )
+        .unwrap();
+        assert!(ok.text.ends_with(",30,0\n"), "{}", ok.text);
+    }
+
+    /// Canvas drops a column whose header holds one of its own column
+    /// names (`Current Score`, …) and reads the first columns by name: a
+    /// module title must be neither.
+    #[test]
+    fn no_module_title_is_a_name_canvas_reserves() {
+        let reserved = [
+            "Current Score",
+            "Current Points",
+            "Current Grade",
+            "Final Score",
+            "Final Points",
+            "Final Grade",
+            "Override Score",
+            "Override Grade",
+            "Override Status",
+            "Points Possible",
+        ];
+        let student = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"];
+        for i in super::items(&crate::root(), None).unwrap() {
+            assert!(!reserved.iter().any(|r| i.name.contains(r)), "{}", i.name);
+            assert!(!student.contains(&i.name.as_str()), "{}", i.name);
+        }
     }
 
     #[test]
@@ -396,10 +611,13 @@ mod tests {
         let items =
             super::items(&crate::root(), Some("m31=4411,m32=4412,m33=4413,m34=4414")).unwrap();
         let canvas = export(Lms::Canvas, book, &roster, &items).unwrap();
-        let moodle = export(Lms::Moodle, book, &roster, &items).unwrap();
+        let moodle = export(Lms::Moodle(MoodleKey::Email), book, &roster, &items).unwrap();
         // Every row of the class but the rostered ones is reported.
         assert_eq!(canvas.not_on_roster.len(), book.lines().count() - 1 - 5);
-        assert_eq!(moodle.unidentified, vec!["nat"]);
+        // No hand-in (kim, nat) or an empty one (e06): no row at all.
+        assert_eq!(canvas.ungraded, vec!["e06-empty", "kim@uni.example", "nat"]);
+        assert_eq!(moodle.ungraded, canvas.ungraded);
+        assert!(moodle.unidentified.is_empty(), "{:?}", moodle.unidentified);
         // The reference earns exactly what each column says is possible.
         let row = |prefix: &str| -> Vec<String> {
             let line = canvas.text.lines().find(|l| l.starts_with(prefix));
