@@ -227,7 +227,16 @@ fn held_off(verdicts: &[(String, Outcome, String)]) -> Vec<String> {
         .collect()
 }
 
-const WORK: &str = "opsloop-attack-tests";
+/// The grading folder of this test, kept warm between runs: one per
+/// checkout of the course (`opsloop-attack-tests-` and 12 hex digits of its
+/// path's SHA-256), so two checkouts on one machine never grade in, and
+/// sync their course into, the same copy — each would see the other's
+/// files as written by its checks.
+fn work_folder(root: &Path) -> PathBuf {
+    let path = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let digest = labkit::digest::sha256_hex(path.to_string_lossy().as_bytes());
+    std::env::temp_dir().join(format!("opsloop-attack-tests-{}", &digest[..12]))
+}
 
 #[test]
 fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
@@ -248,9 +257,9 @@ fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
         };
         write_file(&attack.join(&f), &text);
     }
-    let work = std::env::temp_dir().join(WORK).join("work");
+    let work = work_folder(&root).join("work");
     std::fs::create_dir_all(&work).expect("work folder");
-    open_to_all(&std::env::temp_dir().join(WORK), 0o755);
+    open_to_all(&work_folder(&root), 0o755);
     let batch = Batch {
         submissions: vec![
             Entry::parse(&reference.display().to_string(), &root),
