@@ -216,3 +216,62 @@ fn link_tree(from: &Path, to: &Path, owner: Option<&TestUser>) -> io::Result<()>
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether everyone may enter every folder above `path` and `path`.
+    fn reachable_by_all(path: &Path) -> bool {
+        path.ancestors().all(|a| {
+            std::fs::metadata(a)
+                .map(|m| m.mode() & 0o001 != 0)
+                .unwrap_or(false)
+        })
+    }
+
+    /// Into a folder on another filesystem (`/dev/shm`, a tmpfs) nothing
+    /// can be hard-linked: the toolchain is then used in place exactly when
+    /// the user can reach it, and otherwise refused with who could not run
+    /// what (root's toolchain under `/root`, mode 0700, here).
+    #[test]
+    fn on_another_filesystem_the_toolchain_is_used_in_place_only_if_the_user_reaches_it() {
+        const NAME: &str =
+            "on_another_filesystem_the_toolchain_is_used_in_place_only_if_the_user_reaches_it";
+        if !rustix::process::geteuid().is_root() {
+            eprintln!("{NAME}: not root: no user to make");
+            return;
+        }
+        let shm = Path::new("/dev/shm");
+        let sysroot = sysroot().expect("the sysroot");
+        let dev = |p: &Path| std::fs::metadata(p).map(|m| m.dev()).ok();
+        if dev(shm).is_none() || dev(shm) == dev(&sysroot) {
+            eprintln!("{NAME}: no other filesystem at /dev/shm here");
+            return;
+        }
+        let dir = shm.join(format!("opsloop-toolchain-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a folder");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let made = {
+            let Some(user) = TestUser::create(NAME, "l") else {
+                let _ = std::fs::remove_dir_all(&dir);
+                return;
+            };
+            UserToolchain::make(&user, &dir).map_err(|e| (e, user.name.clone()))
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        let reachable = reachable_by_all(&sysroot) && reachable_by_all(&cargo_home());
+        match made {
+            Ok(t) => {
+                assert!(reachable, "{t:?}");
+                assert_eq!(t.reach, Reach::InPlace);
+                assert_eq!(t.bin, sysroot.join("bin"));
+            }
+            Err((why, name)) => {
+                eprintln!("{NAME}: refused: {why}");
+                assert!(!reachable, "{why}");
+                assert!(why.contains(&format!("as {name}")), "{why}");
+            }
+        }
+    }
+}
