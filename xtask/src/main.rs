@@ -36,6 +36,8 @@ mod starters;
 mod watch;
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 
 use std::path::PathBuf;

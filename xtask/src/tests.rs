@@ -20,7 +20,7 @@ use crate::runner::{self, Limits};
 /// or grades a class (minutes, and gigabytes of build). `cargo xtask ci` and
 /// `cargo xtask refresh` set `RUN_SLOW_TESTS`; a plain `cargo test` says the
 /// test skipped, unless `CI=true`, where a skipped slow test is a failure.
-fn slow_test(name: &str) -> bool {
+pub(crate) fn slow_test(name: &str) -> bool {
     if std::env::var_os("RUN_SLOW_TESTS").is_some() {
         return true;
     }
@@ -569,7 +569,7 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
     if !slow_test("grading_a_class_reproduces_the_golden_gradebook") {
         return;
     }
-    use crate::grade::{self, Batch, Entry, Status};
+    use crate::grade::{self, Status};
     let root = crate::root();
     let base = crate::cargo::target_base(&root).join("grade-corpus");
     let entries = grade::corpus::build(&root, &base.join("subs")).expect("the corpus is made");
@@ -577,19 +577,7 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
     let here = std::env::current_dir().unwrap();
     let out = base.join("out");
     let _ = std::fs::remove_dir_all(&out);
-    let batch = Batch {
-        submissions: entries.iter().map(|e| Entry::parse(e, &here)).collect(),
-        rev: None,
-        before: None,
-        out: out.clone(),
-        work: base.join("work"),
-        shard: None,
-        limits: Limits {
-            timeout: Duration::from_secs(4),
-            ..Limits::default()
-        },
-        unconfined: false,
-    };
+    let batch = grade::corpus::golden_batch(&entries, &here, &out, &base.join("work"));
     let started = Instant::now();
     let graded = grade::run(&root, &batch).expect("grading runs");
     eprintln!(

@@ -41,6 +41,8 @@ pub mod gradescope;
 pub mod judges;
 pub mod lms;
 pub mod midterm;
+#[cfg(test)]
+mod ordinary_grader;
 pub mod provenance;
 pub mod reaper;
 pub mod regrade;

@@ -21,7 +21,6 @@
 use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +30,7 @@ use labkit::check::Outcome;
 use crate::grade::containment::Containment;
 use crate::grade::{Batch, Entry, Status};
 use crate::runner::{self, Limits, Sandbox};
+use crate::test_support::user::{open_to_all, TestUser};
 
 /// Where the attack aims.
 struct Targets {
@@ -120,11 +120,6 @@ fn write_file(path: &Path, text: &str) {
         std::fs::create_dir_all(d).expect("making a folder");
     }
     std::fs::write(path, text).expect("writing a file");
-}
-
-fn open_to_all(path: &Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
 /// A listener on 127.0.0.1 that counts the connections it accepts.
@@ -232,7 +227,16 @@ fn held_off(verdicts: &[(String, Outcome, String)]) -> Vec<String> {
         .collect()
 }
 
-const WORK: &str = "opsloop-attack-tests";
+/// The grading folder of this test, kept warm between runs: one per
+/// checkout of the course (`opsloop-attack-tests-` and 12 hex digits of its
+/// path's SHA-256), so two checkouts on one machine never grade in, and
+/// sync their course into, the same copy — each would see the other's
+/// files as written by its checks.
+fn work_folder(root: &Path) -> PathBuf {
+    let path = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let digest = labkit::digest::sha256_hex(path.to_string_lossy().as_bytes());
+    std::env::temp_dir().join(format!("opsloop-attack-tests-{}", &digest[..12]))
+}
 
 #[test]
 fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
@@ -253,9 +257,9 @@ fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
         };
         write_file(&attack.join(&f), &text);
     }
-    let work = std::env::temp_dir().join(WORK).join("work");
+    let work = work_folder(&root).join("work");
     std::fs::create_dir_all(&work).expect("work folder");
-    open_to_all(&std::env::temp_dir().join(WORK), 0o755);
+    open_to_all(&work_folder(&root), 0o755);
     let batch = Batch {
         submissions: vec![
             Entry::parse(&reference.display().to_string(), &root),
@@ -339,7 +343,10 @@ fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
 /// creates (the toolchain under root's home is out of its reach, so root
 /// built them above).
 fn as_an_ordinary_user(t: &Targets, work: &Path, accepted: &AtomicUsize) {
-    let Some(user) = TestUser::create() else {
+    let Some(user) = TestUser::create(
+        "every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one",
+        "t",
+    ) else {
         return;
     };
     // A fresh output folder, the user's own: only containment keeps its
@@ -347,11 +354,11 @@ fn as_an_ordinary_user(t: &Targets, work: &Path, accepted: &AtomicUsize) {
     let _ = std::fs::remove_dir_all(&t.out);
     std::fs::create_dir_all(&t.out).expect("out");
     for d in [&t.out, &t.outside] {
-        std::os::unix::fs::chown(d, Some(user.uid), Some(user.uid)).expect("chown");
+        user.own(d);
     }
     let scratch = t.run.join("scratch");
     std::fs::create_dir_all(&scratch).expect("scratch");
-    std::os::unix::fs::chown(&scratch, Some(user.uid), Some(user.uid)).expect("chown");
+    user.own(&scratch);
     let bin = ["lab", "debug"]
         .iter()
         .map(|p| work.join("target").join(p).join("checks-m31"))
@@ -369,11 +376,8 @@ fn as_an_ordinary_user(t: &Targets, work: &Path, accepted: &AtomicUsize) {
     let plan_file = t.run.join("plan.json");
     write_file(&plan_file, &plan.to_string());
     open_to_all(&plan_file, 0o644);
-    let out = Command::new("setpriv")
-        .arg(format!("--reuid={}", user.uid))
-        .arg(format!("--regid={}", user.uid))
-        .args(["--clear-groups", "--"])
-        .arg(&tests)
+    let out = user
+        .command(&tests)
         .args([
             "--exact",
             "grade::attacks::escapes::grading_runner_as_this_user",
@@ -465,47 +469,4 @@ fn grading_runner_as_this_user() {
         "as the grader wrote it\n",
     )
     .expect("the grader writes its gradebook");
-}
-
-/// An unprivileged user made for one test and removed after it.
-struct TestUser {
-    name: String,
-    uid: u32,
-}
-
-impl TestUser {
-    /// `None` (after saying so) when no user can be made here; under
-    /// `CI=true` that fails the test.
-    fn create() -> Option<Self> {
-        let name = format!("opsloop-t{}", std::process::id());
-        let made = Command::new("useradd")
-            .args([
-                "--system",
-                "--no-create-home",
-                "--shell",
-                "/usr/sbin/nologin",
-            ])
-            .arg(&name)
-            .output();
-        let uid = Command::new("id")
-            .args(["-u", &name])
-            .output()
-            .ok()
-            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok());
-        match uid {
-            Some(uid) => Some(Self { name, uid }),
-            None => {
-                let why = format!("cannot create an unprivileged user ({made:?})");
-                assert!(!labkit::tools::required(), "{why}; CI=true requires it");
-                eprintln!("SKIPPED as an ordinary user: {why}");
-                None
-            }
-        }
-    }
-}
-
-impl Drop for TestUser {
-    fn drop(&mut self) {
-        let _ = Command::new("userdel").arg(&self.name).output();
-    }
 }
