@@ -130,6 +130,8 @@ macro_rules! learner_steps {
 /// The starter half allows what an unfinished starter has plenty of
 /// (unreachable code after a `todo!()`, helpers not called yet), and
 /// unused variables, which every unwritten step has (its parameters),
+/// and a loop of given code whose body is still a `todo!()` (clippy's
+/// `never_loop`: the learner's part of a step can sit inside a given walk),
 /// except in a lab build (`external-steps`): there the compiler reports
 /// them, so the lab report can show a learner the unused variable in a step
 /// they *have* written (the tool leaves out those in functions that still
@@ -149,7 +151,7 @@ macro_rules! learner_modules {
         $vis mod $name;
         #[cfg(not $off)]
         #[path = $starter]
-        #[allow(unused_imports, dead_code, unreachable_code, unused_mut)]
+        #[allow(unused_imports, dead_code, unreachable_code, unused_mut, clippy::never_loop)]
         #[cfg_attr(not(feature = "external-steps"), allow(unused_variables))]
         $vis mod $name;
     )*};
