@@ -13,9 +13,13 @@ use crate::manager::{ChecklistStep, ReleaseManager, RollbackReport};
 /// Returns the live release of `manager` to the last-good release in one
 /// call, following the rollback checklist, and reports every step in order:
 ///
-/// 1. capture state, 2. freeze writers, 3. flip the pointer, 4. rotate the
-/// cache namespace, 5. throttle on, 6. watch the exit targets, 7. only when
-/// the watch turned green: throttle off, then unfreeze writers.
+/// 1. capture state
+/// 2. freeze writers
+/// 3. flip the pointer
+/// 4. rotate the cache namespace
+/// 5. throttle on
+/// 6. watch the exit targets
+/// 7. only when the watch turned green: throttle off, then unfreeze writers
 ///
 /// Given: everything that can fail, looked up *before* the first change, so
 /// a refused rollback (nothing live, no last-good release) changes nothing;
