@@ -10,7 +10,8 @@
 //!   Markdown link. Spans with a placeholder (`<crate>`, `mNN`, `*`, `…`) are
 //!   patterns, not paths, and are left alone; a `:32` after a file is a line.
 //! - **Trace lines.** A guide that points at a line of a reference trace
-//!   writes it as ``line 14 (`1 re-redacted`)``: the number and, in a code
+//!   writes it as ``line 14 (`1 re-redacted`)`` or, in the trace's own
+//!   numbering, ``step 14 (`1 re-redacted`)``: the number and, in a code
 //!   span right after it, words from that line. The paragraph names the
 //!   trace (`crates/…/tests/snapshots/….snap`). A renumbered trace then makes
 //!   `verify` fail at the guide's file and line instead of leaving a learner
@@ -281,16 +282,26 @@ fn code_spans_all(text: &str) -> Vec<&str> {
 }
 
 /// `line N` / `lines N–M` references in one line of prose, each with the
-/// words quoted right after it in a code span (`line 14 (`…`)`), if any.
+/// words quoted right after it in a code span (`line 14 (`…`)`), if any; and
+/// `step N (`…`)` / `steps N–M (`…`)`, the trace's own numbering (a trace
+/// snapshot numbers its steps `14.`, and those numbers are not the file's
+/// line numbers), only with its words (a bare "step 2" is prose about
+/// something else).
 fn quoted_trace_lines(line: &str) -> Vec<(usize, Option<&str>)> {
     let mut out = Vec::new();
     let lower = line.to_lowercase();
-    let mut from = 0;
-    while let Some(at) = lower[from..].find("line") {
-        let at = from + at;
-        from = at + 4;
+    let mut refs = Vec::new();
+    for keyword in ["line", "step"] {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(keyword) {
+            refs.push((from + at, keyword));
+            from += at + keyword.len();
+        }
+    }
+    refs.sort();
+    for (at, keyword) in refs {
         let before_ok = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
-        let rest = &line[at + 4..];
+        let rest = &line[at + keyword.len()..];
         let rest = rest.strip_prefix('s').unwrap_or(rest);
         let Some(rest) = rest.strip_prefix(' ') else {
             continue;
@@ -312,6 +323,9 @@ fn quoted_trace_lines(line: &str) -> Vec<(usize, Option<&str>)> {
         let words = after
             .strip_prefix(" (`")
             .and_then(|q| q.find('`').map(|end| &q[..end]));
+        if keyword == "step" && words.is_none() {
+            continue;
+        }
         out.push((number, words));
     }
     out
@@ -371,6 +385,10 @@ mod tests {
             vec![(11, Some("1 updated")), (28, Some("refused")), (4, None)]
         );
         assert!(quoted_trace_lines("deadline 12 and pipeline 3").is_empty());
+        assert_eq!(
+            quoted_trace_lines("Step 11 (`1 updated`), steps 28–31 (`refused`), step 2 alone."),
+            vec![(11, Some("1 updated")), (28, Some("refused"))]
+        );
     }
 
     #[test]
@@ -383,7 +401,7 @@ mod tests {
             "---\nsource: x\n---\n# t\n 1.  sync all: 7 added\n 2.  sync again: 0 added\n",
         )
         .expect("snap");
-        let guide = "Read `crates/x/tests/snapshots/trace__t.snap`: line 2 (`again`) is fine, line 1 (`again`) is not, line 9 (`x`) is gone.\n";
+        let guide = "Read `crates/x/tests/snapshots/trace__t.snap`: line 2 (`again`) is fine, line 1 (`again`) is not, step 9 (`x`) is gone.\n";
         let found = trace_line_problems(&dir, guide);
         std::fs::remove_dir_all(&dir).ok();
         let lines: Vec<String> = found.iter().map(|(_, w)| w.clone()).collect();

@@ -9,7 +9,10 @@
 //! ```
 //!
 //! The starter gets `todo!("burn_rate: divide …")` at the marker's
-//! indentation instead. `// BEGIN SOLUTION ONLY` removes a region without a
+//! indentation instead: `todo!("…");` with a semicolon when given code
+//! follows the region in the same block (the learner's part sits between
+//! given lines), and without one when the region ends its block (it is the
+//! block's value). `// BEGIN SOLUTION ONLY` removes a region without a
 //! `todo!`. Staff never edit a starter by hand; `--check` proves the
 //! committed starters are exactly what this generator makes.
 //!
@@ -52,7 +55,8 @@ fn transform_with(
     let mut out = String::with_capacity(source.len());
     let mut region: Option<usize> = None; // line number where the open region began
     let mut keep = false; // whether the open region's lines are kept
-    for (i, line) in source.lines().enumerate() {
+    let lines: Vec<&str> = source.lines().collect();
+    for (i, line) in lines.iter().copied().enumerate() {
         let lineno = i + 1;
         let trimmed = line.trim_start();
         if let Some(rest) = trimmed.strip_prefix(BEGIN) {
@@ -82,7 +86,12 @@ fn transform_with(
                 .replace('"', "\\\"")
                 .replace('{', "{{")
                 .replace('}', "}}");
-            out.push_str(&format!("{indent}todo!(\"{message}\")\n"));
+            let end = if given_code_follows(&lines[i + 1..]) {
+                ";"
+            } else {
+                ""
+            };
+            out.push_str(&format!("{indent}todo!(\"{message}\"){end}\n"));
         } else if trimmed.starts_with(END) {
             if region.take().is_none() {
                 bail!("{name}:{lineno}: `{END}` without a region to close");
@@ -96,6 +105,20 @@ fn transform_with(
         bail!("{name}:{open}: this region is never closed with `{END}`");
     }
     Ok(out)
+}
+
+/// Whether code follows the region that starts `rest` (the lines after its
+/// marker) in the same block: the first line after its `END` that is neither
+/// blank nor a comment is not a closing brace.
+fn given_code_follows(rest: &[&str]) -> bool {
+    let Some(end) = rest.iter().position(|l| l.trim_start().starts_with(END)) else {
+        return false;
+    };
+    rest[end + 1..]
+        .iter()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty() && !l.starts_with("//"))
+        .is_some_and(|l| !l.starts_with('}'))
 }
 
 /// Every starter file the generator makes, keyed by its path under `root`.
@@ -246,6 +269,20 @@ mod tests {
         assert_eq!(
             transform("s.rs", src).unwrap(),
             "fn f(x: u8) -> u8 {\n    todo!(\"f: double it, keep {{x}}\")\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_region_between_given_lines_becomes_a_statement() {
+        let src = "fn f(v: &mut Vec<u8>) -> usize {\n    v.push(1);\n    // BEGIN SOLUTION f: push two\n    v.push(2);\n    // END SOLUTION\n    // given\n    v.len()\n}\n";
+        assert_eq!(
+            transform("s.rs", src).unwrap(),
+            "fn f(v: &mut Vec<u8>) -> usize {\n    v.push(1);\n    todo!(\"f: push two\");\n    // given\n    v.len()\n}\n"
+        );
+        let last = "fn g() -> u8 {\n    // BEGIN SOLUTION g: one\n    1\n    // END SOLUTION\n    // nothing more\n}\n";
+        assert_eq!(
+            transform("s.rs", last).unwrap(),
+            "fn g() -> u8 {\n    todo!(\"g: one\")\n    // nothing more\n}\n"
         );
     }
 

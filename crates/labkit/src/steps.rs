@@ -128,9 +128,12 @@ macro_rules! learner_steps {
 /// Paths are relative to the file that invokes the macro; rust-analyzer
 /// follows them, so a learner's editor analyses the file in either form.
 /// The starter half allows what an unfinished starter has plenty of
-/// (unreachable code after a `todo!()`, helpers not called yet), and
-/// unused variables, which every unwritten step has (its parameters),
-/// except in a lab build (`external-steps`): there the compiler reports
+/// (unreachable code after a `todo!()`, helpers not called yet, and the
+/// shapes given code takes around a `todo!()`: clippy's `never_loop` for a
+/// given walk whose body is still the learner's, `diverging_sub_expression`
+/// for `let (a, b) = { todo!() };`), and unused variables, which every
+/// unwritten step has (its parameters), except in a lab build
+/// (`external-steps`): there the compiler reports
 /// them, so the lab report can show a learner the unused variable in a step
 /// they *have* written (the tool leaves out those in functions that still
 /// hold a `todo!()`). `cargo xtask verify` checks the cfg/path shape
@@ -149,7 +152,14 @@ macro_rules! learner_modules {
         $vis mod $name;
         #[cfg(not $off)]
         #[path = $starter]
-        #[allow(unused_imports, dead_code, unreachable_code, unused_mut)]
+        #[allow(
+            unused_imports,
+            dead_code,
+            unreachable_code,
+            unused_mut,
+            clippy::never_loop,
+            clippy::diverging_sub_expression
+        )]
         #[cfg_attr(not(feature = "external-steps"), allow(unused_variables))]
         $vis mod $name;
     )*};

@@ -79,7 +79,7 @@ pub struct CapturedState {
     pub cache_namespace: String,
 }
 
-/// The exit targets a rollback watches for (checklist step 7).
+/// The exit targets a rollback watches for (checklist step 6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ExitTargets {
@@ -122,7 +122,7 @@ pub struct Reading {
     pub green: bool,
 }
 
-/// Checklist step 7's record: the readings until green (or the window's end).
+/// Checklist step 6's record: the readings until green (or the window's end).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ExitWatch {
@@ -140,19 +140,25 @@ pub enum ChecklistStep {
     CaptureState(CapturedState),
     /// 2. freeze non-idempotent writers.
     FreezeWriters,
-    /// 3–4. the lever (the release pointer) flipped in one operation.
+    /// 3. the lever (the release pointer) flipped in one operation.
     FlipPointer { from: String, to: String },
-    /// 5. a new cache namespace; the old one is left alone, not deleted.
+    /// 4. a new cache namespace; the old one is left alone, not deleted.
     RotateCache { from: String, to: String },
-    /// 6. throttle on while the system cools, off once green.
+    /// 5. throttle on while the system cools; 7. off once green.
     Throttle { on: bool },
-    /// 7. watch for green against the exit targets.
+    /// 6. watch for green against the exit targets.
     Watch(ExitWatch),
     /// 7. then unfreeze writers.
     UnfreezeWriters,
 }
 
 impl ChecklistStep {
+    /// `true` for a watch (step 6) that reached green: `green_at` is set.
+    /// Every other step is `false`.
+    pub fn turned_green(&self) -> bool {
+        matches!(self, ChecklistStep::Watch(w) if w.green_at.is_some())
+    }
+
     /// A short name of the step kind, e.g. `flip-pointer`.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -596,7 +602,7 @@ impl ReleaseManager {
         ChecklistStep::FreezeWriters
     }
 
-    /// Checklist steps 3–4: flips the release pointer to `to` in one
+    /// Checklist step 3: flips the release pointer to `to` in one
     /// assignment and marks it verified; `to` leaves the last-good stack if
     /// it was on top.
     pub fn flip_pointer(&mut self, to: &str) -> ChecklistStep {
@@ -612,7 +618,7 @@ impl ReleaseManager {
         }
     }
 
-    /// Checklist step 5: a fresh cache namespace for the live release.
+    /// Checklist step 4: a fresh cache namespace for the live release.
     /// Entries under the old one are not deleted; they are simply no longer
     /// read, so nothing is lost if the flip is undone.
     pub fn rotate_cache_namespace(&mut self) -> ChecklistStep {
@@ -636,15 +642,19 @@ impl ReleaseManager {
         }
     }
 
-    /// Checklist step 6: throttle on or off.
+    /// Checklist step 5, throttle on, and the first half of step 7,
+    /// throttle off once green.
     pub fn throttle(&mut self, on: bool) -> ChecklistStep {
         self.throttled = on;
         ChecklistStep::Throttle { on }
     }
 
-    /// Checklist step 7: watches minute by minute (advancing the simulated
+    /// Checklist step 6: watches minute by minute (advancing the simulated
     /// clock) while the service cools from `from` to `to`, until the exit
-    /// targets are met against `to`'s p95 or the window ends.
+    /// targets are met against `to`'s p95 or the window ends. `from` is the
+    /// serving profile of the release rolled back, `to` that of the release
+    /// coming back (swapped, the watch judges the service against the bad
+    /// release, and for a bad release it never turns green).
     pub fn watch_exit_targets(
         &mut self,
         from: ServingProfile,
@@ -680,7 +690,7 @@ impl ReleaseManager {
         })
     }
 
-    /// The last step: unfreeze writers (only once green).
+    /// Checklist step 7, its second half: unfreeze writers (only once green).
     pub fn unfreeze_writers(&mut self) -> ChecklistStep {
         self.writers_frozen = false;
         self.note("writers unfrozen");

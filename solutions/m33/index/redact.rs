@@ -7,38 +7,40 @@ use crate::redaction::{Finding, Redaction};
 /// placeholder (`[EMAIL]`, `[CARD]`…) and records each finding with its kind
 /// and its byte span in the **original** text.
 ///
-/// Walk the text, asking [`detect_at`](crate::detect::detect_at) whether a
-/// value starts at a position: if so, copy the clean text before it, write
-/// the placeholder, record the finding and continue right after the value;
-/// if not, move on. Ask only where a value *can* start:
-/// [`next_candidate`](crate::detect::next_candidate)`(text, i)` gives the
-/// first such position at or after `i` (`text.len()` when there is none), and
-/// skips plain words without a call per byte. (Asking at every byte gives
-/// the same answer, three times slower.) Matches always start and end on
-/// character boundaries, so slicing `text` at them is safe. Text without
-/// personal data comes back unchanged.
+/// The scan is given: it visits only the positions where a value *can*
+/// start ([`next_candidate`](crate::detect::next_candidate)`(text, i)`: the
+/// first such position at or after `i`, `text.len()` when there is none)
+/// and asks [`detect_at`](crate::detect::detect_at)`(text, i)` whether one
+/// does. That answer is `Some((kind, end))`, where `end` is the byte just
+/// after the value, or `None`. You write what happens on a match: copy the
+/// clean text not yet copied (`text[copied..i]`), write the placeholder
+/// (`kind.placeholder()`), record the finding, and carry on right after the
+/// value. Matches start and end on character boundaries, so slicing `text`
+/// at them is safe.
 pub fn redact(text: &str) -> Redaction {
-    // BEGIN SOLUTION redact: walk the candidate positions, copy clean stretches, replace each detected value by its placeholder and record kind + original span
     let mut out = String::with_capacity(text.len());
     let mut findings = Vec::new();
+    // `text[..copied]` is already in `out`, as it was or as placeholders.
     let mut copied = 0;
     let mut i = next_candidate(text, 0);
     while i < text.len() {
         match detect_at(text, i) {
             Some((kind, end)) => {
+                // BEGIN SOLUTION redact: copy the clean text before the value, write its placeholder, record kind + span in the original text, and continue after the value
                 out.push_str(&text[copied..i]);
                 out.push_str(kind.placeholder());
                 findings.push(Finding { kind, span: i..end });
                 copied = end;
                 i = next_candidate(text, end);
+                // END SOLUTION
             }
             None => i = next_candidate(text, i + 1),
         }
     }
+    // The clean tail after the last value (all of `text` when there was none).
     out.push_str(&text[copied..]);
     Redaction {
         text: out,
         findings,
     }
-    // END SOLUTION
 }

@@ -13,24 +13,29 @@ use crate::index::{Expired, Index, SweepReport};
 /// collection's retention, whichever comes first; `None` means it never
 /// expires). A document whose expiry is **exactly `now`** is expired: the
 /// expiry is the first instant it must no longer be served. Everything else
-/// stays, untouched. [`Index::docs`] lists the documents in id order;
-/// [`Index::remove`] takes one out.
+/// stays, untouched.
+///
+/// Given: the walk over the documents in id order, and the removal after it
+/// (collect first, then remove: the walk borrows the index). You decide,
+/// for one `doc`, whether it goes on the `removed` list, as an [`Expired`]
+/// with its id, its collection and the instant it expired.
 pub fn sweep_expired(index: &mut Index, now: DateTime<Utc>) -> SweepReport {
-    // BEGIN SOLUTION sweep_expired: find documents whose expiry is at or before now, remove them, report each with its expiry
-    let removed: Vec<Expired> = index
-        .docs()
-        .filter_map(|doc| {
-            let at = index.expiry_of(doc)?;
-            (at <= now).then(|| Expired {
-                id: doc.id.clone(),
-                collection: doc.collection.clone(),
-                expired_at: at,
-            })
-        })
-        .collect();
+    let mut removed: Vec<Expired> = Vec::new();
+    for doc in index.docs() {
+        // BEGIN SOLUTION sweep_expired: is its expiry at or before now? then list it with the instant it expired
+        if let Some(at) = index.expiry_of(doc) {
+            if at <= now {
+                removed.push(Expired {
+                    id: doc.id.clone(),
+                    collection: doc.collection.clone(),
+                    expired_at: at,
+                });
+            }
+        }
+        // END SOLUTION
+    }
     for e in &removed {
         index.remove(&e.id);
     }
     SweepReport { removed }
-    // END SOLUTION
 }

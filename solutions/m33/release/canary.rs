@@ -18,24 +18,34 @@ use crate::manager::{CanaryReport, Decision, ReleaseManager};
 /// Errors: nothing live, the candidate is live already, an unknown
 /// version. An empty eval set is *not* an error: both sides score nothing,
 /// the gate blocks with `NoEvidence`, and the decision is a rollback.
+///
+/// Given: the refusals before any work (the live version is copied into a
+/// `String`, so `manager` is free to change later) and the report at the
+/// end. You write the block that scores both, asks the gate, decides and
+/// approves or withdraws, and ends with the four values the report needs.
 pub fn canary(manager: &mut ReleaseManager, candidate: &str) -> Result<CanaryReport> {
-    // BEGIN SOLUTION canary: score live and candidate now, ask the gate, decide, keep the approval right
     let live = manager.live_version()?.to_string();
     if live == candidate {
         return Err(ReleaseError::AlreadyLive { version: live });
     }
-    let live_report = manager.evaluate(&live)?;
-    let candidate_report = manager.evaluate(candidate)?;
-    let verdict = judge(&manager.policy(), &live_report, &candidate_report);
-    let decision = if verdict.passed() {
-        Decision::Promote
-    } else {
-        Decision::Rollback
+    // Yours: the four values the report is made of.
+    let (live_report, candidate_report, verdict, decision) = {
+        // BEGIN SOLUTION canary: score live and candidate now, ask the gate, decide, approve or withdraw; end with the four values
+        let live_report = manager.evaluate(&live)?;
+        let candidate_report = manager.evaluate(candidate)?;
+        let verdict = judge(&manager.policy(), &live_report, &candidate_report);
+        let decision = if verdict.passed() {
+            Decision::Promote
+        } else {
+            Decision::Rollback
+        };
+        match decision {
+            Decision::Promote => manager.approve(candidate),
+            Decision::Rollback => manager.withdraw_approval(),
+        }
+        (live_report, candidate_report, verdict, decision)
+        // END SOLUTION
     };
-    match decision {
-        Decision::Promote => manager.approve(candidate),
-        Decision::Rollback => manager.withdraw_approval(),
-    }
     Ok(CanaryReport {
         candidate: candidate.to_string(),
         live,
@@ -44,5 +54,4 @@ pub fn canary(manager: &mut ReleaseManager, candidate: &str) -> Result<CanaryRep
         verdict,
         decision,
     })
-    // END SOLUTION
 }

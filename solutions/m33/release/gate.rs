@@ -43,8 +43,8 @@ pub fn within_tolerance(live: Score, candidate: Score, max_drop_percent: u32) ->
 ///    and 2 found nothing (scores of different things do not compare);
 /// 4. each failed regression case of the candidate, in the report's order.
 ///
-/// No reasons means pass. Steps 1 and 2 (checking the evidence) are given
-/// below; you write steps 3 and 4 and the verdict.
+/// No reasons means pass. Steps 1 and 2 (checking the evidence) and the
+/// verdict at the end are given below; you write steps 3 and 4.
 pub fn judge(policy: &GatePolicy, live: &EvalReport, candidate: &EvalReport) -> GateVerdict {
     // Given: steps 1 and 2, the evidence (fail closed on none or bad).
     let mut reasons = Vec::new();
@@ -76,7 +76,7 @@ pub fn judge(policy: &GatePolicy, live: &EvalReport, candidate: &EvalReport) -> 
             });
         }
     }
-    // BEGIN SOLUTION judge: steps 3 and 4: the score drop only when the evidence held, then each failed regression case; build the verdict
+    // BEGIN SOLUTION judge: steps 3 and 4: the score drop only when the evidence held, then each failed regression case
     if reasons.is_empty()
         && !within_tolerance(live.score, candidate.score, policy.max_drop_percent)
     {
@@ -89,10 +89,10 @@ pub fn judge(policy: &GatePolicy, live: &EvalReport, candidate: &EvalReport) -> 
     for case in &candidate.failed_regressions {
         reasons.push(GateReason::RegressionFailed { case: case.clone() });
     }
+    // END SOLUTION
     GateVerdict {
         live: live.score,
         candidate: candidate.score,
         reasons,
     }
-    // END SOLUTION
 }

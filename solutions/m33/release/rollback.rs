@@ -4,7 +4,8 @@
 //! `crates/release-ops/src/manager.rs`): `rollback_target`, `capture_state`,
 //! `serving_profile`, `freeze_writers`, `flip_pointer`,
 //! `rotate_cache_namespace`, `throttle`, `watch_exit_targets`,
-//! `unfreeze_writers`. Each returns the `ChecklistStep` it carried out.
+//! `unfreeze_writers`. The first three look things up (given below); each of
+//! the others carries out one step and returns its `ChecklistStep`.
 
 use crate::error::Result;
 use crate::manager::{ChecklistStep, ReleaseManager, RollbackReport};
@@ -12,31 +13,40 @@ use crate::manager::{ChecklistStep, ReleaseManager, RollbackReport};
 /// Returns the live release of `manager` to the last-good release in one
 /// call, following the rollback checklist, and reports every step in order:
 ///
-/// capture state → freeze writers → flip the pointer → rotate the cache
-/// namespace → throttle on → watch the exit targets → (only when green)
-/// throttle off → unfreeze writers.
+/// 1. capture state
+/// 2. freeze writers
+/// 3. flip the pointer
+/// 4. rotate the cache namespace
+/// 5. throttle on
+/// 6. watch the exit targets
+/// 7. only when the watch turned green: throttle off, then unfreeze writers
 ///
-/// Anything that can fail is looked up *before* the first change, so a
-/// refused rollback (nothing live, no last-good release) changes nothing.
+/// Given: everything that can fail, looked up *before* the first change, so
+/// a refused rollback (nothing live, no last-good release) changes nothing;
+/// and step 1, whose record opens `steps`. You write steps 2 to 7. The watch
+/// cools the service from the release rolled back (`bad`) to the one coming
+/// back (`good`): `watch_exit_targets(bad, good)`. It returns
+/// `ChecklistStep::Watch(w)`; the watch turned green when `w.green_at` is
+/// `Some(minute)` ([`ChecklistStep::turned_green`] says so).
 pub fn rollback(manager: &mut ReleaseManager) -> Result<RollbackReport> {
-    // BEGIN SOLUTION rollback: look up all that can fail, then run the rollback checklist in order
     let to = manager.rollback_target()?;
     let from = manager.live_version()?.to_string();
     let state = manager.capture_state()?;
     let bad = manager.serving_profile(&from)?;
     let good = manager.serving_profile(&to)?;
     let mut steps = vec![ChecklistStep::CaptureState(state)];
+    // BEGIN SOLUTION rollback: steps 2 to 7 of the checklist, in order, and throttle off and unfreeze only when the watch turned green
     steps.push(manager.freeze_writers());
     steps.push(manager.flip_pointer(&to));
     steps.push(manager.rotate_cache_namespace());
     steps.push(manager.throttle(true));
     let watch = manager.watch_exit_targets(bad, good);
-    let green = matches!(&watch, ChecklistStep::Watch(w) if w.green_at.is_some());
+    let green = watch.turned_green();
     steps.push(watch);
     if green {
         steps.push(manager.throttle(false));
         steps.push(manager.unfreeze_writers());
     }
-    Ok(RollbackReport { from, to, steps })
     // END SOLUTION
+    Ok(RollbackReport { from, to, steps })
 }

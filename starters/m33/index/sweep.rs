@@ -13,8 +13,19 @@ use crate::index::{Expired, Index, SweepReport};
 /// collection's retention, whichever comes first; `None` means it never
 /// expires). A document whose expiry is **exactly `now`** is expired: the
 /// expiry is the first instant it must no longer be served. Everything else
-/// stays, untouched. [`Index::docs`] lists the documents in id order;
-/// [`Index::remove`] takes one out.
+/// stays, untouched.
+///
+/// Given: the walk over the documents in id order, and the removal after it
+/// (collect first, then remove: the walk borrows the index). You decide,
+/// for one `doc`, whether it goes on the `removed` list, as an [`Expired`]
+/// with its id, its collection and the instant it expired.
 pub fn sweep_expired(index: &mut Index, now: DateTime<Utc>) -> SweepReport {
-    todo!("sweep_expired: find documents whose expiry is at or before now, remove them, report each with its expiry")
+    let mut removed: Vec<Expired> = Vec::new();
+    for doc in index.docs() {
+        todo!("sweep_expired: is its expiry at or before now? then list it with the instant it expired")
+    }
+    for e in &removed {
+        index.remove(&e.id);
+    }
+    SweepReport { removed }
 }

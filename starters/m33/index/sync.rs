@@ -14,10 +14,11 @@ use crate::redaction::REDACTOR_VERSION;
 /// afterwards (see [`crate::plan`]), so a plan must list exactly the
 /// documents that need it.
 ///
-/// `incoming` holds the checked sources in **id order** (ids unique, every
-/// source inside `scope`), each with its source fingerprint. Compare it with
-/// the stored document of the same id ([`Index::get`]; [`Index::docs`] lists
-/// them all, in id order too):
+/// Given: the walk that pairs each incoming source (checked, in id order)
+/// with the stored document of the same id, if there is one, and the
+/// deletions (stored documents inside `scope` that the sources no longer
+/// have; nothing outside the scope is touched). You write the decision for
+/// one source `new` and its stored copy `same_id`:
 /// - no stored document: **add**;
 /// - a stored one with a different fingerprint: **update**;
 /// - the same fingerprint, but the stored copy was redacted by an older
@@ -25,14 +26,34 @@ use crate::redaction::REDACTOR_VERSION;
 ///   because the old copy may hold a value the old detectors missed;
 /// - the same fingerprint and the current redactor: **unchanged**, and no
 ///   work planned at all.
-///
-/// Then every stored document whose collection is in `scope` but whose id is
-/// not among the sources is to be **deleted**. Documents outside the scope
-/// are never touched.
-///
-/// Looking each id up with `index.get(id)` is correct. Because both lists are
-/// sorted, one walk along the two at once (a merge) finds every difference
-/// with no lookups at all, which is what the reference does.
 pub fn plan_sync<'a>(index: &Index, scope: &Scope, incoming: &[Incoming<'a>]) -> SyncPlan<'a> {
-    todo!("plan_sync: diff by id, fingerprint and redactor version; plan to write only added, changed or re-redacted documents and to delete in-scope ids the sources no longer have")
+    let mut plan = SyncPlan::default();
+    // Both lists are in id order, so one walk along the two (a merge) pairs
+    // them with no lookups.
+    let mut stored = index.docs().peekable();
+    for &new in incoming {
+        // Stored ids that sort before this one are not among the sources:
+        // stale, if this sync is responsible for their collection.
+        let same_id = loop {
+            match stored.peek().map(|doc| doc.id.as_str().cmp(new.id)) {
+                Some(Ordering::Less) => {
+                    if let Some(doc) = stored.next() {
+                        if scope.contains(&doc.collection) {
+                            plan.delete.push(doc.id.clone());
+                        }
+                    }
+                }
+                Some(Ordering::Equal) => break stored.next(),
+                Some(Ordering::Greater) | None => break None,
+            }
+        };
+        todo!("plan_sync: add, update, re-redact or count as unchanged, by the stored copy's fingerprint and redactor version")
+    }
+    // Whatever is left sorts after the last source.
+    for doc in stored {
+        if scope.contains(&doc.collection) {
+            plan.delete.push(doc.id.clone());
+        }
+    }
+    plan
 }

@@ -9,13 +9,18 @@
 /// `true` when `digits` (ASCII digits only, separators already removed) pass
 /// the Luhn checksum: from the rightmost digit leftwards, double every second
 /// digit, subtract 9 from any result above 9, add everything up; the number
-/// is valid when the total is a multiple of 10. Empty input, or any byte that
-/// is not a digit, is not valid.
+/// is valid when the total is a multiple of 10.
 ///
 /// `luhn_valid("4111111111111111")` is `true`; change any one digit and it
-/// becomes `false`.
+/// becomes `false`. Given: the refusal of empty or non-digit input, and the
+/// digits as numbers, rightmost first; you write the sum and the verdict.
 pub fn luhn_valid(digits: &str) -> bool {
-    todo!("luhn_valid: from the right, double every second digit (minus 9 above 9); valid when the sum is a multiple of 10")
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    // The rightmost digit first, each as its value 0–9.
+    let from_right = digits.bytes().rev().map(|b| u32::from(b - b'0'));
+    todo!("luhn_valid: double every second digit from the right (minus 9 above 9); valid when the sum is a multiple of 10")
 }
 
 /// `true` when `ssn` is a US Social Security number that could have been
@@ -28,7 +33,9 @@ pub fn luhn_valid(digits: &str) -> bool {
 /// - group `GG` is not `00`; serial `SSSS` is not `0000`;
 /// - not all nine digits the same (`111-11-1111` is a placeholder).
 ///
-/// The shape (the first rule) is given below; you write the other three.
+/// The shape (the first rule) is given below; you write the other three:
+/// the area, the group and serial, and the same-digit rule. Every 9xx area
+/// is refused here, ITINs included: they have their own detector.
 pub fn ssn_valid(ssn: &str) -> bool {
     // Given: the shape (3-2-4 digits, one of the three separators used twice).
     let b = ssn.as_bytes();

@@ -38,6 +38,17 @@ pub(super) fn rollback_follows_the_checklist() -> CheckResult {
         let ns_before = m.cache_namespace().to_string();
         let t0 = m.now();
         let r = m.rollback().map_err(|e| format!("rollback failed: {e}"))?;
+        let red_watch = r
+            .steps
+            .iter()
+            .any(|s| matches!(s, ChecklistStep::Watch(w) if w.green_at.is_none()));
+        ensure!(
+            !red_watch,
+            "rolling {from} back to v1, the watch never turned green (steps: {:?}); v1 recovers \
+             within the window, so is `from` the serving profile of the release rolled back \
+             ({from}) and `to` that of the one coming back (v1)?",
+            r.kinds()
+        );
         ensure_eq!(r.kinds(), FULL.to_vec(), "the checklist's steps, in order");
         ensure_eq!(
             (r.from.as_str(), r.to.as_str()),
