@@ -324,7 +324,20 @@ impl Arrivals {
     }
 }
 
-const WORK: &str = "opsloop-attack-tests";
+/// The folder of the course copy and build this test grades in, kept
+/// between runs (the build is reused) and named after this checkout, so
+/// that the same test run from another checkout of the course on this
+/// machine grades in a folder of its own (sharing one, each run's copy
+/// made the other's checks look like they had written into it).
+fn work_home(root: &Path) -> PathBuf {
+    let checkout: String = root
+        .display()
+        .to_string()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    std::env::temp_dir().join(format!("opsloop-attack-tests{checkout}"))
+}
 
 #[test]
 fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
@@ -347,9 +360,9 @@ fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
         };
         write_file(&attack.join(&f), &text);
     }
-    let work = std::env::temp_dir().join(WORK).join("work");
+    let work = work_home(&root).join("work");
     std::fs::create_dir_all(&work).expect("work folder");
-    open_to_all(&std::env::temp_dir().join(WORK), 0o755);
+    open_to_all(&work_home(&root), 0o755);
     let batch = Batch {
         submissions: vec![
             Entry::parse(&reference.display().to_string(), &root),
