@@ -262,24 +262,25 @@ mod tests {
     /// In the child: install, then try what a check may and may not do.
     fn as_the_child() {
         super::apply().expect("the filter installs");
-        let mut said = Vec::new();
-        said.push(refused(
-            "udp",
-            std::net::UdpSocket::bind("127.0.0.1:0").expect_err("a UDP socket"),
-        ));
-        said.push(refused(
-            "tcp",
-            std::net::TcpListener::bind("127.0.0.1:0").expect_err("a TCP socket"),
-        ));
-        said.push(refused(
-            "unix pair",
-            std::os::unix::net::UnixStream::pair().expect_err("a socket pair"),
-        ));
-        said.push(refused(
-            "unix path",
-            std::os::unix::net::UnixStream::connect("/nonexistent/sock")
-                .expect_err("a unix socket"),
-        ));
+        let said = [
+            refused(
+                "udp",
+                std::net::UdpSocket::bind("127.0.0.1:0").expect_err("a UDP socket"),
+            ),
+            refused(
+                "tcp",
+                std::net::TcpListener::bind("127.0.0.1:0").expect_err("a TCP socket"),
+            ),
+            refused(
+                "unix pair",
+                std::os::unix::net::UnixStream::pair().expect_err("a socket pair"),
+            ),
+            refused(
+                "unix path",
+                std::os::unix::net::UnixStream::connect("/nonexistent/sock")
+                    .expect_err("a unix socket"),
+            ),
+        ];
         // Ordinary work goes on.
         let text = std::fs::read_to_string("/proc/self/status").expect("a file read");
         assert!(text.contains("Seccomp:\t2"), "filter mode 2: {text}");
@@ -289,6 +290,16 @@ mod tests {
             .status()
             .expect("/bin/true starts");
         assert!(status.success(), "{status}");
+        // No new namespace, where util-linux's `unshare` is there to ask.
+        if std::path::Path::new("/usr/bin/unshare").is_file() {
+            let out = Command::new("/usr/bin/unshare")
+                .args(["--user", "/bin/true"])
+                .output()
+                .expect("unshare starts");
+            assert!(!out.status.success(), "a user namespace was made");
+            let text = String::from_utf8_lossy(&out.stderr);
+            assert!(text.contains("Operation not permitted"), "{text}");
+        }
         // What the filter refuses is refused in the processes it starts.
         let child = Command::new("/proc/self/exe")
             .args([
