@@ -49,15 +49,18 @@ pub struct Limits {
     /// already runs.
     pub processes: u64,
     /// Run checks under the tool's own user even as root, and without
-    /// Landlock: as they run when an ordinary user grades on a machine
-    /// without it (the grading tests use it to prove the judges hold on
-    /// their own).
+    /// Landlock or the seccomp filter: as they run when an ordinary user
+    /// grades on a machine without them (the grading tests use it to prove
+    /// the judges hold on their own).
     pub same_user: bool,
     /// Run each check under a warden that ends everything it started
     /// (`labkit::warden`; grading).
     pub warden: bool,
     /// Confine each check with Landlock (`labkit::sandbox`; grading).
     pub landlock: bool,
+    /// Install the seccomp filter in each check (`labkit::seccomp`;
+    /// grading).
+    pub seccomp: bool,
 }
 
 impl Default for Limits {
@@ -70,6 +73,7 @@ impl Default for Limits {
             same_user: false,
             warden: false,
             landlock: false,
+            seccomp: false,
         }
     }
 }
@@ -362,6 +366,7 @@ pub fn run(
             read: context.readable.clone(),
             write: own_dir.iter().cloned().collect(),
         }),
+        seccomp: limits.seccomp,
     };
     let mut stdin = child.stdin.take();
     if let Some(pipe) = stdin.as_mut() {

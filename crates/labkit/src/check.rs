@@ -656,6 +656,12 @@ pub fn main(checks: &[Check]) -> ExitCode {
                 return ExitCode::from(3);
             }
         }
+        if r.seccomp {
+            if let Err(e) = crate::seccomp::apply() {
+                eprintln!("{NOT_CONTAINED} {e}");
+                return ExitCode::from(3);
+            }
+        }
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args

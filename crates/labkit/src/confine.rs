@@ -12,7 +12,8 @@
 //! a [`crate::warden`], so nothing it starts outlives it) and names what
 //! the check may touch, each path hex-encoded so that any byte fits:
 //! `read=<hex>` and `write=<hex>`, once per path (a Landlock
-//! [`Plan`](crate::sandbox::Plan)). In that case the tool keeps standard
+//! [`Plan`](crate::sandbox::Plan)), and `seccomp=1` asks for the
+//! [`crate::seccomp`] filter. In that case the tool keeps standard
 //! input open while the check may run, and closes it to stop the warden.
 //!
 //! The harness reads that line first thing. The key seals the verdict (see
@@ -49,6 +50,8 @@ pub struct RunRequest {
     pub warden: bool,
     /// Confine the check with Landlock (grading only).
     pub sandbox: Option<Plan>,
+    /// Install the [`crate::seccomp`] filter (grading only).
+    pub seccomp: bool,
 }
 
 impl RunRequest {
@@ -74,6 +77,9 @@ impl RunRequest {
                 line.push_str(" sandbox=1");
             }
         }
+        if self.seccomp {
+            line.push_str(" seccomp=1");
+        }
         line.push('\n');
         line
     }
@@ -87,7 +93,7 @@ impl RunRequest {
             return None;
         }
         let (mut key, mut memory, mut processes) = (None, None, None);
-        let (mut warden, mut sandbox) = (false, None::<Plan>);
+        let (mut warden, mut sandbox, mut seccomp) = (false, None::<Plan>, false);
         for word in words {
             let (name, value) = word.split_once('=')?;
             match name {
@@ -95,6 +101,7 @@ impl RunRequest {
                 "memory" => memory = Some(value.parse().ok()?),
                 "processes" => processes = Some(value.parse().ok()?),
                 "warden" => warden = value == "1",
+                "seccomp" => seccomp = value == "1",
                 "sandbox" => {
                     sandbox.get_or_insert_with(Plan::default);
                 }
@@ -115,6 +122,7 @@ impl RunRequest {
             processes,
             warden,
             sandbox,
+            seccomp,
         })
     }
 
@@ -209,6 +217,7 @@ mod tests {
             processes: Some(64),
             warden: false,
             sandbox: None,
+            seccomp: false,
         };
         assert_eq!(RunRequest::parse(&r.to_line()), Some(r.clone()));
         let bare = RunRequest {
@@ -227,6 +236,7 @@ mod tests {
         assert_eq!(RunRequest::parse(&newer), Some(r.clone()));
         let graded = RunRequest {
             warden: true,
+            seccomp: true,
             sandbox: Some(Plan {
                 read: vec!["/work/a course".into(), "/t".into()],
                 write: vec!["/tmp/x=y\nz".into()],
@@ -235,6 +245,7 @@ mod tests {
         };
         let line = graded.to_line();
         assert_eq!(line.lines().count(), 1, "{line}");
+        assert!(line.contains(" seccomp=1"), "{line}");
         assert_eq!(RunRequest::parse(&line), Some(graded));
         let bare_sandbox = RunRequest {
             sandbox: Some(Plan::default()),

@@ -34,6 +34,7 @@ pub mod digest;
 pub mod rng;
 pub mod sandbox;
 pub mod seal;
+pub mod seccomp;
 pub mod stall;
 pub mod steps;
 pub mod tools;

@@ -20,7 +20,10 @@
 //! A Landlock domain is kept across `fork` and `exec`, and no process of it
 //! can lift it: whatever the check starts is held the same. Landlock needs
 //! no privilege, so an ordinary user, a CI runner and root are held alike.
-//! `lab` and `check` on a learner's machine never ask for any of this.
+//! What Landlock leaves open (UDP, unix sockets by path, io_uring, ptrace
+//! of a process in the same domain) the [`crate::seccomp`] filter, installed
+//! right after, closes. `lab` and `check` on a learner's machine never ask
+//! for any of this.
 
 use std::path::PathBuf;
 

@@ -1,7 +1,7 @@
 //! What holds a check while it is graded, on this machine, and whether that
 //! is enough to grade at all.
 //!
-//! Three things contain a check, and which of them the machine allows
+//! Four things contain a check, and which of them the machine allows
 //! depends on who grades:
 //!
 //! - **own users**: as root, each worker runs its checks as a user id of its
@@ -9,6 +9,9 @@
 //! - **Landlock** (any user, Linux 5.13 and later): the check may read the
 //!   course copy, its build and the system, write only its own directory,
 //!   and (ABI 4 and later) neither connect nor bind (`labkit::sandbox`);
+//! - **a seccomp filter** (any user, Linux on x86_64 or aarch64): the check
+//!   may create no socket of any family and may make none of the calls
+//!   that reach past Landlock or into other processes (`labkit::seccomp`);
 //! - **a subreaper**: every check runs under a warden that adopts whatever
 //!   it orphans and ends it with the check (`labkit::warden`); `grade`
 //!   itself is one too ([`super::reaper`]).
@@ -25,7 +28,8 @@ use crate::runner::{self, Limits, Sandbox};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Network {
-    /// TCP connect and bind are refused (Landlock ABI 4 and later).
+    /// No socket can be made (the seccomp filter), or at least TCP
+    /// connect and bind are refused (Landlock ABI 4 and later).
     Denied,
     /// Nothing stops a check from opening a connection.
     Open,
@@ -38,6 +42,11 @@ pub struct Containment {
     pub own_users: bool,
     /// The Landlock ABI each check was confined with, if any.
     pub landlock_abi: Option<u8>,
+    /// Each check ran under the seccomp filter: no sockets of any family,
+    /// no io_uring, ptrace, bpf, keyrings or namespaces (`false` in a
+    /// record written before the grader had it).
+    #[serde(default)]
+    pub seccomp: bool,
     /// Whether a check could open a TCP connection.
     pub network: Network,
     /// Every check ran under a warden that is a child subreaper, so nothing
@@ -57,13 +66,19 @@ impl Containment {
         Self::from_parts(
             matches!(Sandbox::for_slot(0), Sandbox::OwnUser(_)),
             labkit::sandbox::probe(),
+            labkit::seccomp::probe(),
             unconfined,
         )
     }
 
     /// The containment made of what is available.
-    pub fn from_parts(own_users: bool, landlock_abi: Option<u8>, unconfined: bool) -> Self {
-        let network = if landlock_abi.is_some_and(|abi| abi >= 4) {
+    pub fn from_parts(
+        own_users: bool,
+        landlock_abi: Option<u8>,
+        seccomp: bool,
+        unconfined: bool,
+    ) -> Self {
+        let network = if seccomp || landlock_abi.is_some_and(|abi| abi >= 4) {
             Network::Denied
         } else {
             Network::Open
@@ -80,6 +95,9 @@ impl Containment {
         if let Some(abi) = landlock_abi {
             parts.push(format!("confined by Landlock ABI {abi}"));
         }
+        if seccomp {
+            parts.push("with no sockets (seccomp filter)".into());
+        }
         if network == Network::Open {
             parts.push("with network access".into());
         }
@@ -89,6 +107,7 @@ impl Containment {
         Self {
             own_users,
             landlock_abi,
+            seccomp,
             network,
             subreaper: true,
             unconfined,
@@ -113,6 +132,7 @@ impl Containment {
             // `same_user` is grading as an ordinary user on a machine
             // without Landlock: the judges must hold on their own.
             landlock: self.landlock_abi.is_some() && !limits.same_user,
+            seccomp: self.seccomp && !limits.same_user,
             ..limits
         }
     }
@@ -123,7 +143,8 @@ impl Containment {
     pub fn as_run(&self) -> Self {
         match runner::sandbox_note() {
             Some(note) if self.own_users => {
-                let mut c = Self::from_parts(false, self.landlock_abi, self.unconfined);
+                let mut c =
+                    Self::from_parts(false, self.landlock_abi, self.seccomp, self.unconfined);
                 c.summary = format!("{}; {note}", c.summary);
                 c
             }
@@ -138,7 +159,7 @@ mod tests {
 
     #[test]
     fn grading_is_refused_only_when_nothing_contains_the_checks() {
-        let refused = Containment::from_parts(false, None, false);
+        let refused = Containment::from_parts(false, None, false, false);
         let line = refused.refusal().expect("refused");
         assert!(!line.contains('\n'));
         assert!(
@@ -147,27 +168,53 @@ mod tests {
         );
         assert_eq!(refused.network, Network::Open);
         for ok in [
-            Containment::from_parts(true, None, false),
-            Containment::from_parts(false, Some(6), false),
-            Containment::from_parts(false, None, true),
+            Containment::from_parts(true, None, false, false),
+            Containment::from_parts(false, Some(6), false, false),
+            Containment::from_parts(false, None, false, true),
         ] {
             assert_eq!(ok.refusal(), None, "{ok:?}");
         }
-        let held = Containment::from_parts(false, Some(6), false);
+        let held = Containment::from_parts(false, Some(6), false, false);
         assert_eq!(held.network, Network::Denied);
         assert!(held.summary.contains("Landlock ABI 6"), "{}", held.summary);
         assert_eq!(
-            Containment::from_parts(false, Some(3), false).network,
+            Containment::from_parts(false, Some(3), false, false).network,
             Network::Open
         );
         let l = held.limits(Limits::default());
         assert!(l.warden && l.landlock);
-        let l = Containment::from_parts(true, None, false).limits(Limits::default());
+        let l = Containment::from_parts(true, None, false, false).limits(Limits::default());
         assert!(l.warden && !l.landlock);
         let json = serde_json::to_value(&held).unwrap_or_default();
         assert_eq!(json["landlock_abi"], 6);
         assert_eq!(json["network"], "denied");
         assert_eq!(json["subreaper"], true);
         assert_eq!(json["unconfined"], false);
+        assert_eq!(json["seccomp"], false);
+
+        let filtered = Containment::from_parts(false, Some(3), true, false);
+        assert_eq!(filtered.network, Network::Denied, "no socket at all");
+        assert!(
+            filtered.summary.contains("no sockets (seccomp filter)"),
+            "{}",
+            filtered.summary
+        );
+        let l = filtered.limits(Limits::default());
+        assert!(l.seccomp && l.landlock);
+        let l = filtered.limits(Limits {
+            same_user: true,
+            ..Limits::default()
+        });
+        assert!(
+            !l.seccomp && !l.landlock,
+            "same_user is a machine with neither"
+        );
+        let json = serde_json::to_value(&filtered).unwrap_or_default();
+        assert_eq!(json["seccomp"], true);
+        // A record written before the field existed reads as no filter.
+        let mut old = json.clone();
+        old.as_object_mut().map(|o| o.remove("seccomp"));
+        let read: Containment = serde_json::from_value(old).expect("an older record");
+        assert!(!read.seccomp);
     }
 }

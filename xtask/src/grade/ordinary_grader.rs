@@ -76,7 +76,12 @@ fn an_ordinary_user_grading_the_golden_class_gets_the_golden_gradebook() {
         );
         return;
     }
-    let expected = Containment::from_parts(false, labkit::sandbox::probe(), false);
+    let expected = Containment::from_parts(
+        false,
+        labkit::sandbox::probe(),
+        labkit::seccomp::probe(),
+        false,
+    );
     if expected.landlock_abi.is_none() {
         let why = "this kernel has no Landlock (Linux 5.13 or later, enabled)";
         assert!(

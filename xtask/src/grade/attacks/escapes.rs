@@ -9,17 +9,22 @@
 //!   dropping a file into the output folder);
 //! - reads a file the test made outside the course;
 //! - connects to a TCP listener the test opened on 127.0.0.1;
-//! - writes outside its own directory.
+//! - writes outside its own directory;
+//! - sends a UDP datagram to a socket the test bound on 127.0.0.1;
+//! - connects to a unix socket the test listens on by path, and to one it
+//!   listens on by abstract name.
 //!
-//! The attack earns points only if one of the last three succeeds; held
-//! off, it panics with every error it met. Each target is writable (or
+//! The attack earns points only if one of the last six succeeds; held
+//! off, it panics with every error it met, each of which must be a refusal
+//! (Landlock for files and TCP, the seccomp filter for every socket). Each target is writable (or
 //! readable) by the check's user, so only containment stands in the way.
 //! Processes are looked for by user (the sandbox users of this process, or
 //! the user the test created) and by this run's own directory in their
 //! command line, never by a pattern any other process could match.
 
 use std::collections::BTreeMap;
-use std::net::TcpListener;
+use std::net::{TcpListener, UdpSocket};
+use std::os::unix::net::UnixListener;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -40,10 +45,15 @@ struct Targets {
     secret: PathBuf,
     outside: PathBuf,
     port: u16,
+    /// The test's UDP socket on 127.0.0.1.
+    udp: u16,
+    /// The test's unix socket, by path and by abstract name.
+    unix: PathBuf,
+    abstract_name: String,
 }
 
 impl Targets {
-    fn new(listener: &TcpListener) -> Self {
+    fn new(listener: &TcpListener, udp: &UdpSocket) -> Self {
         let run = std::env::temp_dir().join(format!("opsloop-attacks-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&run);
         let t = Self {
@@ -51,6 +61,9 @@ impl Targets {
             secret: run.join("elsewhere").join("secret.txt"),
             outside: run.join("outside"),
             port: listener.local_addr().map(|a| a.port()).unwrap_or(0),
+            udp: udp.local_addr().map(|a| a.port()).unwrap_or(0),
+            unix: run.join("listening.sock"),
+            abstract_name: format!("opsloop-attacks-{}", std::process::id()),
             run,
         };
         for d in [&t.run, &t.out, &t.outside] {
@@ -79,13 +92,23 @@ impl Targets {
         let read = std::fs::read_to_string("{secret}");
         let connect = std::net::TcpStream::connect("127.0.0.1:{port}");
         let write = std::fs::write("{outside}/written", "pwned");
-        if read.is_err() && connect.is_err() && write.is_err() {{
-            panic!("held off: survivor {{:?}}; read {{:?}}; connect {{:?}}; write {{:?}}", survivor.map(|s| s.success()), read.err(), connect.err(), write.err());
+        let udp = std::net::UdpSocket::bind("127.0.0.1:0").and_then(|s| s.send_to(b"pwned", "127.0.0.1:{udp}"));
+        let unix = std::os::unix::net::UnixStream::connect("{unix}");
+        let abstract_name = {{
+            use std::os::linux::net::SocketAddrExt;
+            std::os::unix::net::SocketAddr::from_abstract_name(b"{abstract_name}")
+                .and_then(|a| std::os::unix::net::UnixStream::connect_addr(&a))
+        }};
+        if read.is_err() && connect.is_err() && write.is_err() && udp.is_err() && unix.is_err() && abstract_name.is_err() {{
+            panic!("held off: survivor {{:?}}; read {{:?}}; connect {{:?}}; write {{:?}}; udp {{:?}}; unix {{:?}}; abstract {{:?}}", survivor.map(|s| s.success()), read.err(), connect.err(), write.err(), udp.err(), unix.err(), abstract_name.err());
         }}
     }}"#,
             secret = self.secret.display(),
             port = self.port,
             outside = self.outside.display(),
+            udp = self.udp,
+            unix = self.unix.display(),
+            abstract_name = self.abstract_name,
         )
     }
 
@@ -212,19 +235,88 @@ fn sandbox_users() -> Vec<u32> {
         .collect()
 }
 
+/// What the attack tries, as its panic names each.
+const ATTEMPTS: [&str; 6] = ["read", "connect", "write", "udp", "unix", "abstract"];
+
 /// The checks of the attack's panics, from verdicts `(id, outcome, message)`.
 fn held_off(verdicts: &[(String, Outcome, String)]) -> Vec<String> {
     verdicts
         .iter()
         .filter(|(_, o, m)| *o == Outcome::Panicked && m.contains("held off"))
         .map(|(id, _, m)| {
-            assert!(
-                m.matches("PermissionDenied").count() >= 3,
-                "{id}: read, connect and write are each refused: {m}"
-            );
+            for attempt in ATTEMPTS {
+                let said = m
+                    .split("; ")
+                    .find_map(|part| part.strip_prefix(attempt)?.strip_prefix(' '))
+                    .unwrap_or("");
+                assert!(
+                    said.contains("PermissionDenied"),
+                    "{id}: `{attempt}` is refused: {m}"
+                );
+            }
             id.clone()
         })
         .collect()
+}
+
+/// What reached the test's own sockets: datagrams on its UDP socket,
+/// connections accepted on its unix socket by path and by abstract name.
+#[derive(Default)]
+struct Arrivals {
+    datagrams: AtomicUsize,
+    by_path: AtomicUsize,
+    by_abstract_name: AtomicUsize,
+}
+
+impl Arrivals {
+    /// Listens on `udp`, `path` and the abstract `name`, counting.
+    fn listen(udp: &UdpSocket, path: &Path, name: &str) -> Arc<Self> {
+        use std::os::linux::net::SocketAddrExt;
+        let arrivals = Arc::new(Self::default());
+        let udp = udp.try_clone().expect("the UDP socket");
+        let count = Arc::clone(&arrivals);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 64];
+            while udp.recv_from(&mut buf).is_ok() {
+                count.datagrams.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        let by_path = UnixListener::bind(path).expect("a unix socket by path");
+        // Anyone may connect: only containment keeps a check out.
+        open_to_all(path, 0o777);
+        let addr = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())
+            .expect("an abstract name");
+        let by_name = UnixListener::bind_addr(&addr).expect("an abstract unix socket");
+        for (listener, which) in [(by_path, 0), (by_name, 1)] {
+            let count = Arc::clone(&arrivals);
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stream.is_ok() {
+                        let counter = if which == 0 {
+                            &count.by_path
+                        } else {
+                            &count.by_abstract_name
+                        };
+                        counter.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            });
+        }
+        arrivals
+    }
+
+    /// Nothing arrived.
+    fn assert_none(&self) {
+        assert_eq!(
+            [
+                self.datagrams.load(Ordering::SeqCst),
+                self.by_path.load(Ordering::SeqCst),
+                self.by_abstract_name.load(Ordering::SeqCst),
+            ],
+            [0, 0, 0],
+            "a check reached the test's UDP socket, unix socket by path or by abstract name"
+        );
+    }
 }
 
 /// The grading folder of this test, kept warm between runs: one per
@@ -242,7 +334,9 @@ fn work_folder(root: &Path) -> PathBuf {
 fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
     let root = crate::root();
     let (listener, accepted) = listener();
-    let t = Targets::new(&listener);
+    let udp = UdpSocket::bind("127.0.0.1:0").expect("a UDP socket on 127.0.0.1");
+    let t = Targets::new(&listener, &udp);
+    let arrivals = Arrivals::listen(&udp, &t.unix, &t.abstract_name);
     let subs = t.run.join("subs");
     let reference = subs.join("a-reference");
     let attack = subs.join("z-attack");
@@ -279,6 +373,12 @@ fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
     let containment = Containment::of_this_machine(false);
     if containment.landlock_abi.is_none() {
         let why = "this kernel has no Landlock (Linux 5.13 or later, enabled)";
+        assert!(!labkit::tools::required(), "{why}; CI=true requires it");
+        eprintln!("SKIPPED: {why}");
+        return;
+    }
+    if !containment.seccomp {
+        let why = "no seccomp filter here (Linux on x86_64 or aarch64)";
         assert!(!labkit::tools::required(), "{why}; CI=true requires it");
         eprintln!("SKIPPED: {why}");
         return;
@@ -324,15 +424,18 @@ fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
         sandbox["landlock_abi"],
         serde_json::json!(containment.landlock_abi)
     );
+    assert_eq!(sandbox["seccomp"], true, "{sandbox}");
+    assert_eq!(sandbox["network"], "denied", "{sandbox}");
 
     // The survivor would be writing now, had it survived.
     std::thread::sleep(Duration::from_millis(4500));
     assert_eq!(t.outputs(), written, "the outputs changed after grading");
     assert_eq!(t.traces_of_attack(), Vec::<PathBuf>::new());
     assert_eq!(accepted.load(Ordering::SeqCst), 0, "a check connected");
+    arrivals.assert_none();
 
     if rustix::process::geteuid().is_root() {
-        as_an_ordinary_user(&t, &work, &accepted);
+        as_an_ordinary_user(&t, &work, &accepted, &arrivals);
     } else {
         eprintln!("(not root: the grading above was an ordinary user's)");
     }
@@ -342,7 +445,7 @@ fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
 /// The same checks, run by the grading runner as an ordinary user the test
 /// creates (the toolchain under root's home is out of its reach, so root
 /// built them above).
-fn as_an_ordinary_user(t: &Targets, work: &Path, accepted: &AtomicUsize) {
+fn as_an_ordinary_user(t: &Targets, work: &Path, accepted: &AtomicUsize, arrivals: &Arrivals) {
     let Some(user) = TestUser::create(
         "every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one",
         "t",
@@ -404,6 +507,7 @@ fn as_an_ordinary_user(t: &Targets, work: &Path, accepted: &AtomicUsize) {
     );
     assert_eq!(t.traces_of_attack(), Vec::<PathBuf>::new());
     assert_eq!(accepted.load(Ordering::SeqCst), 0, "a check connected");
+    arrivals.assert_none();
 }
 
 const PLAN_ENV: &str = "OPSLOOP_ATTACK_PLAN";
@@ -428,6 +532,7 @@ fn grading_runner_as_this_user() {
         containment.landlock_abi.is_some(),
         "Landlock: {containment:?}"
     );
+    assert!(containment.seccomp, "seccomp: {containment:?}");
     let limits = containment.limits(Limits {
         timeout: Duration::from_secs(6),
         ..Limits::default()

@@ -5,8 +5,9 @@
 //!   the `suspicious` scan (pinned binaries, a restored copy, whole-file
 //!   tokens);
 //! - [`escapes`]: out of the check — a survivor that outlives it, a file
-//!   read outside the course, the network, a write outside its directory
-//!   (Landlock, the warden and the grader as child subreapers).
+//!   read outside the course, the network (TCP, UDP, unix sockets by path
+//!   and by abstract name), a write outside its directory (Landlock, the
+//!   seccomp filter, the warden and the grader as child subreapers).
 
 mod escapes;
 mod judges;
