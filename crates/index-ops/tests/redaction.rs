@@ -388,12 +388,11 @@ fn the_prefilter_never_passes_a_value_from_any_position() {
                 first[p + 1]
             };
         }
-        for from in 0..=n {
+        for (from, &value) in first.iter().enumerate() {
             let next = index_ops::detect::next_candidate(&text, from);
             assert!(
-                from <= next && next <= first[from],
-                "round {round}, from {from}: next_candidate {next}, a value at {}: {text:?}",
-                first[from]
+                from <= next && next <= value,
+                "round {round}, from {from}: next_candidate {next}, a value at {value}: {text:?}"
             );
             cases += 1;
         }
