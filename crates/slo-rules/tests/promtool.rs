@@ -625,18 +625,12 @@ fn scenarios() -> Vec<Scenario> {
             r.between(60, 300)
         };
         let rpm = [1, 7, 100, 5000][r.below(4) as usize];
-        let (kind, f): (&str, Box<dyn FnMut(u64) -> (u64, u64)>) = match n % 3 {
-            0 => ("steady", Box::new(move |_| (rpm - rpm / 100, rpm / 100))),
-            1 => (
-                "ramping",
-                Box::new(move |m: u64| (rpm.min(m - first + 1), 0)),
-            ),
-            _ => (
-                "half failing",
-                Box::new(move |_| (rpm / 2 + 1, rpm - rpm / 2)),
-            ),
+        let kind = ["steady", "ramping", "half failing"][(n % 3) as usize];
+        let recovery = move |m: u64| match n % 3 {
+            0 => (rpm - rpm / 100, rpm / 100),
+            1 => (rpm.min(m - first + 1), 0),
+            _ => (rpm / 2 + 1, rpm - rpm / 2),
         };
-        let mut recovery = f;
         out.push(
             Scenario::new(
                 format!("good series from minute {first}, {kind} {n} at {target}"),
