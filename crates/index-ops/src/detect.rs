@@ -126,7 +126,7 @@ fn detect_slow(text: &str, i: usize, c: u8, prev: u8) -> Option<(PiiKind, usize)
 /// `password:`. So in a chunk with no trigger, only the word starts that pass
 /// those cheap secret tests are candidates, and in a chunk with one, the
 /// word starts before it. Plain lower-case words between single spaces, most
-/// of a document, take a shortcut ([`skip_plain_words`]) that reads their
+/// of a document, take a shortcut (`skip_plain_words`) that reads their
 /// letters eight at a time.
 ///
 /// ```
