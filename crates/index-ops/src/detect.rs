@@ -125,8 +125,9 @@ fn detect_slow(text: &str, i: usize, c: u8, prev: u8) -> Option<(PiiKind, usize)
 /// a known prefix (`sk-`, `ghp_`…), or follows `Bearer `, `token=` or
 /// `password:`. So in a chunk with no trigger, only the word starts that pass
 /// those cheap secret tests are candidates, and in a chunk with one, the
-/// word starts before it. A chunk of plain words (most of a document) costs
-/// one table lookup per byte.
+/// word starts before it. Plain lower-case words between single spaces, most
+/// of a document, take a shortcut (`skip_plain_words`) that reads their
+/// letters eight at a time.
 ///
 /// ```
 /// use index_ops::detect::next_candidate;
@@ -137,73 +138,167 @@ fn detect_slow(text: &str, i: usize, c: u8, prev: u8) -> Option<(PiiKind, usize)
 pub fn next_candidate(text: &str, from: usize) -> usize {
     let b = text.as_bytes();
     let n = b.len();
-    if from >= n {
-        return n;
-    }
-    let mut prev_word = from > 0 && is_word(b[from - 1]);
+    let mut prev_word = from > 0 && from < n && is_word(b[from - 1]);
     // The first word start of the current chunk (at or after `from`).
     let mut chunk_start: Option<usize> = None;
     let mut j = from;
-    loop {
+    while j < n {
         if prev_word {
             // The rest of a word: a letter here starts nothing and is not a
-            // trigger. Most bytes of a text are spent in this loop.
-            match b[j..]
-                .iter()
-                .position(|&x| BYTE_CLASS[usize::from(x)] & (WORD | TRIGGER) != WORD)
-            {
-                Some(k) => j += k,
-                None => return n,
+            // trigger.
+            j = skip_word_rest(b, j);
+            if j == n {
+                break;
             }
         }
         let class = BYTE_CLASS[usize::from(b[j])];
         if class & SPACE != 0 {
+            // A new chunk: whatever the scan knew about this one is void.
             chunk_start = None;
             prev_word = false;
-        } else {
-            let starts = !prev_word && class & CAN_START != 0;
-            if starts && chunk_start.is_none() {
-                chunk_start = Some(j);
+            j = skip_plain_words(b, j + 1);
+            continue;
+        }
+        let starts = !prev_word && class & CAN_START != 0;
+        if starts && chunk_start.is_none() {
+            chunk_start = Some(j);
+        }
+        if class & TRIGGER != 0 {
+            if let Some(p) = chunk_start {
+                return p;
             }
-            if class & TRIGGER != 0 {
-                if let Some(p) = chunk_start {
-                    return p;
-                }
-            } else if starts && secret_may_start(b, j, class) {
-                return chunk_start.unwrap_or(j);
-            }
-            prev_word = class & WORD != 0;
+        } else if starts && secret_may_start(b, j, class) {
+            return chunk_start.unwrap_or(j);
+        }
+        prev_word = class & WORD != 0;
+        j += 1;
+    }
+    n
+}
+
+/// The shortcut of [`next_candidate`] through plain prose. `w` follows a
+/// whitespace byte; this passes every word of lower-case letters that is
+/// followed by a single space (perhaps after a mark) and cannot start a
+/// secret, and returns the
+/// first word start (again right after whitespace) that the full scan must
+/// look at: one that might start a secret, one with anything but lower-case
+/// letters in it, or the last word before anything but a space (or one
+/// mark and a space: `end. `, `list, `). Everything it passes is a position
+/// where [`next_candidate`] itself would not stop: a word start that fails
+/// the secret tests, the letters inside the word (no trigger), a mark right
+/// after a word (not a word start, not a trigger), and a space (a new chunk,
+/// so the scan's state after it is the same as at `w`).
+///
+/// The secret tests shrink here. No key ends right before `w` (whitespace
+/// does), and no known prefix fits in a word of lower-case letters (each
+/// has a `-`, `_` or capital within its first bytes: a unit test holds
+/// [`PREFIXES`] to that), so what is left is a key or `Bearer` behind the
+/// space: two bytes back is `=`, `:`, a space, or an `r` with another `r`
+/// two bytes before it.
+#[inline(always)]
+fn skip_plain_words(b: &[u8], mut w: usize) -> usize {
+    while at(b, w).is_ascii_lowercase() && !key_or_bearer_behind(b, w) {
+        let mut end = skip_lowercase(b, w + 1);
+        if BYTE_CLASS[usize::from(at(b, end))] & (SPACE | TRIGGER | WORD) == 0 {
+            // One mark that ends the word (`end.`, `list,`), not `:` or `@`.
+            end += 1;
+        }
+        if at(b, end) != b' ' {
+            break;
+        }
+        w = end + 1;
+    }
+    w
+}
+
+/// What [`secret_may_start`] asks two and four bytes back from `w`, behind
+/// a space: could `w` follow `key: `, `key = ` or `Bearer `?
+#[inline(always)]
+fn key_or_bearer_behind(b: &[u8], w: usize) -> bool {
+    let two = if w >= 2 { b[w - 2] } else { 0 };
+    BYTE_CLASS[usize::from(two)] & AFTER_KEY_SPACED != 0
+        || (two | 0x20 == b'r' && w >= 4 && b[w - 4] | 0x20 == b'r')
+}
+
+/// The first position at or after `j` where a word ends or a trigger sits
+/// (a byte that is not a letter or `_`), or `b.len()`.
+#[inline(always)]
+fn skip_word_rest(b: &[u8], mut j: usize) -> usize {
+    loop {
+        j = skip_lowercase(b, j);
+        if j == b.len() || BYTE_CLASS[usize::from(b[j])] & (WORD | TRIGGER) != WORD {
+            return j;
         }
         j += 1;
-        if j == n {
-            return n;
-        }
     }
+}
+
+/// The first position at or after `j` that is not a lower-case ASCII
+/// letter, or `b.len()`: eight bytes at a time ([`not_lowercase`]), then
+/// byte by byte for the last few.
+#[inline(always)]
+fn skip_lowercase(b: &[u8], mut j: usize) -> usize {
+    while let Some(eight) = b.get(j..).and_then(<[u8]>::first_chunk::<8>) {
+        let stop = not_lowercase(u64::from_le_bytes(*eight));
+        if stop != 0 {
+            // Little-endian: the lowest set bit is in the first such byte.
+            return j + (stop.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    while at(b, j).is_ascii_lowercase() {
+        j += 1;
+    }
+    j
+}
+
+/// The top bit of each of the eight bytes of `v` that is *not* a lower-case
+/// ASCII letter, all other bits clear ("SIMD within a register"). Setting
+/// every top bit first means the two subtractions never borrow from the
+/// next byte; a byte's top bit then tells `byte & 0x7f >= b'a'` and
+/// `byte & 0x7f > b'z'`, and the bytes whose own top bit was set (UTF-8) are
+/// not letters either. (A unit test holds it to `u8::is_ascii_lowercase`
+/// for every byte value in every lane.)
+#[inline(always)]
+fn not_lowercase(v: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOP: u64 = 0x8080_8080_8080_8080;
+    let x = v | TOP;
+    let from_a = x - ONES * u64::from(b'a');
+    let past_z = x - ONES * u64::from(b'z' + 1);
+    (!from_a | past_z | v) & TOP
 }
 
 /// Could a secret start at the word start `i` of a chunk without a trigger?
 /// A known prefix (`sk-`, `ghp_`…: its first two bytes are in
 /// [`SECRET_BIGRAMS`]), or the value after `Bearer ` (`r`, `r`, four and
 /// two bytes back), `key=`, `key: `, `"key": "` (`=`, `:` or a quote right
-/// before, or two bytes back behind a space). The tests are table lookups
-/// combined without branches, so a plain word costs one predictable branch.
-#[inline]
+/// before, or two bytes back behind a space). This runs at every word start
+/// of plain text, so it is inlined and a plain word is turned away by a few
+/// table lookups; only a word that passes them pays for the detectors
+/// ([`secret_starts`]).
+#[inline(always)]
 fn secret_may_start(b: &[u8], i: usize, class: u8) -> bool {
-    let next = at(b, i + 1);
     let prev = if i == 0 { b' ' } else { b[i - 1] };
-    let back = |k: usize| if i >= k { b[i - k] } else { 0 };
-    let (two, four) = (back(2), back(4));
-    let pair = (usize::from(b[i]) << 8) | usize::from(next);
-    let prefix = class & SECRET_FIRST != 0 && (SECRET_BIGRAMS[pair >> 6] >> (pair & 63)) & 1 != 0;
+    let prefix = class & SECRET_FIRST != 0 && {
+        let pair = (usize::from(b[i]) << 8) | usize::from(at(b, i + 1));
+        (SECRET_BIGRAMS[pair >> 6] >> (pair & 63)) & 1 != 0
+    };
     let direct = BYTE_CLASS[usize::from(prev)] & AFTER_KEY != 0;
-    let spaced = (prev == b' ')
-        & ((BYTE_CLASS[usize::from(two)] & AFTER_KEY_SPACED != 0)
-            | ((two | 0x20 == b'r') & (four | 0x20 == b'r')));
-    if !(prefix | direct | spaced) {
-        return false;
-    }
+    let spaced = prev == b' ' && i >= 2 && {
+        let two = b[i - 2];
+        BYTE_CLASS[usize::from(two)] & AFTER_KEY_SPACED != 0
+            || (two | 0x20 == b'r' && i >= 4 && b[i - 4] | 0x20 == b'r')
+    };
+    (prefix || direct || spaced) && secret_starts(b, i, prefix, direct || spaced)
+}
+
+/// The detectors behind [`secret_may_start`], for the few word starts that
+/// pass its lookups: a known prefix, or a value after a key or `Bearer `.
+#[inline(never)]
+fn secret_starts(b: &[u8], i: usize, prefix: bool, after_key: bool) -> bool {
     (prefix && prefixed_secret(b, i).is_some())
-        || ((direct || spaced) && (bearer_token(b, i).is_some() || assigned_secret(b, i).is_some()))
+        || (after_key && (bearer_token(b, i).is_some() || assigned_secret(b, i).is_some()))
 }
 
 /// The first two bytes of every known secret prefix (see [`PREFIXES`] and
@@ -1166,6 +1261,51 @@ fn secret_value(b: &[u8], i: usize, class: fn(u8) -> bool, min: usize) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn not_lowercase_marks_exactly_the_bytes_that_are_not_letters() {
+        for lane in 0..8 {
+            for x in 0..=255u8 {
+                // The byte under test in one lane, letters and non-letters
+                // around it (a borrow between lanes would show up there).
+                for fill in [b'a', b'z', b'{', 0x80, 0xff, b' '] {
+                    let mut bytes = [fill; 8];
+                    bytes[lane] = x;
+                    let mask = not_lowercase(u64::from_le_bytes(bytes));
+                    for (k, &y) in bytes.iter().enumerate() {
+                        let marked = (mask >> (8 * k + 7)) & 1 == 1;
+                        assert_eq!(marked, !y.is_ascii_lowercase(), "{bytes:?} lane {k}");
+                    }
+                    assert_eq!(mask & !0x8080_8080_8080_8080, 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn skip_lowercase_stops_at_the_first_other_byte_or_the_end() {
+        let text = b"abcdefghijklmnopqrstuvwxyz.abcdefgh";
+        for j in 0..=text.len() {
+            let expected = (j..text.len())
+                .find(|&k| !text[k].is_ascii_lowercase())
+                .unwrap_or(text.len());
+            assert_eq!(skip_lowercase(text, j), expected, "from {j}");
+        }
+    }
+
+    /// [`skip_plain_words`] passes words of lower-case letters without
+    /// asking for a known prefix: true only while no prefix is made of
+    /// lower-case letters alone (the JWT's `eyJ` included).
+    #[test]
+    fn no_secret_prefix_is_a_plain_lower_case_word() {
+        for prefix in PREFIXES.iter().map(|p| p.0).chain([&b"eyJ"[..]]) {
+            assert!(
+                !prefix.iter().all(u8::is_ascii_lowercase),
+                "{:?} would be passed as a plain word",
+                String::from_utf8_lossy(prefix)
+            );
+        }
+    }
 
     #[test]
     fn mod97_of_known_ibans() {

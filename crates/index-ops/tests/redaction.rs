@@ -316,3 +316,86 @@ fn the_prefilter_skips_only_positions_where_nothing_starts() {
         );
     }
 }
+
+/// The prefilter's promise, asked from every position rather than only
+/// where `redact` happens to ask: `next_candidate(text, from)` is never past
+/// the first position at or after `from` where `detect_at` finds a value.
+/// The texts are mostly prose (lower-case words between single spaces, the
+/// shortcut's territory, and words long enough to span its eight-byte reads)
+/// with everything that must stop the shortcut mixed in: words after
+/// `Bearer`, keys, prefixes, other case, other whitespace, planted values.
+#[test]
+fn the_prefilter_never_passes_a_value_from_any_position() {
+    const PIECES: &[&str] = &[
+        "word ",
+        "a ",
+        "for ",
+        "user ",
+        "or ",
+        "retention ",
+        "internationalization ",
+        "abcdefghijklmnopqrstuvwxyz ",
+        "bearer ",
+        "Bearer ",
+        "token ",
+        "token=",
+        "password: ",
+        "key ",
+        "= ",
+        ": ",
+        "sk",
+        "gh",
+        "ey",
+        "xo",
+        "AK",
+        "ski ",
+        "eyes ",
+        "Capital ",
+        "snake_case ",
+        "end. ",
+        "list, ",
+        "  ",
+        "\n",
+        "\t",
+        "r ",
+        "4",
+        "07",
+        "@",
+        "ü",
+    ];
+    let mut rng = SimRng::seed(0x5eed_0f11);
+    let mut cases = 0usize;
+    for round in 0..1500 {
+        let mut text = String::new();
+        for _ in 0..rng.between(1, 50) {
+            if rng.chance(0.05) {
+                let kind = PiiKind::ALL[rng.below(PiiKind::ALL.len() as u64) as usize];
+                let p = corpus::plant(&mut rng, kind);
+                text.push_str(&p.lead);
+                text.push_str(&p.value);
+                text.push(' ');
+            } else {
+                text.push_str(PIECES[rng.below(PIECES.len() as u64) as usize]);
+            }
+        }
+        let n = text.len();
+        // first[p]: the first position at or after p where a value starts.
+        let mut first = vec![n; n + 1];
+        for p in (0..n).rev() {
+            first[p] = if index_ops::detect::detect_at(&text, p).is_some() {
+                p
+            } else {
+                first[p + 1]
+            };
+        }
+        for (from, &value) in first.iter().enumerate() {
+            let next = index_ops::detect::next_candidate(&text, from);
+            assert!(
+                from <= next && next <= value,
+                "round {round}, from {from}: next_candidate {next}, a value at {value}: {text:?}"
+            );
+            cases += 1;
+        }
+    }
+    assert!(cases > 100_000, "only {cases} positions asked");
+}

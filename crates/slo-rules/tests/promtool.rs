@@ -2,7 +2,8 @@
 //! `prometheus` package).
 //!
 //! For seeded traffic scenarios — the bad hour, quiet, low traffic, no data
-//! in a window, counts landing exactly on each tier's boundary — the test
+//! in a window, counts landing exactly on each tier's boundary, series that
+//! are absent, reset, missed by a scrape or created mid-window — the test
 //! feeds the same per-minute events to the Rust policy (a `WindowedSli`
 //! evaluated every minute) and, as counter series, to `promtool test rules`
 //! over the rules `slo-rules` writes, with one expectation per tier per
@@ -22,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use incident::burn::{BurnPolicy, Verdict, WindowBurns};
+use incident::burn::{BurnPolicy, BurnTier, Verdict, WindowBurns};
 use incident::window::{days, minutes};
 use incident::{evaluate, Slo, WindowedSli};
 use labkit::{SimClock, SimRng};
@@ -66,6 +67,11 @@ struct Shape {
     good_absent: bool,
     /// No `sli_valid_total` series either: nothing exported at all.
     valid_absent: bool,
+    /// The minute of `sli_good_total`'s first sample, when the series does
+    /// not exist before it: a labelled counter created by its first
+    /// increment, after a total outage in which nothing succeeded. Its first
+    /// sample holds that minute's good events, not 0.
+    good_from: Option<u64>,
     /// Minutes at which the process restarted just after the previous
     /// scrape: both counters start again from 0, so the sample holds only
     /// that minute's events.
@@ -90,6 +96,20 @@ impl Scenario {
     fn without_good_series(mut self) -> Self {
         assert!(self.minutes.iter().all(|(g, _)| *g == 0), "{}", self.name);
         self.shape.good_absent = true;
+        self
+    }
+
+    /// The good counter created by its first increment: no series before
+    /// the first minute with a good event, which must come after a total
+    /// outage (no good event before it, and not at minute 1).
+    fn with_good_series_from_first_success(mut self) -> Self {
+        let first = self
+            .minutes
+            .iter()
+            .position(|(g, _)| *g > 0)
+            .map(|i| i as u64 + 1);
+        assert!(first.is_some_and(|m| m > 1), "{}", self.name);
+        self.shape.good_from = first;
         self
     }
 
@@ -165,7 +185,13 @@ impl Scenario {
     }
 
     fn good_samples(&self) -> Vec<Option<u64>> {
-        self.samples(self.minutes.iter().map(|(g, _)| *g))
+        let mut samples = self.samples(self.minutes.iter().map(|(g, _)| *g));
+        if let Some(first) = self.shape.good_from {
+            for sample in samples.iter_mut().take(first as usize) {
+                *sample = None;
+            }
+        }
+        samples
     }
 
     /// Whether the exactness argument holds for a range `window` ending at
@@ -312,32 +338,40 @@ fn test_file(rules: &str, scenarios: &[&Scenario], policy: &BurnPolicy) -> Strin
         for (m, firing) in s.rust_verdicts() {
             for tier in policy.tiers() {
                 let sampled = s.edges_sampled(m, tier.long.num_minutes() as u64)
-                    && s.edges_sampled(m, tier.short.num_minutes() as u64);
+                    && s.edges_sampled(m, tier.short.num_minutes() as u64)
+                    && s.shape.good_from != Some(m);
                 if !sampled {
                     continue;
                 }
-                y.push_str(&format!(
-                    "      - eval_time: {m}m\n        alertname: {}\n",
-                    alert_name(tier)
-                ));
-                if firing.contains(&tier.name) {
-                    let severity = if tier.notification == incident::Notification::Page {
-                        "page"
-                    } else {
-                        "ticket"
-                    };
-                    y.push_str(&format!(
-                        "        exp_alerts:\n          - exp_labels: {{severity: {severity}, tier: {}, slo: availability}}\n            exp_annotations: {{summary: 'burn above {} over {} and {} (SLO availability)'}}\n",
-                        tier.name,
-                        tier.threshold,
-                        incident::window::span(tier.long),
-                        incident::window::span(tier.short),
-                    ));
-                } else {
-                    y.push_str("        exp_alerts: []\n");
-                }
+                y.push_str(&tier_expectation(m, tier, firing.contains(&tier.name)));
             }
         }
+    }
+    y
+}
+
+/// promtool's expectation that `tier`'s alert is firing (or not) at minute
+/// `m`, with the labels and summary the rules give it.
+fn tier_expectation(m: u64, tier: &BurnTier, firing: bool) -> String {
+    let mut y = format!(
+        "      - eval_time: {m}m\n        alertname: {}\n",
+        alert_name(tier)
+    );
+    if firing {
+        let severity = if tier.notification == incident::Notification::Page {
+            "page"
+        } else {
+            "ticket"
+        };
+        y.push_str(&format!(
+            "        exp_alerts:\n          - exp_labels: {{severity: {severity}, tier: {}, slo: availability}}\n            exp_annotations: {{summary: 'burn above {} over {} and {} (SLO availability)'}}\n",
+            tier.name,
+            tier.threshold,
+            incident::window::span(tier.long),
+            incident::window::span(tier.short),
+        ));
+    } else {
+        y.push_str("        exp_alerts: []\n");
     }
     y
 }
@@ -577,6 +611,61 @@ fn scenarios() -> Vec<Scenario> {
         };
         out.push(s);
     }
+    // A good series that first appears mid-window: a total outage in which
+    // the good counter was never created, then a recovery that creates it
+    // with its first increment. Recoveries at a steady rate with a few
+    // errors, ramping up, and half-hearted (half the requests still
+    // failing), early (inside the 5m and 1h windows) or late, at each target.
+    for n in 0..9u64 {
+        let target = targets[(n / 3) as usize];
+        let mut r = SimRng::seed(rng.below(1_000_000));
+        let first = if n % 2 == 0 {
+            r.between(3, 40)
+        } else {
+            r.between(60, 300)
+        };
+        let rpm = [1, 7, 100, 5000][r.below(4) as usize];
+        let kind = ["steady", "ramping", "half failing"][(n % 3) as usize];
+        let recovery = move |m: u64| match n % 3 {
+            0 => (rpm - rpm / 100, rpm / 100),
+            1 => (rpm.min(m - first + 1), 0),
+            _ => (rpm / 2 + 1, rpm - rpm / 2),
+        };
+        out.push(
+            Scenario::new(
+                format!("good series from minute {first}, {kind} {n} at {target}"),
+                target,
+                move |m| if m < first { (0, rpm) } else { recovery(m) },
+            )
+            .with_good_series_from_first_success(),
+        );
+    }
+    // The same on each tier's exact boundary: two minutes of total outage
+    // (B bad events each), then G good events a minute, with B / (B + G)
+    // the tier's threshold × budget. A minute after the good series
+    // appears, every window holds 2B bad of 2B + 2G: on the boundary, so the
+    // tier is quiet, and it would fire if Prometheus lost the new series'
+    // first increment. Nothing before the outage: the windows hold only it.
+    for target in targets {
+        for k in 0..4 {
+            let (good, bad) = on_boundary(target, k);
+            let first = 40 + 10 * k as u64;
+            out.push(
+                Scenario::new(
+                    format!(
+                        "good series from minute {first} on the boundary of tier {k} at {target}"
+                    ),
+                    target,
+                    move |m| match m {
+                        m if m + 2 < first => (0, 0),
+                        m if m < first => (0, bad),
+                        _ => (good, 0),
+                    },
+                )
+                .with_good_series_from_first_success(),
+            );
+        }
+    }
     // And every tier's exact boundary at 99.99%, held throughout.
     for k in 0..4 {
         let (good, bad) = on_boundary(0.9999, k);
@@ -601,6 +690,7 @@ fn promtool_fires_each_tier_exactly_when_the_rust_policy_does() {
     let mut compared = 0usize;
     let mut fired = 0usize;
     let (mut skipped, mut shaped, mut restarts, mut failed) = (0usize, 0usize, 0usize, 0usize);
+    let mut created = 0usize;
     let targets: BTreeSet<String> = all.iter().map(|s| s.target.to_string()).collect();
     for target in targets {
         let group: Vec<&Scenario> = all
@@ -618,7 +708,12 @@ fn promtool_fires_each_tier_exactly_when_the_rust_policy_does() {
             fired += file.matches("exp_labels:").count();
             let possible = MINUTES as usize * (policy.tiers().len() + 2);
             skipped += possible - n;
-            if s.shape.good_absent || !s.shape.resets.is_empty() || !s.shape.gaps.is_empty() {
+            created += usize::from(s.shape.good_from.is_some());
+            if s.shape.good_absent
+                || s.shape.good_from.is_some()
+                || !s.shape.resets.is_empty()
+                || !s.shape.gaps.is_empty()
+            {
                 shapes += 1;
                 restarts += s.shape.resets.len();
                 failed += s.shape.gaps.len();
@@ -640,15 +735,17 @@ fn promtool_fires_each_tier_exactly_when_the_rust_policy_does() {
         "the scenarios both fire and stay quiet"
     );
     assert!(
-        shaped >= 18 && restarts > 0 && failed > 0 && skipped > 0,
-        "absent series, restarts and failed scrapes were all exercised"
+        shaped >= 39 && created >= 21 && restarts > 0 && failed > 0 && skipped > 0,
+        "absent series, good series created mid-window, restarts and failed scrapes were all exercised"
     );
     eprintln!(
-        "promtool differential: {} scenarios ({} with absent series, restarts or failed scrapes: \
-         {} restarts, {} failed scrapes), {} (minute, alert) verdicts agreed ({} firing), \
-         {} not compared (a window edge on a failed scrape) in {:.1} s",
+        "promtool differential: {} scenarios ({} with absent series, a good series created \
+         mid-window, restarts or failed scrapes: {} created, {} restarts, {} failed scrapes), \
+         {} (minute, alert) verdicts agreed ({} firing), {} not compared (a window edge on a \
+         failed scrape, or the minute a good series appears) in {:.1} s",
         all.len(),
         shaped,
+        created,
         restarts,
         failed,
         compared,
@@ -837,5 +934,90 @@ fn a_valid_counter_that_stops_being_scraped_pages_as_absent() {
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// What the differential leaves out for a good series created mid-window,
+/// and why. At the minute it appears the series has one sample, and
+/// `increase` of one sample is empty, so the rules count no good event in
+/// any window (the fallback's zero): Prometheus sees the outage one minute
+/// longer than the Rust policy, which counts that minute's successes. Here
+/// (99%, two minutes of 3 failures, then 97 successes a minute from minute
+/// 60) the Rust policy has stopped the 6h page at minute 60 and Prometheus
+/// still fires it. From the next minute on, Prometheus 2.x extrapolates a
+/// counter's first sample back towards zero (at the rate that follows,
+/// when that is within 1.1 scrape intervals) and counts the first
+/// increment again, exactly: at minute 61 both sit exactly on the 1d
+/// ticket's boundary and stay quiet, and a series one increment short (its
+/// first sample 0 instead of 97) makes that ticket fire.
+#[test]
+fn a_good_series_created_mid_window_is_late_by_its_first_minute_only() {
+    let Some(bin) =
+        promtool_or_skip("a_good_series_created_mid_window_is_late_by_its_first_minute_only")
+    else {
+        return;
+    };
+    let all = scenarios();
+    let s = all
+        .iter()
+        .find(|s| s.name == "good series from minute 60 on the boundary of tier 2 at 0.99")
+        .expect("the boundary scenario");
+    // Minutes 57 to 60 (`minutes[0]` is minute 1).
+    assert_eq!(s.minutes[56..60], [(0, 0), (0, 3), (0, 3), (97, 0)]);
+    let policy = BurnPolicy::for_slo(&s.slo());
+    let [_, page_6h, ticket_1d, _] = policy.tiers() else {
+        panic!("the workbook's four tiers");
+    };
+    let rust = s.rust_verdicts();
+    assert!(rust[&59].contains(&page_6h.name) && !rust[&60].contains(&page_6h.name));
+    assert!(rust[&60].contains(&ticket_1d.name) && !rust[&61].contains(&ticket_1d.name));
+
+    let run = |good: &str, expectations: &[String]| {
+        let test = format!(
+            "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n  - name: 'created at 60m'\n    interval: 1m\n    input_series:\n      - series: 'sli_valid_total'\n        values: '{}'\n      - series: 'sli_good_total'\n        values: '{good}'\n    alert_rule_test:\n{}",
+            series_values(&s.valid_samples()),
+            expectations.concat()
+        );
+        let dir = scratch("created-late");
+        std::fs::write(dir.join("rules.yml"), rules_for(0.99)).expect("write rules");
+        std::fs::write(dir.join("test.yml"), &test).expect("write test");
+        let out = Command::new(&bin)
+            .args(["test", "rules"])
+            .arg(dir.join("test.yml"))
+            .output()
+            .expect("run promtool test rules");
+        let _ = std::fs::remove_dir_all(&dir);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+    let good = series_values(&s.good_samples());
+    assert!(
+        good.starts_with("_ ") && good.ends_with("97+97x420"),
+        "{good}"
+    );
+    // Minute 60: Prometheus fires the 6h page the Rust policy has stopped.
+    let (ok, text) = run(&good, &[tier_expectation(60, page_6h, true)]);
+    assert!(ok, "at the creation minute Prometheus still pages:\n{text}");
+    let (ok, _) = run(&good, &[tier_expectation(60, page_6h, false)]);
+    assert!(!ok, "so minute 60 cannot be compared");
+    // Minute 61: exactly on the 1d ticket's boundary, quiet on both sides.
+    let on_boundary = [
+        tier_expectation(61, page_6h, false),
+        tier_expectation(61, ticket_1d, false),
+    ];
+    let (ok, text) = run(&good, &on_boundary);
+    assert!(
+        ok,
+        "a minute later the first increment counts again:\n{text}"
+    );
+    let short = good.replace("97+97x420", "0+97x420");
+    let (ok, text) = run(&short, &on_boundary);
+    assert!(
+        !ok && text.contains(&alert_name(ticket_1d)),
+        "one increment short, the ticket fires on the boundary:\n{text}"
     );
 }
