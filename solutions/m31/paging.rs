@@ -9,7 +9,7 @@
 //! like numbers; a burn exactly at a threshold is equal to it, never a hair
 //! above because of rounding.
 
-use crate::burn::{Alert, BurnPolicy, Notification, Verdict, WindowBurns};
+use crate::burn::{Alert, BurnDecision, BurnPolicy, Notification, WindowBurns};
 use crate::exact::Rate;
 
 /// Whether a tier with this `threshold` fires, given the burn over its long
@@ -31,9 +31,9 @@ pub fn tier_fires(threshold: Rate, long: Option<Rate>, short: Option<Rate>) -> b
 ///   that pages, or else the first firing tier (policy order is urgency
 ///   order). Build it with `Alert::from_tier(policy, index, burns, &firing)`
 ///   so the other firing tiers are listed in it;
-/// - if none fires, `Verdict::Quiet` when at least one tier was judged, and
-///   `Verdict::NoData` when none could be.
-pub fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> Verdict {
+/// - if none fires, `BurnDecision::Quiet` when at least one tier was judged, and
+///   `BurnDecision::NoData` when none could be.
+pub fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> BurnDecision {
     // BEGIN SOLUTION evaluate: judge every tier, fold the firing ones into one notification, tell quiet from no data
     let mut firing = Vec::new();
     let mut judged = false;
@@ -57,9 +57,9 @@ pub fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> Verdict {
         })
         .or(firing.first().copied());
     match chosen.and_then(|i| Alert::from_tier(policy, i, burns, &firing)) {
-        Some(alert) => Verdict::Notify(alert),
-        None if judged => Verdict::Quiet,
-        None => Verdict::NoData,
+        Some(alert) => BurnDecision::Notify(alert),
+        None if judged => BurnDecision::Quiet,
+        None => BurnDecision::NoData,
     }
     // END SOLUTION
 }

@@ -2,7 +2,8 @@
 //!
 //! Every check carries a [`labkit::Plan`]: core or after class, and the
 //! minutes it is given. A **step**'s budget is the sum over its checks (a
-//! step is a learner function, or a story for a check of the whole run).
+//! step is a learner function, or the guide's name for a story check: see
+//! [`labkit::check::CheckKind`]).
 //! `cargo xtask verify` fails when a part's core budgets add up to more than
 //! its slot ([`crate::modules::Slot`]), when a check has no budget, or when a
 //! check of the optional challenge (part `X`) is on the core path.
@@ -19,7 +20,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use labkit::check::{CheckInfo, Track};
+use labkit::check::{CheckInfo, CheckKind, Track};
 
 use crate::catalog::Catalog;
 use crate::modules::{Module, MODULES};
@@ -168,8 +169,8 @@ pub fn table(root: &Path, catalog: &Catalog) -> Result<String> {
                     r.minutes += c.minutes;
                 }
                 None => {
-                    let (written, read) = match &c.file {
-                        Some(file) => {
+                    let (written, read) = match (c.kind, &c.file) {
+                        (CheckKind::Step, Some(file)) => {
                             let solution = file.replacen("starters/", "solutions/", 1);
                             let sol = std::fs::read_to_string(root.join(&solution))
                                 .with_context(|| format!("reading {solution}"))?;
@@ -180,7 +181,7 @@ pub fn table(root: &Path, catalog: &Catalog) -> Result<String> {
                                 Some(doc_lines(&starter, &step)),
                             )
                         }
-                        None => (None, None),
+                        _ => (None, None),
                     };
                     rows.push(Row {
                         part: c.part.clone(),
@@ -247,9 +248,10 @@ pub fn guide_steps(module: &Module, catalog: &Catalog) -> String {
     for c in &checks {
         let step = c.function.clone().unwrap_or_else(|| c.step.clone());
         let after = !core(c);
-        let file = c.file.as_deref().map_or("the story".to_string(), |f| {
-            format!("`{}`", f.rsplit('/').next().unwrap_or(f))
-        });
+        let file = match (c.kind, c.file.as_deref()) {
+            (CheckKind::Step, Some(f)) => format!("`{}`", f.rsplit('/').next().unwrap_or(f)),
+            _ => "the story".to_string(),
+        };
         match rows
             .iter_mut()
             .find(|r| r.0 == c.part && r.1 == step && r.5 == after)
@@ -374,6 +376,7 @@ mod tests {
             id: id.into(),
             part: part.into(),
             step: "s".into(),
+            kind: labkit::check::CheckKind::Story,
             title: "t".into(),
             points: 1,
             track,

@@ -146,6 +146,11 @@ mod tests {
             id: id.into(),
             part: "A".into(),
             step: step.into(),
+            kind: if f.is_some() {
+                labkit::check::CheckKind::Step
+            } else {
+                labkit::check::CheckKind::Story
+            },
             title: "t".into(),
             points: 1,
             track: labkit::check::Track::Core,

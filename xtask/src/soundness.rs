@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{Context, Result};
-use labkit::check::Outcome;
+use labkit::check::{CheckKind, Outcome};
 
 use crate::cargo::Variant;
 use crate::catalog::{self, Catalog};
@@ -306,7 +306,7 @@ fn verify_checks(root: &Path, only: Option<&'static Module>, t: &mut Tally) -> R
             });
             continue;
         }
-        for c in r.checks.iter().filter(|c| c.info.file.is_some()) {
+        for c in r.checks.iter().filter(|c| c.info.kind == CheckKind::Step) {
             t.item(c.verdict.outcome == Outcome::NotStarted, || {
                 format!(
                     "{}: on the untouched starter this check is `{}`, not `not started`{}",
@@ -537,6 +537,7 @@ mod tests {
                 id: id.into(),
                 part: "B".into(),
                 step: function.into(),
+                kind: labkit::check::CheckKind::Step,
                 title: "t".into(),
                 points: 1,
                 track: labkit::check::Track::Core,

@@ -831,7 +831,7 @@ fn the_recipe_for_a_new_step_works() {
         let at = t
             .find("    Check {\n        id: \"m31.b.1\"")
             .expect("m31.b.1 is there");
-        let check = "    Check {\n        id: \"m31.a.6\",\n        part: \"A\",\n        guide_step: \"budget_left\",\n        \
+        let check = "    Check {\n        id: \"m31.a.6\",\n        part: \"A\",\n        guide_step: \"budget_left\",\n        kind: CheckKind::Step,\n        \
              title: \"what is left of the budget is one minus what was spent, never below zero\",\n        \
              points: 1,\n        plan: Plan::after_class(2),\n        hint: \"Spending more than the budget leaves nothing, not a debt.\",\n        \
              edit: Some(edits::BUDGET_LEFT),\n        run: budget::budget_left_is_what_remains,\n    },\n";
@@ -958,6 +958,7 @@ fn the_lab_report_shows_warnings_labels_and_the_real_trace_difference() {
         id: id.into(),
         part: "A".into(),
         step: step.into(),
+        kind: labkit::check::CheckKind::Step,
         title: title.into(),
         points: 2,
         track: labkit::check::Track::Core,
@@ -1169,6 +1170,7 @@ fn extensions_are_after_class_and_kept_apart_from_the_core() {
         id: id.into(),
         part: part.into(),
         step: "s".into(),
+        kind: labkit::check::CheckKind::Step,
         title: format!("check {id}"),
         points,
         track,
@@ -1337,6 +1339,7 @@ fn a_check_waiting_on_another_modules_step_is_told_from_the_verdict() {
                 id: "m34.a.1".into(),
                 part: "A".into(),
                 step: "execute_play".into(),
+                kind: labkit::check::CheckKind::Step,
                 title: "the shift runs".into(),
                 points: 2,
                 track: Track::Core,

@@ -19,7 +19,7 @@ mod stale;
 mod story;
 
 use crate::edits;
-use labkit::{Check, Plan, SimClock, SimRng};
+use labkit::{Check, CheckKind, Plan, SimClock, SimRng};
 use release_ops::Topic;
 
 pub const CHECKS: &[Check] = &[
@@ -27,6 +27,7 @@ pub const CHECKS: &[Check] = &[
         id: "m34.a.1",
         part: "A",
         guide_step: "execute_play",
+        kind: CheckKind::Step,
         title: "a rollback play runs the release manager's rollback; plays for people are refused",
         points: 3,
         plan: Plan::core(4),
@@ -38,6 +39,7 @@ pub const CHECKS: &[Check] = &[
         id: "m34.a.2",
         part: "A",
         guide_step: "execute_play",
+        kind: CheckKind::Step,
         title: "a rollback that never goes green is not a mitigation",
         points: 2,
         plan: Plan::core(2),
@@ -49,6 +51,7 @@ pub const CHECKS: &[Check] = &[
         id: "m34.a.3",
         part: "A",
         guide_step: "to_release_case",
+        kind: CheckKind::Step,
         title: "the postmortem's case becomes a release-gate regression case of the same question",
         points: 3,
         plan: Plan::core(5),
@@ -60,6 +63,7 @@ pub const CHECKS: &[Check] = &[
         id: "m34.a.4",
         part: "A",
         guide_step: "trace",
+        kind: CheckKind::Story,
         title: "your shift's trace matches the reference trace",
         points: 2,
         plan: Plan::core(5),
@@ -71,6 +75,7 @@ pub const CHECKS: &[Check] = &[
         id: "m34.b.1",
         part: "B",
         guide_step: "assert_intake_and_detect",
+        kind: CheckKind::Step,
         title: "storm reduced, page at SEV-1, ticket routed and linked: pass and fail for the right reasons",
         points: 3,
         plan: Plan::core(7),
@@ -82,6 +87,7 @@ pub const CHECKS: &[Check] = &[
         id: "m34.b.2",
         part: "B",
         guide_step: "assert_recovery",
+        kind: CheckKind::Step,
         title: "resolved, SLI recovered, regression case catches the bad release, fix promoted",
         points: 3,
         plan: Plan::core(8),
@@ -93,6 +99,7 @@ pub const CHECKS: &[Check] = &[
         id: "m34.b.3",
         part: "B",
         guide_step: "gate_exit_code",
+        kind: CheckKind::Step,
         title: "the gate exits non-zero when any assertion fails",
         points: 2,
         plan: Plan::core(2),
@@ -104,6 +111,7 @@ pub const CHECKS: &[Check] = &[
         id: "m34.b.4",
         part: "B",
         guide_step: "break it on purpose",
+        kind: CheckKind::Step,
         title: "each break-on-purpose scenario turns exactly its assertions red, and live stays safe",
         points: 4,
         plan: Plan::core(6),
@@ -115,6 +123,7 @@ pub const CHECKS: &[Check] = &[
         id: "m34.x.1",
         part: "X",
         guide_step: "stale_index_fixed",
+        kind: CheckKind::Step,
         title: "the stale-index eval check passes only a re-index of exactly the changed documents",
         points: 2,
         plan: Plan::after_class(10),
@@ -126,6 +135,7 @@ pub const CHECKS: &[Check] = &[
         id: "m34.x.2",
         part: "X",
         guide_step: "reindex_stale",
+        kind: CheckKind::Step,
         title: "the re-index play embeds only what changed and moves the release manager to the new index",
         points: 2,
         plan: Plan::after_class(6),
@@ -137,6 +147,7 @@ pub const CHECKS: &[Check] = &[
         id: "m34.x.3",
         part: "X",
         guide_step: "reindex_stale",
+        kind: CheckKind::Step,
         title: "the stale-index outage resolves by re-indexing and the gate stays green with eight assertions",
         points: 2,
         plan: Plan::after_class(2),

@@ -105,8 +105,8 @@ impl Service {
         }
         self.counts = self.sli.counts_at(at)?;
         let burns = WindowBurns::from_counts(&self.slo, &self.counts);
-        let verdict = incident::evaluate(&self.policy, &burns);
-        let event = self.pager.observe(&verdict);
+        let decision = incident::evaluate(&self.policy, &burns);
+        let event = self.pager.observe(&decision);
         self.next = at + minutes(1);
         Ok((at, event))
     }

@@ -29,11 +29,10 @@
 #![allow(clippy::disallowed_methods)]
 #![cfg(feature = "solution")]
 
+mod engine;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
@@ -41,130 +40,7 @@ use desk::{correlate, AsOf, CorrelationConfig};
 use labkit::SimRng;
 use serde_json::Value;
 
-// ---------- the engine ----------
-
-/// The Alertmanager binary (`ALERTMANAGER_BIN` names another), or `None`
-/// after saying the test skipped; under `CI=true` a missing binary fails
-/// the test instead.
-fn binary_or_skip(test: &str) -> Option<PathBuf> {
-    labkit::tools::find_or_skip(
-        test,
-        "ALERTMANAGER_BIN",
-        &["prometheus-alertmanager", "alertmanager"],
-        "apt-get install prometheus-alertmanager",
-    )
-}
-
-/// A running Alertmanager; dropping it kills the process and removes its
-/// directory.
-struct Engine {
-    child: Child,
-    dir: PathBuf,
-    port: u16,
-}
-
-impl Drop for Engine {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
-    l.local_addr().expect("its address").port()
-}
-
-impl Engine {
-    fn start(bin: &Path, config: &str, name: &str) -> Engine {
-        let dir = std::env::temp_dir().join(format!("desk-am-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("data")).expect("a scratch directory");
-        std::fs::write(dir.join("alertmanager.yml"), config).expect("write the config");
-        let port = free_port();
-        let log = std::fs::File::create(dir.join("log")).expect("a log file");
-        let child = Command::new(bin)
-            .arg(format!(
-                "--config.file={}",
-                dir.join("alertmanager.yml").display()
-            ))
-            .arg(format!("--storage.path={}", dir.join("data").display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg("--cluster.listen-address=")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("start alertmanager");
-        let engine = Engine { child, dir, port };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if matches!(engine.get("/-/ready"), Ok((200, _))) {
-                return engine;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let log = std::fs::read_to_string(engine.dir.join("log")).unwrap_or_default();
-        panic!("alertmanager did not become ready on port {port} within 10 s:\n{log}");
-    }
-
-    fn request(&self, method: &str, path: &str, body: &str) -> Result<(u16, String), String> {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
-        s.set_read_timeout(Some(Duration::from_secs(5)))
-            .map_err(|e| e.to_string())?;
-        let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            self.port,
-            body.len()
-        );
-        s.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).map_err(|e| e.to_string())?;
-        let text = String::from_utf8(raw).map_err(|e| e.to_string())?;
-        let (head, rest) = text.split_once("\r\n\r\n").ok_or("no header end")?;
-        let status: u16 = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .ok_or("no status code")?;
-        let chunked = head.lines().any(|l| {
-            l.to_ascii_lowercase()
-                .starts_with("transfer-encoding: chunked")
-        });
-        Ok((
-            status,
-            if chunked {
-                unchunk(rest)?
-            } else {
-                rest.to_string()
-            },
-        ))
-    }
-
-    fn get(&self, path: &str) -> Result<(u16, String), String> {
-        self.request("GET", path, "")
-    }
-
-    fn get_json(&self, path: &str) -> Value {
-        let (code, body) = self.get(path).expect("GET from alertmanager");
-        assert_eq!(code, 200, "GET {path}: {body}");
-        serde_json::from_str(&body).expect("alertmanager answers JSON")
-    }
-}
-
-fn unchunk(mut rest: &str) -> Result<String, String> {
-    let mut out = String::new();
-    loop {
-        let (size, after) = rest.split_once("\r\n").ok_or("bad chunk")?;
-        let n = usize::from_str_radix(size.trim(), 16).map_err(|e| e.to_string())?;
-        if n == 0 {
-            return Ok(out);
-        }
-        out.push_str(after.get(..n).ok_or("short chunk")?);
-        rest = after.get(n + 2..).ok_or("short chunk")?;
-    }
-}
+use engine::{binary_or_skip, Engine};
 
 // ---------- what Alertmanager says ----------
 
@@ -259,7 +135,7 @@ fn settle(engine: &Engine) -> Seen {
 
 // ---------- what the desk says ----------
 
-struct Verdict {
+struct DeskView {
     seen: Seen,
     /// When the desk's timeout ends fall (receipt + `resolve_timeout`):
     /// Alertmanager's are later by the moments it took to start.
@@ -271,7 +147,7 @@ struct Verdict {
     may_mute: BTreeSet<(String, String)>,
 }
 
-fn desk_view(json: &str, yaml: &str, now: DateTime<Utc>) -> Verdict {
+fn desk_view(json: &str, yaml: &str, now: DateTime<Utc>) -> DeskView {
     let am = desk_config::parse_config(yaml).expect("the desk reads the config");
     let config = am.correlation(CorrelationConfig::default());
     let as_of = AsOf::at(now).with_resolve_timeout(am.resolve_timeout);
@@ -342,7 +218,7 @@ fn desk_view(json: &str, yaml: &str, now: DateTime<Utc>) -> Verdict {
             }
         }
     }
-    Verdict {
+    DeskView {
         seen: Seen {
             alerts,
             times,

@@ -19,13 +19,14 @@ mod triage;
 use crate::edits;
 use crate::{Category, OpenIncident};
 use chrono::{DateTime, TimeDelta, Utc};
-use labkit::{Check, Plan, SimClock};
+use labkit::{Check, CheckKind, Plan, SimClock};
 
 pub const CHECKS: &[Check] = &[
     Check {
         id: "m32.a.1",
         part: "A",
         guide_step: "fingerprint",
+        kind: CheckKind::Step,
         title: "the fingerprint is Prometheus's FNV-1a hash of the sorted labels",
         points: 2,
         plan: Plan::core(4),
@@ -37,6 +38,7 @@ pub const CHECKS: &[Check] = &[
         id: "m32.a.2",
         part: "A",
         guide_step: "dedup",
+        kind: CheckKind::Step,
         title: "records with the same labels fold into one alert, as Alertmanager stores them",
         points: 2,
         plan: Plan::core(6),
@@ -48,6 +50,7 @@ pub const CHECKS: &[Check] = &[
         id: "m32.a.3",
         part: "A",
         guide_step: "group_key",
+        kind: CheckKind::Step,
         title: "group keys: the group_by labels an alert has; `...` means all",
         points: 2,
         plan: Plan::core(3),
@@ -59,6 +62,7 @@ pub const CHECKS: &[Check] = &[
         id: "m32.a.4",
         part: "A",
         guide_step: "inhibits",
+        kind: CheckKind::Step,
         title: "inhibition: source, target, equal labels and the edge cases",
         points: 3,
         plan: Plan::core(5),
@@ -70,6 +74,7 @@ pub const CHECKS: &[Check] = &[
         id: "m32.a.5",
         part: "A",
         guide_step: "probable_cause",
+        kind: CheckKind::Step,
         title: "the probable cause is upstream of the most alerting services",
         points: 3,
         plan: Plan::after_class(10),
@@ -81,6 +86,7 @@ pub const CHECKS: &[Check] = &[
         id: "m32.a.6",
         part: "A",
         guide_step: "storm",
+        kind: CheckKind::Story,
         title: "the 43-record storm correlates into 3 incidents, the deploy blamed",
         points: 2,
         plan: Plan::after_class(2),
@@ -92,6 +98,7 @@ pub const CHECKS: &[Check] = &[
         id: "m32.b.1",
         part: "B",
         guide_step: "classify",
+        kind: CheckKind::Step,
         title: "tickets are classified by the keywords they contain",
         points: 2,
         plan: Plan::core(6),
@@ -103,6 +110,7 @@ pub const CHECKS: &[Check] = &[
         id: "m32.b.2",
         part: "B",
         guide_step: "assess",
+        kind: CheckKind::Step,
         title: "impact from people affected, urgency from blocked work",
         points: 2,
         plan: Plan::core(4),
@@ -114,6 +122,7 @@ pub const CHECKS: &[Check] = &[
         id: "m32.b.3",
         part: "B",
         guide_step: "priority",
+        kind: CheckKind::Step,
         title: "priority follows the ITIL impact x urgency matrix",
         points: 1,
         plan: Plan::core(2),
@@ -125,6 +134,7 @@ pub const CHECKS: &[Check] = &[
         id: "m32.b.4",
         part: "B",
         guide_step: "route",
+        kind: CheckKind::Step,
         title: "urgent service problems page on-call, the rest go to their owner",
         points: 2,
         plan: Plan::core(2),
@@ -136,6 +146,7 @@ pub const CHECKS: &[Check] = &[
         id: "m32.b.5",
         part: "B",
         guide_step: "find_incident",
+        kind: CheckKind::Step,
         title: "tickets link to the incident they describe: open, or resolved within 30 minutes",
         points: 3,
         plan: Plan::core(5),
@@ -147,6 +158,7 @@ pub const CHECKS: &[Check] = &[
         id: "m32.b.6",
         part: "B",
         guide_step: "trace",
+        kind: CheckKind::Story,
         title: "your M32 trace matches the reference trace",
         points: 2,
         plan: Plan::after_class(2),

@@ -15,7 +15,9 @@
 use std::time::Instant;
 
 use chrono::TimeDelta;
-use incident::{evaluate, BurnPolicy, Pager, PagerEvent, Slo, Verdict, WindowBurns, WindowedSli};
+use incident::{
+    evaluate, BurnDecision, BurnPolicy, Pager, PagerEvent, Slo, WindowBurns, WindowedSli,
+};
 use labkit::{SimClock, SimRng};
 
 const EVENTS: usize = 10_000_000;
@@ -53,14 +55,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let at = origin + TimeDelta::milliseconds(i as i64 * STEP_MS);
         while at >= next_eval {
             let counts = sli.counts_at(next_eval)?;
-            let verdict = evaluate(&policy, &WindowBurns::from_counts(&slo, &counts));
+            let decision = evaluate(&policy, &WindowBurns::from_counts(&slo, &counts));
             evaluations += 1;
-            match &verdict {
-                Verdict::Quiet => quiet += 1,
-                Verdict::NoData => no_data += 1,
-                Verdict::Notify(_) => firing += 1,
+            match &decision {
+                BurnDecision::Quiet => quiet += 1,
+                BurnDecision::NoData => no_data += 1,
+                BurnDecision::Notify(_) => firing += 1,
             }
-            if let Some(e) = pager.observe(&verdict) {
+            if let Some(e) = pager.observe(&decision) {
                 events_out.push((next_eval, e));
             }
             next_eval += TimeDelta::minutes(1);
@@ -76,7 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("| simulated span | {span_h:.1} h |");
     println!("| windows measured | {} |", policy.windows().len());
     println!("| policy evaluations (one per minute) | {evaluations} |");
-    println!("| verdicts: firing / quiet / no data | {firing} / {quiet} / {no_data} |");
+    println!("| decisions: firing / quiet / no data | {firing} / {quiet} / {no_data} |");
     println!("| pager notifications | {} |", events_out.len());
     println!("| wall time | {:.3} s |", elapsed);
     println!(

@@ -432,7 +432,7 @@ impl std::fmt::Display for Alert {
 
 /// What one evaluation of a policy decided.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Verdict {
+pub enum BurnDecision {
     /// At least one tier fired: send this one notification.
     Notify(Alert),
     /// Every tier that could be judged stayed under its threshold.
@@ -441,11 +441,11 @@ pub enum Verdict {
     NoData,
 }
 
-impl Verdict {
+impl BurnDecision {
     /// The alert, if one fired.
     pub fn alert(&self) -> Option<&Alert> {
         match self {
-            Verdict::Notify(a) => Some(a),
+            BurnDecision::Notify(a) => Some(a),
             _ => None,
         }
     }
@@ -484,25 +484,25 @@ impl Pager {
         self.open
     }
 
-    /// Feeds one verdict; returns what to tell people, if anything.
-    pub fn observe(&mut self, verdict: &Verdict) -> Option<PagerEvent> {
-        match (verdict, self.open) {
-            (Verdict::Notify(a), None) => {
+    /// Feeds one decision; returns what to tell people, if anything.
+    pub fn observe(&mut self, decision: &BurnDecision) -> Option<PagerEvent> {
+        match (decision, self.open) {
+            (BurnDecision::Notify(a), None) => {
                 self.open = Some(a.notification());
                 Some(PagerEvent::Fire(a.clone()))
             }
-            (Verdict::Notify(a), Some(Notification::Ticket))
+            (BurnDecision::Notify(a), Some(Notification::Ticket))
                 if a.notification() == Notification::Page =>
             {
                 self.open = Some(Notification::Page);
                 Some(PagerEvent::Escalate(a.clone()))
             }
-            (Verdict::Notify(_), Some(_)) => None,
-            (Verdict::Quiet, Some(_)) => {
+            (BurnDecision::Notify(_), Some(_)) => None,
+            (BurnDecision::Quiet, Some(_)) => {
                 self.open = None;
                 Some(PagerEvent::Clear)
             }
-            (Verdict::Quiet, None) | (Verdict::NoData, _) => None,
+            (BurnDecision::Quiet, None) | (BurnDecision::NoData, _) => None,
         }
     }
 }

@@ -24,13 +24,14 @@ use crate::exact::Rate;
 use crate::window::{days, hours, minutes};
 use crate::Slo;
 use chrono::TimeDelta;
-use labkit::{Check, Plan, SimRng};
+use labkit::{Check, CheckKind, Plan, SimRng};
 
 pub const CHECKS: &[Check] = &[
     Check {
         id: "m31.a.1",
         part: "A",
         guide_step: "sli",
+        kind: CheckKind::Step,
         title: "the SLI is good over valid events, and no traffic is no data",
         points: 2,
         plan: Plan::core(3),
@@ -42,6 +43,7 @@ pub const CHECKS: &[Check] = &[
         id: "m31.a.2",
         part: "A",
         guide_step: "burn_rate",
+        kind: CheckKind::Step,
         title: "burn rate is the error ratio over the error budget",
         points: 2,
         plan: Plan::core(2),
@@ -53,6 +55,7 @@ pub const CHECKS: &[Check] = &[
         id: "m31.a.3",
         part: "A",
         guide_step: "budget_spent",
+        kind: CheckKind::Step,
         title: "a burn held for a while spends burn × duration / period of the budget",
         points: 2,
         plan: Plan::core(3),
@@ -64,6 +67,7 @@ pub const CHECKS: &[Check] = &[
         id: "m31.a.4",
         part: "A",
         guide_step: "tier_fires",
+        kind: CheckKind::Step,
         title: "a tier fires only when both windows burn strictly above its threshold",
         points: 3,
         plan: Plan::core(3),
@@ -75,6 +79,7 @@ pub const CHECKS: &[Check] = &[
         id: "m31.a.5",
         part: "A",
         guide_step: "evaluate",
+        kind: CheckKind::Step,
         title: "evaluating a policy sends one notification, prefers a page, and tells quiet from no data",
         points: 4,
         plan: Plan::core(9),
@@ -86,6 +91,7 @@ pub const CHECKS: &[Check] = &[
         id: "m31.b.1",
         part: "B",
         guide_step: "severity_for",
+        kind: CheckKind::Step,
         title: "the fastest page is SEV-1, slower pages SEV-2, tickets SEV-3 and SEV-4",
         points: 2,
         plan: Plan::core(2),
@@ -97,6 +103,7 @@ pub const CHECKS: &[Check] = &[
         id: "m31.b.2",
         part: "B",
         guide_step: "transition",
+        kind: CheckKind::Step,
         title: "the lifecycle moves one step at a time, forward in time, and records each step",
         points: 4,
         plan: Plan::core(6),
@@ -108,6 +115,7 @@ pub const CHECKS: &[Check] = &[
         id: "m31.b.3",
         part: "B",
         guide_step: "first_play",
+        kind: CheckKind::Step,
         title: "the first play is the fastest safe mitigation",
         points: 2,
         plan: Plan::core(3),
@@ -119,6 +127,7 @@ pub const CHECKS: &[Check] = &[
         id: "m31.b.4",
         part: "B",
         guide_step: "lint_blame",
+        kind: CheckKind::Step,
         title: "the blamelessness lint flags blaming phrases and a person before a blaming verb",
         points: 3,
         plan: Plan::core(5),
@@ -130,6 +139,7 @@ pub const CHECKS: &[Check] = &[
         id: "m31.b.5",
         part: "B",
         guide_step: "to_eval_case",
+        kind: CheckKind::Step,
         title: "a postmortem becomes a regression case that fails the bad answer",
         points: 3,
         plan: Plan::core(4),
@@ -141,6 +151,7 @@ pub const CHECKS: &[Check] = &[
         id: "m31.b.6",
         part: "B",
         guide_step: "trace",
+        kind: CheckKind::Story,
         title: "your bad-hour trace matches the reference trace",
         points: 3,
         plan: Plan::after_class(3),

@@ -41,7 +41,7 @@ pub mod edits;
 
 pub use budget::{budget_spent, burn_rate};
 pub use burn::{
-    Alert, BurnPolicy, BurnTier, Notification, Pager, PagerEvent, Verdict, WindowBurns,
+    Alert, BurnDecision, BurnPolicy, BurnTier, Notification, Pager, PagerEvent, WindowBurns,
 };
 pub use error::IncidentError;
 pub use exact::Rate;

@@ -10,7 +10,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::burn::{Alert, BurnPolicy, Verdict, WindowBurns};
+use crate::burn::{Alert, BurnDecision, BurnPolicy, WindowBurns};
 use crate::error::IncidentError;
 use crate::exact::Rate;
 use crate::incident::{Incident, Status};
@@ -32,7 +32,7 @@ labkit::learner_steps! {
     /// Part A, steps 4–5 (`starters/m31/paging.rs`).
     mod paging in "starters/m31/paging.rs" {
         fn tier_fires(threshold: Rate, long: Option<Rate>, short: Option<Rate>) -> bool;
-        fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> Verdict;
+        fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> BurnDecision;
     }
     /// Part B, steps 1–3 (`starters/m31/respond.rs`).
     mod respond in "starters/m31/respond.rs" {

@@ -187,8 +187,8 @@ pub fn run_with(
                 ),
             );
         }
-        let verdict = crate::evaluate(&policy, &burns);
-        match pager.observe(&verdict) {
+        let decision = crate::evaluate(&policy, &burns);
+        match pager.observe(&decision) {
             Some(PagerEvent::Fire(alert)) | Some(PagerEvent::Escalate(alert)) => {
                 notifications += 1;
                 trace.at(now, "m31", format!("{alert}"));

@@ -3,7 +3,7 @@
 //! 28-day period.
 #![cfg(feature = "solution")]
 
-use incident::burn::{BurnPolicy, BurnTier, Notification, Verdict, WindowBurns};
+use incident::burn::{BurnDecision, BurnPolicy, BurnTier, Notification, WindowBurns};
 use incident::window::{days, hours, minutes};
 use incident::{budget_spent, burn_rate, evaluate, tier_fires, Counts, Rate, Slo};
 
@@ -32,7 +32,7 @@ fn r(x: f64) -> Rate {
     Rate::from_f64(x).expect("a rate")
 }
 
-fn fired(v: &Verdict) -> Option<(String, Notification)> {
+fn fired(v: &BurnDecision) -> Option<(String, Notification)> {
     v.alert().map(|a| (a.tier.name.clone(), a.notification()))
 }
 
@@ -125,7 +125,7 @@ fn every_tier_below_at_and_above_its_boundary() {
             let want = fires.then(|| (tier.name.clone(), tier.notification));
             assert_eq!(fired(&v), want, "{}: {what}", tier.name);
             if !fires {
-                assert_eq!(v, Verdict::Quiet, "{}: {what}", tier.name);
+                assert_eq!(v, BurnDecision::Quiet, "{}: {what}", tier.name);
             }
         }
     }
@@ -138,10 +138,10 @@ fn missing_data_is_never_a_page() {
         .windows()
         .into_iter()
         .fold(WindowBurns::new(), |b, w| b.with(w, None));
-    assert_eq!(evaluate(&p, &none), Verdict::NoData);
+    assert_eq!(evaluate(&p, &none), BurnDecision::NoData);
     assert_eq!(
         evaluate(&p, &WindowBurns::new()),
-        Verdict::NoData,
+        BurnDecision::NoData,
         "unmeasured windows are no data too"
     );
     // NaN (what 0/0 would give) is stored as no data.
@@ -149,19 +149,19 @@ fn missing_data_is_never_a_page() {
         .windows()
         .into_iter()
         .fold(WindowBurns::new(), |b, w| b.with(w, Some(f64::NAN)));
-    assert_eq!(evaluate(&p, &nan), Verdict::NoData);
+    assert_eq!(evaluate(&p, &nan), BurnDecision::NoData);
     // Only 1h, 1d and 3d have data (6h is also the 3d tier's short window):
     // no tier has both of its windows, so nothing can be judged.
     let longs = [hours(1), days(1), days(3)]
         .into_iter()
         .fold(WindowBurns::new(), |b, w| b.with(w, Some(100.0)));
-    assert_eq!(evaluate(&p, &longs), Verdict::NoData);
+    assert_eq!(evaluate(&p, &longs), BurnDecision::NoData);
     // One tier judged and quiet, the rest without data: quiet.
     let t = &p.tiers()[3];
     let one = WindowBurns::new()
         .with(t.long, Some(0.5))
         .with(t.short, Some(0.5));
-    assert_eq!(evaluate(&p, &one), Verdict::Quiet);
+    assert_eq!(evaluate(&p, &one), BurnDecision::Quiet);
     // A fast burn with no data in the 5m window pages through the 6h tier only.
     let gap = p
         .windows()
@@ -181,7 +181,7 @@ fn several_tiers_firing_make_one_notification() {
         .windows()
         .into_iter()
         .fold(WindowBurns::new(), |b, w| b.with(w, Some(20.0)));
-    let Verdict::Notify(a) = evaluate(&p, &all) else {
+    let BurnDecision::Notify(a) = evaluate(&p, &all) else {
         panic!("a 20x burn must notify")
     };
     assert_eq!(a.tier.name, "page-1h");
@@ -191,7 +191,7 @@ fn several_tiers_firing_make_one_notification() {
         .windows()
         .into_iter()
         .fold(WindowBurns::new(), |b, w| b.with(w, Some(4.0)));
-    let Verdict::Notify(a) = evaluate(&p, &leak) else {
+    let BurnDecision::Notify(a) = evaluate(&p, &leak) else {
         panic!("a 4x burn must ticket")
     };
     assert_eq!(
@@ -204,7 +204,7 @@ fn several_tiers_firing_make_one_notification() {
         .windows()
         .into_iter()
         .fold(WindowBurns::new(), |b, w| b.with(w, Some(10.0)));
-    let Verdict::Notify(a) = evaluate(&p, &ten) else {
+    let BurnDecision::Notify(a) = evaluate(&p, &ten) else {
         panic!("a 10x burn must page")
     };
     assert_eq!((a.tier.name.as_str(), a.rank), ("page-6h", 1));
@@ -267,7 +267,7 @@ fn a_28_day_period_scales_every_threshold() {
         fired(&evaluate(&p, &b)),
         Some(("page-1h".to_string(), Notification::Page))
     );
-    assert_eq!(evaluate(&workbook(), &b), Verdict::Quiet);
+    assert_eq!(evaluate(&workbook(), &b), BurnDecision::Quiet);
     // Scaling back gives the original thresholds.
     let back = p.scaled_to(days(30));
     for (a, b) in back.tiers().iter().zip(workbook().tiers()) {
@@ -309,7 +309,12 @@ fn a_burn_exactly_at_the_threshold_does_not_fire_at_any_target() {
                 tier.name
             );
             let b = burns_for(&p, Some(0.0), tier, Some(burn), Some(burn));
-            assert_eq!(evaluate(&p, &b), Verdict::Quiet, "{target}: {}", tier.name);
+            assert_eq!(
+                evaluate(&p, &b),
+                BurnDecision::Quiet,
+                "{target}: {}",
+                tier.name
+            );
             let one_more = incident::burn::exact_burn(&slo, Counts::new(valid - bad - 1, bad + 1));
             let b = burns_for(&p, Some(0.0), tier, one_more, one_more);
             assert_eq!(
@@ -366,7 +371,7 @@ fn the_pager_sends_one_notification_per_problem() {
         );
     }
     assert_eq!(
-        pager.observe(&Verdict::NoData),
+        pager.observe(&BurnDecision::NoData),
         None,
         "a gap neither opens nor closes"
     );
@@ -385,13 +390,13 @@ fn a_steady_80_percent_sli_pages_at_sev1_through_the_fastest_tier() {
     let burn = burn_rate(0.20, &slo);
     let b = WindowBurns::steady(&p, Some(burn));
     assert_eq!(p.windows().len(), b.iter().count());
-    let Verdict::Notify(a) = evaluate(&p, &b) else {
+    let BurnDecision::Notify(a) = evaluate(&p, &b) else {
         panic!("a steady 20x burn must page")
     };
     assert_eq!((a.tier.name.as_str(), a.rank), ("page-1h", 0));
     assert_eq!(incident::severity_for(&a), incident::Severity::Sev1);
     assert_eq!(
         evaluate(&p, &WindowBurns::steady(&p, None)),
-        Verdict::NoData
+        BurnDecision::NoData
     );
 }

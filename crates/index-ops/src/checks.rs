@@ -26,13 +26,14 @@ mod verify;
 
 use crate::edits;
 use chrono::{DateTime, Utc};
-use labkit::{Check, Plan, SimClock};
+use labkit::{Check, CheckKind, Plan, SimClock};
 
 pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.a.1",
         part: "A",
         guide_step: "validity",
+        kind: CheckKind::Step,
         title: "luhn_valid accepts real card numbers and rejects every single-digit typo",
         points: 2,
         plan: Plan::core(4),
@@ -44,6 +45,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.a.2",
         part: "A",
         guide_step: "validity",
+        kind: CheckKind::Step,
         title: "ssn_valid applies the shape, area, group, serial and same-digit rules",
         points: 2,
         plan: Plan::core(3),
@@ -55,6 +57,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.a.3",
         part: "A",
         guide_step: "redact",
+        kind: CheckKind::Step,
         title: "redact replaces each kind with its placeholder and leaves look-alikes alone",
         points: 3,
         plan: Plan::core(2),
@@ -66,6 +69,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.a.4",
         part: "A",
         guide_step: "redact",
+        kind: CheckKind::Step,
         title: "redact finds every planted value in seeded random documents, with exact spans",
         points: 3,
         plan: Plan::core(2),
@@ -77,6 +81,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.a.5",
         part: "A",
         guide_step: "sync",
+        kind: CheckKind::Step,
         title: "sync re-embeds exactly the added, changed and re-redacted documents, and respects its scope",
         points: 3,
         plan: Plan::core(3),
@@ -88,6 +93,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.a.6",
         part: "A",
         guide_step: "sync",
+        kind: CheckKind::Step,
         title: "no raw personal value reaches the stored text, a backup or a search result",
         points: 2,
         plan: Plan::core(2),
@@ -99,6 +105,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.a.7",
         part: "A",
         guide_step: "sweep",
+        kind: CheckKind::Step,
         title: "sweep_expired removes exactly the expired documents, including an expiry at exactly now",
         points: 2,
         plan: Plan::core(3),
@@ -110,6 +117,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.a.8",
         part: "A",
         guide_step: "backup",
+        kind: CheckKind::Step,
         title: "verify_backup refuses every truncation point and bit flip with the right error; the live index is untouched",
         points: 3,
         plan: Plan::after_class(6),
@@ -121,6 +129,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.a.9",
         part: "A",
         guide_step: "alias",
+        kind: CheckKind::Step,
         title: "flip and rollback move the live alias in one step and keep a rollback target",
         points: 3,
         plan: Plan::after_class(6),
@@ -132,6 +141,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.a.10",
         part: "A",
         guide_step: "trace",
+        kind: CheckKind::Story,
         title: "your Part A trace shows no raw value and matches the reference trace",
         points: 2,
         plan: Plan::after_class(2),

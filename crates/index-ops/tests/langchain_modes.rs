@@ -18,9 +18,9 @@
 //! fails under `CI=true`.
 #![cfg(feature = "solution")]
 
+mod python;
+
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 use chrono::{DateTime, TimeZone, Utc};
 use index_ops::{index, Chunk, Cleanup, Index, IndexOptions, IndexingError, RecordManager};
@@ -551,62 +551,23 @@ fn ours(s: &Scenario) -> serde_json::Value {
     serde_json::json!({"name": s.name, "results": results, "store": store})
 }
 
-/// A Python that can import langchain_core, or why not.
-fn reference_python() -> Option<std::path::PathBuf> {
-    let python = labkit::tools::find_or_skip(
-        "the_real_langchain_core_agrees",
-        "LANGCHAIN_PYTHON",
-        &["python3"],
-        "pip install langchain-core==1.8.1, or set LANGCHAIN_PYTHON",
-    )?;
-    let ok = Command::new(&python)
-        .args(["-c", "import langchain_core"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            !labkit::tools::required(),
-            "the_real_langchain_core_agrees: {} cannot import langchain_core; CI=true requires it",
-            python.display()
-        );
-        eprintln!("the_real_langchain_core_agrees: SKIPPED, langchain_core is not installed");
-        return None;
-    }
-    Some(python)
-}
-
 #[test]
 fn the_real_langchain_core_agrees() {
-    let Some(python) = reference_python() else {
+    let Some(python) = python::find_or_skip(
+        "the_real_langchain_core_agrees",
+        "LANGCHAIN_PYTHON",
+        &["langchain_core"],
+        "pip install langchain-core==1.8.1, or set LANGCHAIN_PYTHON",
+    ) else {
         return;
     };
     let mut scenarios = documented();
     scenarios.extend((1..=40).map(seeded));
-    let input = to_json(&scenarios).to_string();
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/langchain/run_reference.py"
+    let reference = python::run(
+        &python,
+        "tests/langchain/run_reference.py",
+        &to_json(&scenarios),
     );
-    let mut child = Command::new(&python)
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "reference runner failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let reference: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         reference["version"], "1.8.1",
         "the modelled langchain-core version"

@@ -26,11 +26,11 @@
 //! not compared; `atin_valid` follows the IRS's `9XX-93-XXXX`.
 #![cfg(feature = "solution")]
 
+mod python;
+
 use index_ops::detect::itin_valid;
 use index_ops::{luhn_valid, redact, ssn_valid, PiiKind};
 use labkit::SimRng;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 const STDNUM: &str = "2.2";
 const PHONENUMBERS: &str = "9.0.43";
@@ -178,27 +178,6 @@ fn phone_cases(rng: &mut SimRng) -> Vec<String> {
     out
 }
 
-/// A Python that can import both references, or why not.
-fn reference_python() -> Option<std::path::PathBuf> {
-    let test = "the_field_references_agree";
-    let install = "pip install python-stdnum==2.2 phonenumbers==9.0.43, or set STDNUM_PYTHON";
-    let python = labkit::tools::find_or_skip(test, "STDNUM_PYTHON", &["python3"], install)?;
-    let ok = Command::new(&python)
-        .args(["-c", "import stdnum, phonenumbers"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            !labkit::tools::required(),
-            "{test}: {} cannot import stdnum and phonenumbers ({install}); CI=true requires them",
-            python.display()
-        );
-        eprintln!("{test}: SKIPPED, stdnum or phonenumbers is not installed ({install})");
-        return None;
-    }
-    Some(python)
-}
-
 fn verdicts(v: &serde_json::Value, key: &str) -> Vec<bool> {
     v[key]
         .as_array()
@@ -219,7 +198,12 @@ fn phone_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 
 #[test]
 fn the_field_references_agree() {
-    let Some(python) = reference_python() else {
+    let Some(python) = python::find_or_skip(
+        "the_field_references_agree",
+        "STDNUM_PYTHON",
+        &["stdnum", "phonenumbers"],
+        "pip install python-stdnum==2.2 phonenumbers==9.0.43, or set STDNUM_PYTHON",
+    ) else {
         return;
     };
     let mut rng = SimRng::seed(20);
@@ -232,27 +216,7 @@ fn the_field_references_agree() {
     let input = serde_json::json!({
         "ssn": ssn, "itin": itin, "luhn": luhn, "iban": ibans, "phones": phones,
     });
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/stdnum/run_reference.py");
-    let mut child = Command::new(&python)
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(input.to_string().as_bytes())
-        .expect("the cases are written");
-    let out = child.wait_with_output().expect("the reference finishes");
-    assert!(
-        out.status.success(),
-        "reference runner failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON verdicts");
+    let theirs = python::run(&python, "tests/stdnum/run_reference.py", &input);
     assert_eq!(
         theirs["stdnum"], STDNUM,
         "the compared python-stdnum version"

@@ -14,6 +14,7 @@ const fn check(id: &'static str, title: &'static str, run: fn() -> CheckResult) 
         id,
         part: "A",
         guide_step: "fixture",
+        kind: labkit::CheckKind::Step,
         title,
         points: 1,
         plan: labkit::Plan::core(1),

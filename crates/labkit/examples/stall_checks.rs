@@ -34,6 +34,7 @@ const fn check(id: &'static str, function: &'static str, run: fn() -> CheckResul
         id,
         part: "A",
         guide_step: function,
+        kind: labkit::CheckKind::Step,
         title: id,
         points: 1,
         plan: labkit::Plan::core(1),

@@ -10,6 +10,13 @@
 //! [`ensure_eq!`](crate::ensure_eq) rather than `assert!`, so that a failed
 //! expectation reads as a *fail* and a panic in learner code as a *panic*.
 //!
+//! A check is of one of two [`CheckKind`]s: a **step** check judges one learner
+//! function, and a **story** check runs the module's whole story, every step
+//! together (a storm correlated, a shift run); most story checks compare the
+//! story's printed **trace** with the reference trace. The kind is a field of
+//! the check, listed with it and written to the catalogue, so the course tool
+//! never guesses it from a step's name or a message.
+//!
 //! Each module crate has a small binary whose `main` is [`main`]: it lists its
 //! checks (`list`, as JSON) or runs exactly one (`run <id>`), writing the
 //! result to the file named by `LABKIT_RESULT`. The course tool starts one
@@ -100,6 +107,54 @@ impl Plan {
     }
 }
 
+/// What a check judges: one learner step, or the whole story.
+///
+/// A **step** check is about one function the learner writes, named by its
+/// [`Edit`]; on an untouched starter it must reach that step's `todo!()`
+/// (*not started*). A **story** check runs every step together, on inputs
+/// no step check watches (a storm, the bad hour, a whole shift), and has no
+/// edit site of its own: its report points at the first unwritten step it
+/// reached. Most story checks compare the story's **trace** (the numbered
+/// lines it prints) with the reference trace; `cargo xtask story` prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// Judges one learner step: the check has an [`Edit`].
+    Step,
+    /// Runs the whole story, every step together: the check has no [`Edit`].
+    Story,
+}
+
+impl CheckKind {
+    /// The snake_case name used in JSON: `step` or `story`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckKind::Step => "step",
+            CheckKind::Story => "story",
+        }
+    }
+}
+
+/// What is wrong with a table of checks as the course tool reads it: each
+/// step check names its edit site and no story check does. A check binary
+/// refuses to list a table with a problem, so the catalogue cannot hold one.
+pub fn table_problems(checks: &[Check]) -> Vec<String> {
+    checks
+        .iter()
+        .filter_map(|c| match (c.kind, c.edit) {
+            (CheckKind::Step, None) => Some(format!(
+                "{}: a step check names the learner's edit site (`edit: Some(edits::…)`)",
+                c.id
+            )),
+            (CheckKind::Story, Some(e)) => Some(format!(
+                "{}: a story check runs every step and names no edit site (it names `{}`)",
+                c.id, e.function
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 /// One lab check.
 #[derive(Debug, Clone, Copy)]
 pub struct Check {
@@ -109,10 +164,13 @@ pub struct Check {
     /// optional challenge.
     pub part: &'static str,
     /// The step of the lab guide this check belongs to, as the guide names
-    /// it: the learner's function for a check of one step (`burn_rate`), or
-    /// the story for a check of the whole run (`trace`, `storm`). Not the
-    /// function a check's report points at: that is [`Check::edit`].
+    /// it: the learner's function for a step check (`burn_rate`), or the
+    /// guide's name for a story check (`trace`, `storm`). A name for people:
+    /// what kind of check it is, is [`Check::kind`]; the function a check's
+    /// report points at is [`Check::edit`].
     pub guide_step: &'static str,
+    /// A step check or a story check.
+    pub kind: CheckKind,
     /// One line saying what is checked.
     pub title: &'static str,
     /// Points the check is worth.
@@ -121,8 +179,8 @@ pub struct Check {
     pub plan: Plan,
     /// Where to look when stuck: the concept, not the answer.
     pub hint: &'static str,
-    /// The learner's edit site, or `None` for a check of the course itself
-    /// (such a check is not expected to fail on an untouched starter).
+    /// The learner's edit site: `Some` for a step check, `None` for a story
+    /// check ([`table_problems`] holds the two together).
     pub edit: Option<Edit>,
     /// The check body.
     pub run: fn() -> CheckResult,
@@ -186,6 +244,8 @@ pub struct CheckInfo {
     pub id: String,
     pub part: String,
     pub step: String,
+    /// A step check or a story check.
+    pub kind: CheckKind,
     pub title: String,
     pub points: u32,
     /// Core or after class (older catalogues without it read as core).
@@ -205,6 +265,7 @@ impl From<&Check> for CheckInfo {
             id: c.id.to_string(),
             part: c.part.to_string(),
             step: c.guide_step.to_string(),
+            kind: c.kind,
             title: c.title.to_string(),
             points: c.points,
             track: c.plan.track,
@@ -362,16 +423,12 @@ type LastPanic = (String, Option<String>, Option<crate::stall::StepRef>);
 /// prints.
 static LAST_COMPARISON: Mutex<Option<(String, String)>> = Mutex::new(None);
 
-/// Whether a check tells a story: it compares a trace with the reference.
-fn is_story(check: &Check) -> bool {
-    check.guide_step.contains("trace")
-}
-
 /// `story`: each story check run in this process, printing the learner's
-/// trace (as far as it got) and how it differs from the reference.
+/// trace (as far as it got) and how it differs from the reference. A story
+/// check that compares no trace (the storm) says whether its story holds.
 fn tell_stories(checks: &[Check]) -> ExitCode {
     let mut all_match = true;
-    for check in checks.iter().filter(|c| is_story(c)) {
+    for check in checks.iter().filter(|c| c.kind == CheckKind::Story) {
         if let Ok(mut last) = LAST_COMPARISON.lock() {
             *last = None;
         }
@@ -389,6 +446,9 @@ fn tell_stories(checks: &[Check]) -> ExitCode {
                 all_match = false;
                 print!("{trace}");
                 println!("-- how it differs from the reference trace:\n{diff}\n");
+            }
+            (Outcome::Pass, None) => {
+                println!("-- this story prints no trace; it holds (the check passes)\n");
             }
             (outcome, _) => {
                 all_match = false;
@@ -671,6 +731,11 @@ pub fn main(checks: &[Check]) -> ExitCode {
         .as_slice()
     {
         ["list"] => {
+            let problems = table_problems(checks);
+            if !problems.is_empty() {
+                eprintln!("the checks table is not sound:\n{}", problems.join("\n"));
+                return ExitCode::FAILURE;
+            }
             let infos: Vec<CheckInfo> = checks.iter().map(CheckInfo::from).collect();
             match serde_json::to_string_pretty(&infos) {
                 Ok(json) => {
@@ -746,6 +811,7 @@ mod tests {
             id: "t.a.1",
             part: "A",
             guide_step: "s",
+            kind: CheckKind::Story,
             title: "t",
             points: 1,
             plan: crate::check::Plan::core(1),
@@ -957,5 +1023,54 @@ mod tests {
             err.contains("- line 2") && err.contains("+ line two"),
             "{err}"
         );
+    }
+
+    /// A check's kind is a field, not a reading of its step's name: a step
+    /// check called `trace` is still a step check, and a table whose kinds
+    /// and edit sites disagree is refused before the tool can list it.
+    #[test]
+    fn the_kind_of_a_check_is_typed_and_held_to_its_edit_site() {
+        let site = Edit {
+            file: "starters/t/trace.rs",
+            function: "trace",
+        };
+        let step_named_trace = Check {
+            guide_step: "trace",
+            kind: CheckKind::Step,
+            edit: Some(site),
+            ..check(|| Ok(()))
+        };
+        let story = Check {
+            id: "t.a.2",
+            guide_step: "storm",
+            ..check(|| Ok(()))
+        };
+        assert!(table_problems(&[step_named_trace, story]).is_empty());
+        assert_eq!(CheckInfo::from(&step_named_trace).kind, CheckKind::Step);
+        assert_eq!(CheckInfo::from(&story).kind, CheckKind::Story);
+        let json = serde_json::to_string(&CheckInfo::from(&story)).unwrap_or_default();
+        assert!(json.contains(r#""kind":"story""#), "{json}");
+
+        let step_without_site = Check {
+            id: "t.a.3",
+            kind: CheckKind::Step,
+            ..check(|| Ok(()))
+        };
+        let story_with_site = Check {
+            id: "t.a.4",
+            edit: Some(site),
+            ..check(|| Ok(()))
+        };
+        let problems = table_problems(&[step_without_site, story_with_site]);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].starts_with("t.a.3: a step check"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].starts_with("t.a.4: a story check"),
+            "{problems:?}"
+        );
+        assert!(problems[1].contains("`trace`"), "{problems:?}");
     }
 }

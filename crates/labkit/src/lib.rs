@@ -41,7 +41,7 @@ pub mod tools;
 pub mod trace;
 pub mod warden;
 
-pub use check::{Check, CheckResult, Edit, Plan, Track};
+pub use check::{Check, CheckKind, CheckResult, Edit, Plan, Track};
 pub use clock::SimClock;
 pub use rng::SimRng;
 pub use trace::Trace;

@@ -26,13 +26,14 @@ mod story;
 
 use crate::edits;
 use crate::eval::{EvalReport, Score};
-use labkit::{Check, Plan};
+use labkit::{Check, CheckKind, Plan};
 
 pub const CHECKS: &[Check] = &[
     Check {
         id: "m33.b.1",
         part: "B",
         guide_step: "within_tolerance",
+        kind: CheckKind::Step,
         title: "the gate's tolerance: a drop of exactly 2% relative to live passes, more blocks, a score of nothing never passes",
         points: 2,
         plan: Plan::core(4),
@@ -44,6 +45,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.b.2",
         part: "B",
         guide_step: "judge",
+        kind: CheckKind::Step,
         title: "the gate fails closed on missing or mismatched evidence, then lists the score drop and each failed regression case",
         points: 2,
         plan: Plan::core(6),
@@ -55,6 +57,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.b.3",
         part: "B",
         guide_step: "canary",
+        kind: CheckKind::Step,
         title: "a canary scores live and candidate on the same eval set, decides, and approves only a good build",
         points: 3,
         plan: Plan::core(5),
@@ -66,6 +69,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.b.4",
         part: "B",
         guide_step: "rollback",
+        kind: CheckKind::Step,
         title: "one call returns to the last-good release by the rollback checklist, in order",
         points: 3,
         plan: Plan::core(5),
@@ -77,6 +81,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.b.5",
         part: "B",
         guide_step: "cut_over",
+        kind: CheckKind::Step,
         title: "blue/green: a healthy idle slot takes all traffic in one flip and starts its bake",
         points: 2,
         plan: Plan::after_class(8),
@@ -88,6 +93,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.b.6",
         part: "B",
         guide_step: "observe",
+        kind: CheckKind::Step,
         title: "blue/green: an alert during the bake flips back; a quiet bake becomes final at its end",
         points: 2,
         plan: Plan::after_class(6),
@@ -99,6 +105,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.b.7",
         part: "B",
         guide_step: "accepts",
+        kind: CheckKind::Step,
         title: "secret rotation: the grace window keeps every client working through a rotation, down to the millisecond boundary",
         points: 3,
         plan: Plan::after_class(4),
@@ -110,6 +117,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.b.8",
         part: "B",
         guide_step: "trace",
+        kind: CheckKind::Story,
         title: "your Part B trace matches the reference trace",
         points: 2,
         plan: Plan::after_class(2),
@@ -121,6 +129,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.x.1",
         part: "X",
         guide_step: "walk_ramp",
+        kind: CheckKind::Step,
         title: "the progressive canary stops at the first breach and reports its blast radius",
         points: 3,
         plan: Plan::after_class(10),
@@ -132,6 +141,7 @@ pub const CHECKS: &[Check] = &[
         id: "m33.x.2",
         part: "X",
         guide_step: "ramp trace",
+        kind: CheckKind::Story,
         title: "your ramp trace matches the reference trace",
         points: 1,
         plan: Plan::after_class(2),

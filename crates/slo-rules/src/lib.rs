@@ -57,7 +57,7 @@
 //! `tests/promtool.rs` checks the rules against `promtool test rules`,
 //! minute by minute, on seeded traffic including missing series, restarts
 //! and failed scrapes; at a minute where a window's edge falls on a failed
-//! scrape the argument does not hold and that verdict is not compared.
+//! scrape the argument does not hold and that decision is not compared.
 //!
 //! `cargo xtask rules m31` prints the reference policy's rules;
 //! `--mine` prints the learner's: the comparison (`>` or `>=`) and how the
@@ -307,7 +307,7 @@ pub fn render(
 }
 
 /// The alert for "no tier can be judged": no valid event in any tier's short
-/// window, which is the Rust policy's `Verdict::NoData`.
+/// window, which is the Rust policy's `BurnDecision::NoData`.
 pub const NO_TRAFFIC: &str = "SloNoTraffic";
 
 /// The alert for "the valid counter is not there at all" (never exported,

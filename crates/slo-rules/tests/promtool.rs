@@ -7,7 +7,7 @@
 //! feeds the same per-minute events to the Rust policy (a `WindowedSli`
 //! evaluated every minute) and, as counter series, to `promtool test rules`
 //! over the rules `slo-rules` writes, with one expectation per tier per
-//! evaluated minute taken from the Rust verdict. promtool fails if any alert
+//! evaluated minute taken from the Rust decision. promtool fails if any alert
 //! fires at a minute the Rust policy says it does not, or the other way
 //! round. A last test shows the check has teeth: the same boundary scenario
 //! with the threshold written as `1 * (1 - 0.9999)` makes promtool disagree.
@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use incident::burn::{BurnPolicy, BurnTier, Verdict, WindowBurns};
+use incident::burn::{BurnDecision, BurnPolicy, BurnTier, WindowBurns};
 use incident::window::{days, minutes};
 use incident::{evaluate, Slo, WindowedSli};
 use labkit::{SimClock, SimRng};
@@ -206,7 +206,7 @@ impl Scenario {
     }
 
     /// The tiers the Rust policy fires at each evaluated minute.
-    fn rust_verdicts(&self) -> BTreeMap<u64, BTreeSet<String>> {
+    fn rust_decisions(&self) -> BTreeMap<u64, BTreeSet<String>> {
         self.rust_minutes()
             .into_iter()
             .map(|(m, (firing, _))| (m, firing))
@@ -222,7 +222,7 @@ impl Scenario {
             .collect()
     }
 
-    /// Per evaluated minute: the tiers fired, and whether the verdict was
+    /// Per evaluated minute: the tiers fired, and whether the decision was
     /// `NoData`.
     fn rust_minutes(&self) -> BTreeMap<u64, (BTreeSet<String>, bool)> {
         let slo = self.slo();
@@ -237,14 +237,14 @@ impl Scenario {
             {
                 let counts = sli.counts_at(at).expect("in order");
                 let burns = WindowBurns::from_counts(&slo, &counts);
-                let verdict = evaluate(&policy, &burns);
-                let firing: BTreeSet<String> = match &verdict {
-                    Verdict::Notify(a) => std::iter::once(a.tier.name.clone())
+                let decision = evaluate(&policy, &burns);
+                let firing: BTreeSet<String> = match &decision {
+                    BurnDecision::Notify(a) => std::iter::once(a.tier.name.clone())
                         .chain(a.also_firing.iter().cloned())
                         .collect(),
                     _ => BTreeSet::new(),
                 };
-                out.insert(m, (firing, matches!(verdict, Verdict::NoData)));
+                out.insert(m, (firing, matches!(decision, BurnDecision::NoData)));
             }
         }
         out
@@ -335,7 +335,7 @@ fn test_file(rules: &str, scenarios: &[&Scenario], policy: &BurnPolicy) -> Strin
                 y.push_str("        exp_alerts: []\n");
             }
         }
-        for (m, firing) in s.rust_verdicts() {
+        for (m, firing) in s.rust_decisions() {
             for tier in policy.tiers() {
                 let sampled = s.edges_sampled(m, tier.long.num_minutes() as u64)
                     && s.edges_sampled(m, tier.short.num_minutes() as u64)
@@ -741,7 +741,7 @@ fn promtool_fires_each_tier_exactly_when_the_rust_policy_does() {
     eprintln!(
         "promtool differential: {} scenarios ({} with absent series, a good series created \
          mid-window, restarts or failed scrapes: {} created, {} restarts, {} failed scrapes), \
-         {} (minute, alert) verdicts agreed ({} firing), {} not compared (a window edge on a \
+         {} (minute, alert) decisions agreed ({} firing), {} not compared (a window edge on a \
          failed scrape, or the minute a good series appears) in {:.1} s",
         all.len(),
         shaped,
@@ -765,7 +765,7 @@ fn a_threshold_written_as_float_arithmetic_fires_on_the_boundary() {
     let (good, bad) = on_boundary(0.9999, 3);
     let s = Scenario::new("exactly 1x at 0.9999".into(), 0.9999, move |_| (good, bad));
     assert!(
-        s.rust_verdicts().values().all(BTreeSet::is_empty),
+        s.rust_decisions().values().all(BTreeSet::is_empty),
         "exactly at the threshold, the Rust policy stays quiet"
     );
     let exact = rules_for(0.9999);
@@ -834,7 +834,7 @@ fn a_total_outage_without_a_good_series_pages_when_the_rust_policy_does() {
         )
         .without_good_series();
         let first_page = s
-            .rust_verdicts()
+            .rust_decisions()
             .into_iter()
             .find(|(_, firing)| !firing.is_empty())
             .map(|(m, _)| m);
@@ -968,7 +968,7 @@ fn a_good_series_created_mid_window_is_late_by_its_first_minute_only() {
     let [_, page_6h, ticket_1d, _] = policy.tiers() else {
         panic!("the workbook's four tiers");
     };
-    let rust = s.rust_verdicts();
+    let rust = s.rust_decisions();
     assert!(rust[&59].contains(&page_6h.name) && !rust[&60].contains(&page_6h.name));
     assert!(rust[&60].contains(&ticket_1d.name) && !rust[&61].contains(&ticket_1d.name));
 

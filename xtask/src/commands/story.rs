@@ -1,11 +1,13 @@
 //! `cargo xtask story MODULE`: the module's story as the learner's code
 //! tells it, from the lab's own fast build.
 //!
-//! Each module has one or two *trace checks*, which run its whole story and
-//! compare the trace with the reference. `story` runs those in the check
+//! Each module has one or more *story checks* (`labkit::CheckKind::Story`),
+//! which run its whole story; most are *trace checks*, comparing the
+//! story's trace with the reference. `story` runs them in the check
 //! binary's `story` mode: it prints the learner's trace (as far as it got:
 //! the story stops at the first step not written yet) and how it differs
-//! from the reference, so a Show step needs no other build.
+//! from the reference, so a Show step needs no other build. A story check
+//! without a trace (M32's storm) says whether its story holds.
 
 use std::io::Read;
 use std::process::{ExitCode, Stdio};

@@ -384,6 +384,7 @@ mod page_tests {
                 id: id.into(),
                 part: "A".into(),
                 step: format!("step {id}"),
+                kind: labkit::check::CheckKind::Story,
                 title: format!("title {id}"),
                 points: 2,
                 track: labkit::check::Track::Core,

@@ -1,7 +1,6 @@
-//! A real Alertmanager for a test, and a webhook receiver for it to call.
-//!
-//! The engine part is the same as `tests/alertmanager.rs` uses (that file
-//! keeps its own copy); here it is shared by the tests that need it.
+//! A real Alertmanager for a test, and a webhook receiver for it to call:
+//! shared by `tests/alertmanager.rs` (what the desk mutes and groups) and
+//! `tests/notifications.rs` (what it pages).
 // Wall-clock time is allowed here: a real Alertmanager runs on wall time.
 #![allow(clippy::disallowed_methods, dead_code)]
 
@@ -79,6 +78,16 @@ impl Engine {
         }
         let log = std::fs::read_to_string(engine.dir.join("log")).unwrap_or_default();
         panic!("alertmanager did not become ready on port {port} within 20 s:\n{log}");
+    }
+
+    /// `GET path`, answered with 200 and JSON; anything else fails the test.
+    pub fn get_json(&self, path: &str) -> serde_json::Value {
+        let (code, body) = self
+            .request("GET", path, "")
+            .unwrap_or_else(|e| panic!("GET {path} from alertmanager: {e}"));
+        assert_eq!(code, 200, "GET {path}: {body}");
+        serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("GET {path}: alertmanager answers JSON, not {body:?}: {e}"))
     }
 
     /// What the engine logged so far.

@@ -1,7 +1,7 @@
 //! Checks of `starters/m31/paging.rs`: when a burn tier fires, and what a policy sends.
 
 use super::{random_policy, rate};
-use crate::burn::{BurnPolicy, BurnTier, Notification, Verdict, WindowBurns};
+use crate::burn::{BurnDecision, BurnPolicy, BurnTier, Notification, WindowBurns};
 use crate::exact::Rate;
 use crate::window::{days, hours, minutes, span};
 use crate::{Counts, Slo};
@@ -113,14 +113,14 @@ fn expect_of(policy: &BurnPolicy, burns: &WindowBurns) -> Expect {
     }
 }
 
-fn observed(v: &Verdict) -> Expect {
+fn observed(v: &BurnDecision) -> Expect {
     match v {
-        Verdict::Notify(a) => Expect::Notify {
+        BurnDecision::Notify(a) => Expect::Notify {
             tier: a.tier.name.clone(),
             also: a.also_firing.clone(),
         },
-        Verdict::Quiet => Expect::Quiet,
-        Verdict::NoData => Expect::NoData,
+        BurnDecision::Quiet => Expect::Quiet,
+        BurnDecision::NoData => Expect::NoData,
     }
 }
 
@@ -232,7 +232,7 @@ pub(super) fn evaluate_sends_one_notification() -> CheckResult {
                 .collect::<Vec<_>>(),
             show(&burns)
         );
-        if let Verdict::Notify(a) = &got {
+        if let BurnDecision::Notify(a) = &got {
             ensure!(
                 a.long_burn >= a.tier.threshold.to_f64()
                     && a.short_burn >= a.tier.threshold.to_f64(),
