@@ -1376,7 +1376,8 @@ fn a_check_waiting_on_another_modules_step_is_told_from_the_verdict() {
     let report = check_report::lab_report(&typed, Style::plain());
     assert!(
         report.contains(
-            "Next: m34.a.1 waits on `plan_sync` in starters/m33/index/sync.rs, another module's step"
+            "Next: m34.a.1 waits on M33's `plan_sync` in starters/m33/index/sync.rs, another module's step, \
+             not written yet: finish it (cargo xtask lab m33), or run with --reference-parts"
         ),
         "{report}"
     );
