@@ -250,6 +250,11 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
             None => {
                 let site = match (&next.info.file, &next.info.function) {
                     (Some(f), Some(func)) => format!("write `{func}` in {f}"),
+                    // A step with no function of its own (a trace, a
+                    // break-on-purpose): its name is its heading in the guide.
+                    _ if !next.info.step.is_empty() => {
+                        format!("the guide's step \"{}\" ({})", next.info.step, m.guide())
+                    }
                     _ => "see the guide".to_string(),
                 };
                 if run.complete() {
