@@ -1,7 +1,8 @@
 //! Lazy versions of a step that its own check catches must fail the story
-//! checks too: m34.a.4 (the shift's trace) and m34.b.4 (break it on purpose)
-//! run every step together, and a lazy step can give the right answer on
-//! the usual shift.
+//! checks too: m34.a.4 (the shift's trace, Part A's steps) and m34.b.4
+//! (break it on purpose, every step with the gate) run steps together, and
+//! a lazy step can give the right answer on the usual shift. And m34.a.4
+//! must not need Part B at all.
 //!
 //! Each test installs the reference steps through the port, with one step
 //! swapped for a lazy version, and runs the check from
