@@ -212,10 +212,23 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
     } else if let Some(next) = next_check(run) {
         match blocker_elsewhere(run, next) {
             Some((step, place)) => {
+                // `starters/m33/…` is M33's: name the module, its lab and
+                // the way round it, since its own check's step is written.
+                let owner = place
+                    .strip_prefix("starters/")
+                    .and_then(|rest| rest.split('/').next())
+                    .filter(|m| crate::modules::find(m).is_some());
+                let (whose, finish) = match owner {
+                    Some(m) => (
+                        format!("{}'s ", m.to_uppercase()),
+                        format!("finish it (cargo xtask lab {m})"),
+                    ),
+                    None => (String::new(), "write it there".to_string()),
+                };
                 let _ = writeln!(
                     out,
-                    "Next: {} waits on `{step}` in {place}, another module's step, not written yet: \
-                     write it there, or run with --reference-parts to use the reference one",
+                    "Next: {} waits on {whose}`{step}` in {place}, another module's step, not written yet: \
+                     {finish}, or run with --reference-parts to use the reference one",
                     next.info.id
                 );
             }
@@ -237,6 +250,11 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
             None => {
                 let site = match (&next.info.file, &next.info.function) {
                     (Some(f), Some(func)) => format!("write `{func}` in {f}"),
+                    // A step with no function of its own (a trace, a
+                    // break-on-purpose): its name is its heading in the guide.
+                    _ if !next.info.step.is_empty() => {
+                        format!("the guide's step \"{}\" ({})", next.info.step, m.guide())
+                    }
                     _ => "see the guide".to_string(),
                 };
                 if run.complete() {

@@ -99,6 +99,17 @@ pub struct Command {
 
 const TIMEOUT: Opt = valued("--timeout", "SECS", "time limit per check (default 10)");
 
+const MINE: Opt = switch("--mine", "run it on your own code instead of the reference");
+const MINE_ON_REFERENCE_PARTS: Opt = switch(
+    "--reference-parts",
+    "with --mine: your M34 on the reference M31–M33",
+);
+const SCENARIO: Opt = valued(
+    "--scenario",
+    "NAME",
+    "a break-on-purpose scenario (M34 Part B, B4)",
+);
+
 /// Every command, in the order the help lists them.
 pub const COMMANDS: &[Command] = &[
     Command {
@@ -182,24 +193,48 @@ pub const COMMANDS: &[Command] = &[
         args: "",
         audience: Audience::Shift,
         help: &["the on-call shift narrated for a person (reference code)"],
-        options: &[switch(
-            "--mine",
-            "run it on your own code instead of the reference",
-        )],
+        options: &[MINE, MINE_ON_REFERENCE_PARTS],
         run: commands::shift::demo,
     },
     Command {
         name: "drill",
         args: "",
         audience: Audience::Shift,
-        help: &["the shift as a numbered trace"],
+        help: &[
+            "the shift as a numbered trace: stages intake to ship, then the gate's",
+            "verdicts (with only Part A written, it stops before the gate and says so)",
+        ],
         options: &[
-            switch(
-"--mine", "run it on your own code instead of the reference"),
+            MINE,
+            MINE_ON_REFERENCE_PARTS,
             switch(
 "--markdown", "as Markdown, to post"),
+            SCENARIO,
+            switch(
+"--extension", "append the stale-index outage"),
         ],
         run: commands::shift::drill,
+    },
+    Command {
+        name: "evals",
+        args: "",
+        audience: Audience::Shift,
+        help: &[
+            "the shift's eval gate: each assertion's verdict and why, exit code",
+            "non-zero when one fails (break it on purpose with --scenario)",
+        ],
+        options: &[
+            MINE,
+            MINE_ON_REFERENCE_PARTS,
+            SCENARIO,
+            switch(
+                "--extension",
+                "the stale-index outage's gate, eight assertions",
+            ),
+            switch(
+"--json", "the gate as JSON, for a machine"),
+        ],
+        run: commands::shift::evals,
     },
     Command {
         name: "report",

@@ -1367,7 +1367,8 @@ fn a_check_waiting_on_another_modules_step_is_told_from_the_verdict() {
     let report = check_report::lab_report(&typed, Style::plain());
     assert!(
         report.contains(
-            "Next: m34.a.1 waits on `plan_sync` in starters/m33/index/sync.rs, another module's step"
+            "Next: m34.a.1 waits on M33's `plan_sync` in starters/m33/index/sync.rs, another module's step, \
+             not written yet: finish it (cargo xtask lab m33), or run with --reference-parts"
         ),
         "{report}"
     );
@@ -1376,5 +1377,47 @@ fn a_check_waiting_on_another_modules_step_is_told_from_the_verdict() {
     assert!(
         untyped.contains("Next: m34.a.1 — write `execute_play`"),
         "{untyped}"
+    );
+}
+
+/// A step with no function of its own (B4, break it on purpose) is named by
+/// its heading in the guide, not "see the guide".
+#[test]
+fn a_next_step_without_a_function_is_named_by_its_guide_heading() {
+    use labkit::check::{CheckInfo, Track};
+    let m34 = crate::commands::module_arg("m34").expect("a course module");
+    let run = ModuleRun {
+        module: m34,
+        variant: Variant::Starter,
+        checks: vec![CheckRun {
+            bin: "checks-m34",
+            info: CheckInfo {
+                id: "m34.b.4".into(),
+                part: "B".into(),
+                step: "break it on purpose".into(),
+                title: "each scenario turns exactly its assertions red".into(),
+                points: 4,
+                track: Track::AfterClass,
+                minutes: 9,
+                hint: "h".into(),
+                file: None,
+                function: None,
+            },
+            verdict: runner::Verdict {
+                outcome: Outcome::Fail,
+                message: Some("no".into()),
+                output: String::new(),
+                stall: None,
+            },
+        }],
+        compile_error: None,
+        warnings: vec![],
+    };
+    let report = check_report::lab_report(&run, Style::plain());
+    assert!(
+        report.contains(
+            "Next: m34.b.4 — the guide's step \"break it on purpose\" (labs/m34/README.md)"
+        ),
+        "{report}"
     );
 }

@@ -1,7 +1,8 @@
 //! Lazy versions of a step that its own check catches must fail the story
-//! checks too: m34.a.4 (the shift's trace) and m34.b.4 (break it on purpose)
-//! run every step together, and a lazy step can give the right answer on
-//! the usual shift.
+//! checks too: m34.a.4 (the shift's trace, Part A's steps) and m34.b.4
+//! (break it on purpose, every step with the gate) run steps together, and
+//! a lazy step can give the right answer on the usual shift. And m34.a.4
+//! must not need Part B at all.
 //!
 //! Each test installs the reference steps through the port, with one step
 //! swapped for a lazy version, and runs the check from
@@ -64,6 +65,9 @@ fn copy_the_answer_key(r: &ShiftReport, checks: &[AssertionId]) -> Vec<Assertion
 }
 
 fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion> {
+    if lazy("part B") {
+        todo!("assert_intake_and_detect: as the starter has it")
+    }
     if lazy("gate") {
         copy_the_answer_key(
             r,
@@ -79,6 +83,9 @@ fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion> {
 }
 
 fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
+    if lazy("part B") {
+        todo!("assert_recovery: as the starter has it")
+    }
     if lazy("gate") {
         copy_the_answer_key(
             r,
@@ -94,7 +101,7 @@ fn assert_recovery(r: &ShiftReport) -> Vec<Assertion> {
     }
 }
 
-fn run(id: &str, step: Option<&'static str>) -> Result<(), String> {
+fn install(step: Option<&'static str>) {
     capstone::port::install(capstone::port::Steps {
         to_release_case,
         assert_intake_and_detect,
@@ -102,6 +109,10 @@ fn run(id: &str, step: Option<&'static str>) -> Result<(), String> {
         ..reference::steps()
     });
     LAZY.with(|l| l.set(step));
+}
+
+fn run(id: &str, step: Option<&'static str>) -> Result<(), String> {
+    install(step);
     let check = capstone::checks::CHECKS
         .iter()
         .find(|c| c.id == id)
@@ -132,5 +143,31 @@ fn a_gate_that_copies_the_answer_key_fails_break_it_on_purpose() {
     assert!(
         e.contains("labelled as scenario"),
         "a relabelled report catches it: {e}"
+    );
+}
+
+/// Part A's trace step is judged on Part A alone: with the gate's steps
+/// still `todo!()` (Part B not started), m34.a.4 passes, and the drill
+/// prints the shift through the ship stage and says the gate did not run.
+#[test]
+fn the_trace_step_passes_with_only_part_a_written() {
+    assert_eq!(run("m34.a.4", Some("part B")), Ok(()));
+    install(Some("part B"));
+    let o = capstone::cli::parse(&[], &[], capstone::shift::SEED).expect("no arguments");
+    let (trace, not_run) = capstone::cli::drill_trace(&o).expect("the shift runs on Part A");
+    let reference = capstone::shift::run(capstone::shift::SEED, Scenario::Clean);
+    assert_eq!(
+        trace.to_text(),
+        reference.trace.to_text(),
+        "the trace through ship"
+    );
+    assert!(!trace
+        .lines()
+        .iter()
+        .any(|l| l.actor == "gate" && l.text.starts_with("verify")));
+    assert_eq!(not_run.len(), 1, "{not_run:?}");
+    assert!(
+        not_run[0].contains("did not run") && not_run[0].contains("assert_intake_and_detect"),
+        "{not_run:?}"
     );
 }

@@ -51,3 +51,37 @@ fn the_trace_is_the_same_on_every_run_and_changes_with_the_seed() {
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
+
+#[test]
+fn the_postmortem_blames_the_rule_its_failing_example_is_about() {
+    let shipping =
+        shift::run_with_example_about(shift::SEED, Scenario::Clean, release_ops::Topic::Shipping);
+    let pm = shipping
+        .report
+        .postmortem
+        .expect("the shipping shift writes a postmortem");
+    assert!(
+        pm.root_causes
+            .iter()
+            .any(|c| c.contains("regression case for the shipping rule")),
+        "{:?}",
+        pm.root_causes
+    );
+    assert!(!pm.markdown.contains("refund"), "{}", pm.markdown);
+    assert!(shipping
+        .trace
+        .title()
+        .ends_with("failing example about shipping"));
+    let refunds = shift::run(shift::SEED, Scenario::Clean);
+    let pm = refunds
+        .report
+        .postmortem
+        .expect("the reference shift writes a postmortem");
+    assert!(
+        pm.root_causes
+            .iter()
+            .any(|c| c.contains("regression case for the refund rule")),
+        "{:?}",
+        pm.root_causes
+    );
+}

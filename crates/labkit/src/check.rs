@@ -452,8 +452,16 @@ fn tell_stories(checks: &[Check]) -> ExitCode {
             }
             (outcome, _) => {
                 all_match = false;
-                let so_far = crate::trace::Trace::from_lines("your story so far", so_far);
-                print!("{}", so_far.to_text());
+                // One numbered list per trace the check started (a check
+                // may run its story twice, as M34's runs two shifts).
+                for trace in &so_far {
+                    let title = match trace.title() {
+                        "" => "your story so far".to_string(),
+                        t => format!("your story so far: {t}"),
+                    };
+                    let trace = crate::trace::Trace::from_lines(title, trace.lines().to_vec());
+                    print!("{}", trace.to_text());
+                }
                 println!(
                     "-- the story stops here ({}): {}\n",
                     outcome.as_str(),
@@ -531,6 +539,46 @@ fn waits_on(edit: Option<&Edit>, message: &str, location: Option<&str>) -> Optio
     }
 }
 
+/// The step whose `todo!()` a check reached. Usually the innermost learner
+/// step this binary's port entered; but a step of a crate built without a
+/// port in this build (M33's `rollback`, reached through M34's
+/// `execute_play` when the capstone runs the learner's M31–M33) is not on
+/// that stack. Then the `todo!()` names another function than the innermost
+/// step, and its own place (`starters/m33/…`) says where it is: that step,
+/// not the one that called it, is what the learner must write.
+fn unwritten_step(
+    message: &str,
+    location: Option<&str>,
+    innermost: Option<crate::stall::StepRef>,
+) -> Option<crate::stall::StepRef> {
+    let named = todo_step(message);
+    let elsewhere = match (&innermost, named) {
+        (Some(inner), Some(todo)) => !is_step_of(&inner.function, todo),
+        (None, Some(_)) => true,
+        _ => false,
+    };
+    if !elsewhere {
+        return innermost;
+    }
+    let file = location.map(|l| {
+        let path = normalize_path(l);
+        // `file:line` (the panic hook's form): keep the file.
+        match path.rsplit_once(':') {
+            Some((file, line)) if line.bytes().all(|b| b.is_ascii_digit()) => file.to_string(),
+            _ => path,
+        }
+    });
+    match (named, file) {
+        (Some(function), Some(file)) if file.starts_with("starters/") => {
+            Some(crate::stall::StepRef {
+                function: function.to_string(),
+                file,
+            })
+        }
+        _ => innermost,
+    }
+}
+
 /// Runs one check in this process and classifies how it ended. A panic is
 /// caught here; only the process-level failures (stack overflow, exit, time
 /// limit) need the parent.
@@ -602,6 +650,7 @@ pub fn run_in_process(check: &Check) -> ChildReport {
                     Some(note) => format!("{message}\n{note}"),
                     None => message,
                 };
+                let step = unwritten_step(&message, location.as_deref(), step);
                 ChildReport {
                     outcome: Outcome::NotStarted,
                     message: Some(message),
@@ -985,6 +1034,44 @@ mod tests {
         assert_eq!(waits_on(Some(&own), "not yet implemented", Some(at)), None);
         assert_eq!(normalize_path("a/b/../../c/./d.rs:3"), "c/d.rs:3");
         assert_eq!(normalize_path("../x.rs:1"), "../x.rs:1");
+    }
+
+    /// M34's `execute_play` (its port's step) calls M33's `rollback`,
+    /// which a lab build of M34 on the learner's M31–M33 compiles without a
+    /// port: its `todo!()` is the step to write, not `execute_play`.
+    #[test]
+    fn a_todo_of_a_step_outside_the_port_is_the_unwritten_step() {
+        use crate::stall::StepRef;
+        let play = StepRef {
+            function: "execute_play".into(),
+            file: "starters/m34/mitigate.rs".into(),
+        };
+        let at = "crates/release-ops/src/../../../starters/m33/release/rollback.rs:23";
+        let rollback = "not yet implemented: rollback: run the checklist";
+        assert_eq!(
+            super::unwritten_step(rollback, Some(at), Some(play.clone())),
+            Some(StepRef {
+                function: "rollback".into(),
+                file: "starters/m33/release/rollback.rs".into(),
+            })
+        );
+        // Its own todo: the port's step, as before.
+        let own = "not yet implemented: execute_play: match on the play";
+        let here = "crates/capstone/src/bin/checks-m34/../../../../../starters/m34/mitigate.rs:30";
+        assert_eq!(
+            super::unwritten_step(own, Some(here), Some(play.clone())),
+            Some(play.clone())
+        );
+        // A todo outside the learner's files names nothing new.
+        assert_eq!(
+            super::unwritten_step(rollback, Some("crates/x/src/lib.rs:3"), Some(play.clone())),
+            Some(play.clone())
+        );
+        // No port step entered: the todo's own place.
+        assert_eq!(
+            super::unwritten_step(rollback, Some(at), None).map(|s| s.function),
+            Some("rollback".to_string())
+        );
     }
 
     #[test]

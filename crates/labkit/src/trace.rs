@@ -58,7 +58,10 @@ pub fn made_by(rendered: &str) -> Option<crate::stall::StepRef> {
         })
         .map(|(_, step)| step.clone())
 }
-static CAPTURED: Mutex<Vec<TraceLine>> = Mutex::new(Vec::new());
+/// The captured lines, one section per trace: a trace created while
+/// capturing starts a section under its title, so two runs of a story in
+/// one check print as two numbered lists, not one.
+static CAPTURED: Mutex<Vec<(String, Vec<TraceLine>)>> = Mutex::new(Vec::new());
 
 /// Starts keeping a copy of every line any trace records, so that a story
 /// cut short by a panic (a learner's unwritten step) can still be shown up
@@ -70,13 +73,19 @@ pub fn start_capture() {
     CAPTURING.store(true, Ordering::Relaxed);
 }
 
-/// Stops keeping copies and returns the lines kept since [`start_capture`].
-pub fn stop_capture() -> Vec<TraceLine> {
+/// Stops keeping copies and returns the lines kept since [`start_capture`],
+/// one trace per trace created meanwhile (with its title), in the order
+/// they were created; traces that recorded nothing are left out.
+pub fn stop_capture() -> Vec<Trace> {
     CAPTURING.store(false, Ordering::Relaxed);
     CAPTURED
         .lock()
         .map(|mut kept| std::mem::take(&mut *kept))
         .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, lines)| !lines.is_empty())
+        .map(|(title, lines)| Trace::from_lines(title, lines))
+        .collect()
 }
 
 /// An ordered record of what happened.
@@ -89,8 +98,14 @@ pub struct Trace {
 impl Trace {
     /// An empty trace with a title.
     pub fn new(title: impl Into<String>) -> Self {
+        let title = title.into();
+        if CAPTURING.load(Ordering::Relaxed) {
+            if let Ok(mut kept) = CAPTURED.lock() {
+                kept.push((title.clone(), Vec::new()));
+            }
+        }
         Self {
-            title: title.into(),
+            title,
             lines: Vec::new(),
         }
     }
@@ -124,7 +139,10 @@ impl Trace {
         }
         if CAPTURING.load(Ordering::Relaxed) {
             if let Ok(mut kept) = CAPTURED.lock() {
-                kept.push(line.clone());
+                match kept.last_mut() {
+                    Some((_, lines)) => lines.push(line.clone()),
+                    None => kept.push((String::new(), vec![line.clone()])),
+                }
             }
         }
         self.lines.push(line);

@@ -59,6 +59,15 @@ impl Topic {
     }
 }
 
+/// The lowercase name, the word traces and reports print (`refunds`), so
+/// `format!("{topic}")` and [`Topic::name`] agree; `{:?}` gives the Rust
+/// variant (`Refunds`), for debugging only.
+impl fmt::Display for Topic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// One question with its right answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -386,5 +395,20 @@ pub fn incident_regression_case(id: &str) -> EvalCase {
             return case;
         }
         key += 1;
+    }
+}
+
+#[cfg(test)]
+mod topic_display_tests {
+    use super::Topic;
+
+    #[test]
+    fn a_topic_displays_as_the_word_traces_print_and_reads_back() {
+        for t in Topic::ALL {
+            assert_eq!(t.to_string(), t.name());
+            assert_eq!(Topic::from_name(&t.to_string()), Some(t));
+            assert_ne!(t.to_string(), format!("{t:?}"), "Display is not Debug");
+        }
+        assert_eq!(format!("{}", Topic::Refunds), "refunds");
     }
 }

@@ -1,12 +1,14 @@
 //! `drill`: the on-call shift as a numbered trace, every line naming the
-//! module that acted. `--markdown` prints it as a table for posting;
+//! module that acted, stages intake to ship and then the gate's verdicts
+//! (only once Part B is written: before that the trace stops before the
+//! verify stage and says so). `--markdown` prints it as a table for posting;
 //! `--scenario <name>` runs a break-on-purpose scenario; `--extension`
 //! appends the stale-index outage.
 
 use std::process::ExitCode;
 
 use anyhow::Result;
-use capstone::{cli, extension, shift};
+use capstone::{cli, shift};
 
 fn main() -> ExitCode {
     match run() {
@@ -25,24 +27,25 @@ fn run() -> Result<ExitCode> {
         &["--seed", "--scenario", "--markdown", "--extension"],
         shift::SEED,
     )?;
-    let trace = cli::guarded(move || {
-        let (mut s, _gate) = shift::drill(o.seed, o.scenario);
-        if o.extension {
-            s.trace.extend(&extension::run(extension::SEED).trace);
-        }
-        s.trace
-    });
-    let trace = match trace {
+    let (trace, not_run) = match cli::drill_trace(&o) {
         Ok(t) => t,
         Err(msg) => {
             eprintln!("drill: {msg}");
             return Ok(ExitCode::FAILURE);
         }
     };
+    let code = if not_run.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    };
     if o.markdown {
         cli::emit(&trace.to_markdown())?;
     } else {
         cli::emit(&trace.to_text())?;
     }
-    Ok(ExitCode::SUCCESS)
+    for why in &not_run {
+        eprintln!("drill: {why}");
+    }
+    Ok(code)
 }

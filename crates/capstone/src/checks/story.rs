@@ -1,9 +1,13 @@
-//! The trace check: the whole shift replayed and compared with the reference trace.
+//! The trace check: the shift replayed, stages intake to ship, and compared
+//! with the reference trace.
+//!
+//! It is a Part A check, so it judges only what Part A writes: the play and
+//! the regression case. The gate (Part B) is the verify stage and is not
+//! run here; the shift's numbers are read from its report directly.
 
-use crate::assertion::AssertionId;
 use crate::{shift, Scenario};
-use labkit::{ensure_eq, CheckResult};
-use release_ops::Topic;
+use labkit::{ensure, ensure_eq, CheckResult};
+use release_ops::{Decision, Topic};
 
 pub(super) fn trace_matches_snapshot() -> CheckResult {
     let s = shift::run(shift::SEED, Scenario::Clean);
@@ -12,10 +16,14 @@ pub(super) fn trace_matches_snapshot() -> CheckResult {
         include_str!("../../tests/snapshots/trace__shift.snap"),
     )?;
     // The same shift, diagnosed on shipping questions: its regression case
-    // must be about what its question is about.
+    // must be about what its question is about, and still do its job.
     let s = shift::run_with_example_about(shift::SEED, Scenario::Clean, Topic::Shipping);
-    let case = s.report.regression_case.as_ref().ok_or_else(|| {
-        "the shift whose failing example is a shipping question left no regression case".to_string()
+    let r = &s.report;
+    let case = r.regression_case.as_ref().ok_or_else(|| {
+        format!(
+            "the shift whose failing example is a shipping question left no regression case: {}",
+            r.why_missing(crate::shift_report::Stage::Learn)
+        )
     })?;
     ensure_eq!(
         case.topic,
@@ -23,11 +31,26 @@ pub(super) fn trace_matches_snapshot() -> CheckResult {
         "the topic of the regression case made from the shipping question \"{}\"",
         case.question
     );
-    let g = shift::gate(&s.report);
+    let caught = r
+        .bad_release_canary
+        .as_ref()
+        .is_some_and(|c| c.failed_regressions.contains(&case.id));
+    ensure!(
+        caught,
+        "the bad release passed the regression case made from the shipping question \"{}\": \
+         a case that cannot fail it proves nothing",
+        case.question
+    );
     ensure_eq!(
-        g.failed(),
-        Vec::<AssertionId>::new(),
-        "the red assertions of the shift whose failing example is a shipping question"
+        r.last_good_passes_case,
+        Some(true),
+        "whether last-good answers the shipping regression case right"
+    );
+    let promoted = r.fix_canary.as_ref().map(|c| c.decision);
+    ensure_eq!(
+        promoted,
+        Some(Decision::Promote),
+        "the fix's canary decision on the eval set with the shipping regression case"
     );
     Ok(())
 }

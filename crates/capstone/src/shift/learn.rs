@@ -6,7 +6,7 @@ use incident::{
 };
 use release_ops::{EvalCase, Topic};
 
-use crate::cases::{model, question_key};
+use crate::cases::{model, question_key, topic_of};
 use crate::error::ShiftError;
 use crate::scenario::Scenario;
 use crate::shift_report::{pct, PageOutcome, PostmortemOutcome};
@@ -180,6 +180,15 @@ fn draft(
     let tier = page
         .map(|p| p.tier.clone())
         .unwrap_or_else(|| "burn-rate".into());
+    // What the postmortem blames is what its failing example is about: a
+    // shipping question makes a root cause about the shipping rule. Without
+    // an example, the refunds the release was seen to break.
+    let about = rule_word(
+        failing_example
+            .as_ref()
+            .and_then(|e| topic_of(&e.question))
+            .unwrap_or(Topic::Refunds),
+    );
     let detect_min = (incident.opened_at()
         - incident.impact_started().unwrap_or(incident.opened_at()))
     .num_minutes();
@@ -192,9 +201,9 @@ fn draft(
         budget_burned: burned,
         root_causes: vec![
             "shipped without a canary: the release path let a build reach all traffic unjudged".to_string(),
-            "the eval set held no regression case for the refund rule, so no gate measured the change".to_string(),
+            format!("the eval set held no regression case for the {about} rule, so no gate measured the change"),
         ],
-        trigger: format!("Release {BAD} went live at 02:00 UTC with a prompt change that misreads the refund rule."),
+        trigger: format!("Release {BAD} went live at 02:00 UTC with a prompt change that misreads the {about} rule."),
         resolution: format!(
             "The on-call ran the first play of the bad_release runbook: roll back to {LAST_GOOD}, the last-good release, following the rollback checklist."
         ),
@@ -203,7 +212,7 @@ fn draft(
         ),
         action_items: vec![
             ActionItem::new(ActionKind::Prevent, "Canary every release against live on the eval set before it takes traffic", "release-eng", "OPS-201"),
-            ActionItem::new(ActionKind::Prevent, "Keep the failing refund question as a regression case in the eval set", "eval", "OPS-202"),
+            ActionItem::new(ActionKind::Prevent, &format!("Keep the failing {about} question as a regression case in the eval set"), "eval", "OPS-202"),
             ActionItem::new(ActionKind::Mitigate, "Page on the 5-minute burn alongside the 1-hour burn for releases in their first hour", "sre", "OPS-203"),
             ActionItem::new(ActionKind::Process, "Rehearse the bad_release runbook in the monthly drill", "sre", "OPS-204"),
         ],
@@ -216,5 +225,14 @@ fn draft(
             got_lucky: vec!["The release went out at 02:00, when traffic is low".to_string()],
         },
         failing_example,
+    }
+}
+
+/// The word a postmortem uses for a topic's rule or question: `refund` for
+/// [`Topic::Refunds`] ("the refund rule"), the topic's own name otherwise.
+fn rule_word(topic: Topic) -> &'static str {
+    match topic {
+        Topic::Refunds => "refund",
+        other => other.name(),
     }
 }

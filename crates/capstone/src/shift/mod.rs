@@ -96,8 +96,7 @@ pub fn run(seed: u64, scenario: Scenario) -> Shift {
 /// fix answer right. A check runs it to tell a regression case whose topic
 /// comes from its question from one that is always "refunds".
 pub fn run_with_example_about(seed: u64, scenario: Scenario, topic: Topic) -> Shift {
-    let mut r = Run::new(seed, scenario);
-    r.example_topic = topic;
+    let mut r = Run::new(seed, scenario, topic);
     r.go();
     Shift {
         report: r.report,
@@ -196,7 +195,7 @@ struct Run {
 }
 
 impl Run {
-    fn new(seed: u64, scenario: Scenario) -> Self {
+    fn new(seed: u64, scenario: Scenario, example_topic: Topic) -> Self {
         let mut report = ShiftReport::new(seed, scenario);
         report.bad_release = BAD.to_string();
         report.fix_release = if scenario == Scenario::FixReintroducesBug {
@@ -208,10 +207,18 @@ impl Run {
             seed,
             scenario,
             report,
-            trace: Trace::new(title(seed, scenario)),
+            trace: Trace::new(if example_topic == Topic::Refunds {
+                title(seed, scenario)
+            } else {
+                // Told apart from the reference shift wherever both are shown.
+                format!(
+                    "{}, failing example about {example_topic}",
+                    title(seed, scenario)
+                )
+            }),
             clock: SimClock::new(),
             rng: SimRng::seed(seed),
-            example_topic: Topic::Refunds,
+            example_topic,
             ops: None,
             desk: Desk::new(),
             service: None,
