@@ -25,12 +25,19 @@ pub const MANIFEST: &str = "labs/integrity.sha256";
 /// Check binary name → its checks.
 pub type Catalog = BTreeMap<String, Vec<CheckInfo>>;
 
-/// The committed catalogue (empty when missing or unreadable).
-pub fn load(root: &Path) -> Catalog {
-    fs::read_to_string(root.join(CATALOG))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default()
+/// The committed catalogue.
+///
+/// A missing file, or one of another shape (written by an older tool, or
+/// hand-edited), is an error that says to run `cargo xtask catalog`: read
+/// as empty, it would make every learner file unknown, and a grading run
+/// or a snapshot test would go on with no steps to judge.
+pub fn load(root: &Path) -> Result<Catalog> {
+    let path = root.join(CATALOG);
+    let text = fs::read_to_string(&path)
+        .with_context(|| format!("reading {CATALOG}: run `cargo xtask catalog` to write it"))?;
+    serde_json::from_str(&text).with_context(|| {
+        format!("{CATALOG} is not a catalogue this tool reads: run `cargo xtask catalog`")
+    })
 }
 
 /// The catalogue's text for a set of lists.

@@ -277,7 +277,7 @@ fn run_modules_judged(
         .join("opsloop")
         .join(format!("run-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).with_context(|| format!("creating {}", scratch.display()))?;
-    let catalog = catalog::load(root);
+    let catalog = catalog::load(root)?;
 
     let mut runs = Vec::new();
     let mut jobs: Vec<(PathBuf, String)> = Vec::new();

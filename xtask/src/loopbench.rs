@@ -54,7 +54,7 @@ pub fn run(root: &Path, module: &Module) -> Result<ExitCode> {
         .join("ws");
     let _ = std::fs::remove_dir_all(&ws);
     crate::layout::copy_course(root, &ws)?;
-    let catalog = catalog::load(root);
+    let catalog = catalog::load(root)?;
     let file = module
         .units
         .iter()

@@ -1259,7 +1259,7 @@ fn the_core_path_passes_without_any_extension() {
     }
     use labkit::check::Track;
     let root = crate::root();
-    let catalog = crate::catalog::load(&root);
+    let catalog = crate::catalog::load(&root).expect("the committed catalogue");
     let checks: Vec<&labkit::check::CheckInfo> = catalog.values().flatten().collect();
     // A step is an extension when all its checks are after class.
     let extension = |step: &str| {
@@ -1384,7 +1384,7 @@ fn a_check_waiting_on_another_modules_step_is_told_from_the_verdict() {
 /// its heading in the guide, not "see the guide".
 #[test]
 fn a_next_step_without_a_function_is_named_by_its_guide_heading() {
-    use labkit::check::{CheckInfo, Track};
+    use labkit::check::{CheckInfo, CheckKind, Track};
     let m34 = crate::commands::module_arg("m34").expect("a course module");
     let run = ModuleRun {
         module: m34,
@@ -1395,6 +1395,7 @@ fn a_next_step_without_a_function_is_named_by_its_guide_heading() {
                 id: "m34.b.4".into(),
                 part: "B".into(),
                 step: "break it on purpose".into(),
+                kind: CheckKind::Story,
                 title: "each scenario turns exactly its assertions red".into(),
                 points: 4,
                 track: Track::AfterClass,

@@ -225,7 +225,7 @@ mod tests {
         ] {
             assert!(mode(f).is_some(), "{f} missing:\n{list}");
         }
-        for f in learner_files(&root) {
+        for f in learner_files(&root).expect("the catalogue") {
             assert!(mode(&format!("course/{f}")).is_some(), "{f} missing");
         }
         assert_eq!(
@@ -294,7 +294,7 @@ mod tests {
             let _ = std::fs::remove_dir_all(tree.join("results"));
             crate::layout::copy_tree(&root.join("starters"), &sub.join("starters")).unwrap();
             if reference {
-                for f in learner_files(&root) {
+                for f in learner_files(&root).expect("the catalogue") {
                     let text = std::fs::read_to_string(root.join(f.replacen(
                         "starters/",
                         "solutions/",

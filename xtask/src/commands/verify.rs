@@ -22,7 +22,7 @@ pub fn verify(a: &Args) -> Result<ExitCode> {
     // A function added to a learner file learners already have (compared
     // with the last release tag; without one there is nothing to compare).
     if let Some(release) = crate::grade::midterm::last_release(&root) {
-        let files = crate::grade::learner_files(&root);
+        let files = crate::grade::learner_files(&root)?;
         for w in crate::grade::midterm::added_since(&root, &release, &files) {
             eprintln!("warning: {w}");
         }

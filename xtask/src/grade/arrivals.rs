@@ -70,7 +70,11 @@ impl Class<'_> {
 
     /// `dir`'s learner files set to the reference for those `which` picks.
     fn reference(&self, dir: &Path, which: &dyn Fn(&str) -> bool) {
-        for f in learner_files(self.root).iter().filter(|f| which(f)) {
+        for f in learner_files(self.root)
+            .expect("the catalogue")
+            .iter()
+            .filter(|f| which(f))
+        {
             let text = std::fs::read_to_string(self.root.join(super::solution_of(f))).unwrap();
             std::fs::write(dir.join(f), text).unwrap();
         }
@@ -103,6 +107,7 @@ impl Class<'_> {
     fn copied(&self, dir: &Path, var: &str, note: &str) {
         self.starters(dir);
         for f in learner_files(self.root)
+            .expect("the catalogue")
             .iter()
             .filter(|f| f.starts_with("starters/m31/"))
         {

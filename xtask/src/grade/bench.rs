@@ -77,7 +77,7 @@ pub fn run(root: &Path, n: usize) -> Result<ExitCode> {
     if pool.is_empty() {
         bail!("the corpus has no ordinary submissions");
     }
-    let files = super::learner_files(root);
+    let files = super::learner_files(root)?;
 
     // The floor: `check` in a warm checkout, learner files replaced.
     let ws = base.join("checkout");

@@ -30,7 +30,7 @@ pub struct Step {
 /// Every learner step of the course, in file order.
 pub fn steps(root: &Path) -> Result<Vec<Step>> {
     let mut out = Vec::new();
-    for file in learner_files(root) {
+    for file in learner_files(root)? {
         let sol = std::fs::read_to_string(root.join(super::solution_of(&file)))
             .with_context(|| format!("reading the reference of {file}"))?;
         for line in sol.lines() {
@@ -107,7 +107,7 @@ impl Maker<'_> {
 
     /// Puts the reference of every learner file into `sub`.
     fn all_reference(&self, sub: &Path) -> Result<()> {
-        for f in learner_files(self.root) {
+        for f in learner_files(self.root)? {
             write(sub, &f, &self.reference(&f)?)?;
         }
         Ok(())
@@ -177,7 +177,7 @@ pub fn build(root: &Path, dir: &Path) -> Result<Vec<String>> {
         dir: dir.to_path_buf(),
         made: Vec::new(),
     };
-    let files = learner_files(root);
+    let files = learner_files(root)?;
 
     let sub = m.hand_in("a01-reference")?;
     m.all_reference(&sub)?;

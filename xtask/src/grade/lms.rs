@@ -169,7 +169,7 @@ pub fn items(root: &Path, ids: Option<&str>) -> Result<Vec<Item>> {
         }
         given.insert(m.to_string(), id.to_string());
     }
-    let catalog = crate::catalog::load(root);
+    let catalog = crate::catalog::load(root)?;
     Ok(MODULES
         .iter()
         .map(|m| Item {

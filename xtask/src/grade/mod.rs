@@ -226,8 +226,8 @@ impl Graded {
 
 /// The course's learner files: every file under `starters/` that a check
 /// of the catalogue names, in order.
-pub fn learner_files(root: &Path) -> Vec<String> {
-    let mut out: Vec<String> = crate::catalog::load(root)
+pub fn learner_files(root: &Path) -> Result<Vec<String>> {
+    let mut out: Vec<String> = crate::catalog::load(root)?
         .values()
         .flatten()
         .filter_map(|c| c.file.clone())
@@ -235,7 +235,7 @@ pub fn learner_files(root: &Path) -> Vec<String> {
         .collect();
     out.sort();
     out.dedup();
-    out
+    Ok(out)
 }
 
 /// The reference file of a learner file.
@@ -256,7 +256,7 @@ struct Course {
 
 impl Course {
     fn read(root: &Path) -> Result<Self> {
-        let files = learner_files(root);
+        let files = learner_files(root)?;
         if files.is_empty() {
             bail!(
                 "the course's catalogue ({}) names no learner files",

@@ -167,7 +167,7 @@ mod tests {
         let root = crate::root();
         let work = crate::cargo::target_base(&root).join("restore-unit");
         let _ = std::fs::remove_dir_all(&work);
-        let files = super::super::learner_files(&root);
+        let files = super::super::learner_files(&root).expect("the catalogue");
         let course = CourseView::new(&root, files.clone()).expect("the course reads");
         let copy = CourseCopy::prepare(&root, &work).expect("the copy is made");
         let guard = Guard::new(&copy, &course).expect("the copy is read");
