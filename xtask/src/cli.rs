@@ -338,7 +338,7 @@ pub const COMMANDS: &[Command] = &[
             valued(
                 "--map-by",
                 "FIELD",
-                "(export, Moodle) the user field Moodle finds learners by: email (default), idnumber or username",
+                "(export, Moodle) the user field to match: email (default), idnumber, username",
             ),
         ],
         run: commands::grade::gradebook,
