@@ -43,7 +43,7 @@ pub const CHECKS: &[Check] = &[
         title: "a rollback that never goes green is not a mitigation",
         points: 2,
         plan: Plan::core(2),
-        hint: "Checklist step 7: watch for green against the exit targets. A rollback report says whether it recovered.",
+        hint: "Checklist step 6: watch for green against the exit targets. A rollback report says whether it recovered.",
         edit: Some(edits::EXECUTE_PLAY),
         run: mitigate::rollback_never_green_is_no_mitigation,
     },

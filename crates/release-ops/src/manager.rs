@@ -642,8 +642,7 @@ impl ReleaseManager {
         }
     }
 
-    /// Checklist step 5, throttle on, and the first half of step 7,
-    /// throttle off once green.
+    /// Checklist step 5, throttle on, and step 7, throttle off once green.
     pub fn throttle(&mut self, on: bool) -> ChecklistStep {
         self.throttled = on;
         ChecklistStep::Throttle { on }
@@ -690,7 +689,7 @@ impl ReleaseManager {
         })
     }
 
-    /// Checklist step 7, its second half: unfreeze writers (only once green).
+    /// Checklist step 8: unfreeze writers (only once green).
     pub fn unfreeze_writers(&mut self) -> ChecklistStep {
         self.writers_frozen = false;
         self.note("writers unfrozen");

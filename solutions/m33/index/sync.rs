@@ -19,13 +19,15 @@ use crate::redaction::REDACTOR_VERSION;
 /// deletions (stored documents inside `scope` that the sources no longer
 /// have; nothing outside the scope is touched). You write the decision for
 /// one source `new` and its stored copy `same_id`:
-/// - no stored document: **add**;
-/// - a stored one with a different fingerprint: **update**;
+/// - no stored document: **add** (push `new` onto `plan.add`);
+/// - a stored one with a different fingerprint (`doc.fingerprint` against
+///   `new.fingerprint`): **update** (`plan.update`);
 /// - the same fingerprint, but the stored copy was redacted by an older
-///   redactor (`doc.redactor` below [`REDACTOR_VERSION`]): **re-redact**,
-///   because the old copy may hold a value the old detectors missed;
-/// - the same fingerprint and the current redactor: **unchanged**, and no
-///   work planned at all.
+///   redactor (`doc.redactor` below [`REDACTOR_VERSION`]): **re-redact**
+///   (`plan.reredact`), because the old copy may hold a value the old
+///   detectors missed;
+/// - the same fingerprint and the current redactor: **unchanged** (add one
+///   to `plan.unchanged`, a count), and no work planned at all.
 pub fn plan_sync<'a>(index: &Index, scope: &Scope, incoming: &[Incoming<'a>]) -> SyncPlan<'a> {
     let mut plan = SyncPlan::default();
     // Both lists are in id order, so one walk along the two (a merge) pairs

@@ -18,7 +18,9 @@ use crate::index::{Expired, Index, SweepReport};
 /// Given: the walk over the documents in id order, and the removal after it
 /// (collect first, then remove: the walk borrows the index). You decide,
 /// for one `doc`, whether it goes on the `removed` list, as an [`Expired`]
-/// with its id, its collection and the instant it expired.
+/// with its id, its collection and the instant it expired (the fields `id`,
+/// `collection` and `expired_at`; `doc.id` and `doc.collection` are
+/// `String`s, so clone them: the walk only borrows `doc`).
 pub fn sweep_expired(index: &mut Index, now: DateTime<Utc>) -> SweepReport {
     let mut removed: Vec<Expired> = Vec::new();
     for doc in index.docs() {

@@ -15,6 +15,10 @@ use crate::verdict::{GatePolicy, GateReason, GateVerdict, Side};
 ///
 /// No evidence is never within tolerance: a score with `total` 0, or with
 /// more passed than total, on either side, gives `false`.
+///
+/// A limit of 100 or more allows any drop. Mind the subtraction: in `u32`,
+/// `100 - max_drop_percent` panics (overflow) for a limit above 100, where
+/// `100u32.saturating_sub(max_drop_percent)` gives 0.
 pub fn within_tolerance(live: Score, candidate: Score, max_drop_percent: u32) -> bool {
     todo!("within_tolerance: refuse a score of nothing, then, with whole numbers, is the drop relative to live at most the limit?")
 }
@@ -30,9 +34,13 @@ pub fn within_tolerance(live: Score, candidate: Score, max_drop_percent: u32) ->
 ///    `total` is not the number of `cases` it lists;
 /// 2. `DifferentEvalSets` when both sides have evidence but were scored on
 ///    different case ids (`case_difference`);
-/// 3. the score drop, if beyond the policy's tolerance, *only* when steps 1
-///    and 2 found nothing (scores of different things do not compare);
-/// 4. each failed regression case of the candidate, in the report's order.
+/// 3. the score drop, if beyond the policy's tolerance
+///    ([`within_tolerance`] with `policy.max_drop_percent`), *only* when
+///    steps 1 and 2 found nothing (scores of different things do not
+///    compare): `GateReason::ScoreDrop { live, candidate, max_drop_percent }`,
+///    the two scores and the limit;
+/// 4. each failed regression case of the candidate, in the report's order
+///    (`candidate.failed_regressions`): `GateReason::RegressionFailed { case }`.
 ///
 /// No reasons means pass. Steps 1 and 2 (checking the evidence) and the
 /// verdict at the end are given below; you write steps 3 and 4.

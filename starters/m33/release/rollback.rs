@@ -19,11 +19,12 @@ use crate::manager::{ChecklistStep, ReleaseManager, RollbackReport};
 /// 4. rotate the cache namespace
 /// 5. throttle on
 /// 6. watch the exit targets
-/// 7. only when the watch turned green: throttle off, then unfreeze writers
+/// 7. only when the watch turned green: throttle off
+/// 8. only when the watch turned green: unfreeze writers
 ///
 /// Given: everything that can fail, looked up *before* the first change, so
 /// a refused rollback (nothing live, no last-good release) changes nothing;
-/// and step 1, whose record opens `steps`. You write steps 2 to 7. The watch
+/// and step 1, whose record opens `steps`. You write steps 2 to 8. The watch
 /// cools the service from the release rolled back (`bad`) to the one coming
 /// back (`good`): `watch_exit_targets(bad, good)`. It returns
 /// `ChecklistStep::Watch(w)`; the watch turned green when `w.green_at` is
@@ -35,6 +36,6 @@ pub fn rollback(manager: &mut ReleaseManager) -> Result<RollbackReport> {
     let bad = manager.serving_profile(&from)?;
     let good = manager.serving_profile(&to)?;
     let mut steps = vec![ChecklistStep::CaptureState(state)];
-    todo!("rollback: steps 2 to 7 of the checklist, in order, and throttle off and unfreeze only when the watch turned green");
+    todo!("rollback: steps 2 to 8 of the checklist, in order, and throttle off and unfreeze only when the watch turned green");
     Ok(RollbackReport { from, to, steps })
 }
