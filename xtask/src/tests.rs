@@ -488,6 +488,7 @@ fn the_grader_grades_the_other_modules_when_one_does_not_compile() {
     }
     let root = crate::root();
     let scratch = crate::cargo::target_base(&root).join("grade-test");
+    let _scratch = crate::test_support::scratch::Scratch::build_cache(scratch.clone());
     let ws = scratch.join("ws");
     let _ = std::fs::remove_dir_all(&ws);
     crate::layout::copy_course(&root, &ws).unwrap();
@@ -572,6 +573,7 @@ fn grading_a_class_reproduces_the_golden_gradebook() {
     use crate::grade::{self, Status};
     let root = crate::root();
     let base = crate::cargo::target_base(&root).join("grade-corpus");
+    let _scratch = crate::test_support::scratch::Scratch::build_cache(base.clone());
     let entries = grade::corpus::build(&root, &base.join("subs")).expect("the corpus is made");
     assert!(entries.len() >= 30, "{} submissions", entries.len());
     let here = std::env::current_dir().unwrap();
@@ -655,6 +657,7 @@ fn grading_git_revisions_and_shards() {
     use crate::grade::{self, Batch, Entry, Status};
     let root = crate::root();
     let base = crate::cargo::target_base(&root).join("grade-git");
+    let _scratch = crate::test_support::scratch::Scratch::build_cache(base.clone());
     let _ = std::fs::remove_dir_all(&base);
     let subs = base.join("subs");
     let repo = subs.join("gitlearner");
@@ -776,6 +779,7 @@ fn the_recipe_for_a_new_step_works() {
     }
     let root = crate::root();
     let base = crate::cargo::target_base(&root).join("recipe-test");
+    let _scratch = crate::test_support::scratch::Scratch::build_cache(base.clone());
     let ws = base.join("ws");
     let _ = std::fs::remove_dir_all(&ws);
     crate::layout::copy_course(&root, &ws).unwrap();
@@ -1104,6 +1108,7 @@ fn two_checkouts_sharing_a_target_each_use_their_own_course() {
     }
     let root = crate::root();
     let base = crate::cargo::target_base(&root).join("two-checkouts");
+    let _scratch = crate::test_support::scratch::Scratch::build_cache(base.clone());
     let target = base.join("target");
     let (a, b) = (base.join("a"), base.join("b"));
     for ws in [&a, &b] {
@@ -1273,6 +1278,7 @@ fn the_core_path_passes_without_any_extension() {
                 .all(|c| c.track == Track::AfterClass || c.part == "X")
     };
     let base = crate::cargo::target_base(&root).join("core-path-test");
+    let _scratch = crate::test_support::scratch::Scratch::build_cache(base.clone());
     let ws = base.join("ws");
     let _ = std::fs::remove_dir_all(&ws);
     crate::layout::copy_course(&root, &ws).unwrap();

@@ -270,6 +270,7 @@ mod tests {
         }
         let root = crate::root();
         let base = crate::cargo::target_base(&root).join("gradescope-run");
+        let _scratch = crate::test_support::scratch::Scratch::build_cache(base.clone());
         let tree = base.join("autograder");
         let _ = std::fs::remove_dir_all(&tree);
         let zip = base.join("autograder.zip");

@@ -297,6 +297,7 @@ fn a_class_as_it_arrives_is_graded_regraded_and_merged() {
     }
     let root = crate::root();
     let base = crate::cargo::target_base(&root).join("grade-arrivals");
+    let _scratch = crate::test_support::scratch::Scratch::build_cache(base.clone());
     let mut class = Class {
         root: &root,
         base: base.join("subs"),

@@ -22,21 +22,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::containment::Containment;
+use crate::test_support::scratch::Scratch;
 use crate::test_support::toolchain::UserToolchain;
 use crate::test_support::user::{open_to_all, TestUser};
 
 const NAME: &str = "an_ordinary_user_grading_the_golden_class_gets_the_golden_gradebook";
 const INNER: &str = "grade::ordinary_grader::grading_the_golden_class_as_this_user";
 const PLAN_ENV: &str = "OPSLOOP_GOLDEN_USER_PLAN";
-
-/// Removes the test's folder when the test ends, however it ends.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// The gradebook `tests::grading_a_class_reproduces_the_golden_gradebook`
 /// recorded (the body of its insta snapshot): read, never re-recorded here.
@@ -97,7 +89,7 @@ fn an_ordinary_user_grading_the_golden_class_gets_the_golden_gradebook() {
     std::fs::create_dir_all(&dir).expect("the test's folder");
     open_to_all(&dir, 0o755);
     // Dropped last: the user (and its processes) go first, then the folder.
-    let _scratch = Scratch(dir.clone());
+    let _scratch = Scratch::temporary(dir.clone());
     let Some(user) = TestUser::create(NAME, "g") else {
         return;
     };

@@ -319,7 +319,8 @@ impl Arrivals {
     }
 }
 
-/// The grading folder of this test, kept warm between runs: one per
+/// The grading folder of this test, kept warm between runs when asked
+/// (see [`crate::test_support::scratch`]): one per
 /// checkout of the course (`opsloop-attack-tests-` and 12 hex digits of its
 /// path's SHA-256), so two checkouts on one machine never grade in, and
 /// sync their course into, the same copy — each would see the other's
@@ -351,6 +352,7 @@ fn every_attack_from_a_check_is_held_off_as_this_user_and_as_an_ordinary_one() {
         };
         write_file(&attack.join(&f), &text);
     }
+    let _scratch = crate::test_support::scratch::Scratch::build_cache(work_folder(&root));
     let work = work_folder(&root).join("work");
     std::fs::create_dir_all(&work).expect("work folder");
     open_to_all(&work_folder(&root), 0o755);

@@ -183,6 +183,7 @@ mod tests {
     fn attacks_on_the_judges_earn_nothing_and_spoil_no_one() {
         let root = crate::root();
         let base = crate::cargo::target_base(&root).join("grade-attacks");
+        let _scratch = crate::test_support::scratch::Scratch::build_cache(base.clone());
         let (attackers, innocents) =
             build(&root, &base.join("subs")).expect("the attacks are made");
         let alone = grade_batch(&root, &base, &innocents, "alone", false);
