@@ -12,7 +12,7 @@
 //! a [`crate::warden`], so nothing it starts outlives it) and names what
 //! the check may touch, each path hex-encoded so that any byte fits:
 //! `read=<hex>` and `write=<hex>`, once per path (a Landlock
-//! [`Plan`](crate::sandbox::Plan)), and `seccomp=1` asks for the
+//! [`Plan`]), and `seccomp=1` asks for the
 //! [`crate::seccomp`] filter. In that case the tool keeps standard
 //! input open while the check may run, and closes it to stop the warden.
 //!

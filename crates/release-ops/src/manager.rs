@@ -148,7 +148,7 @@ pub enum ChecklistStep {
     Throttle { on: bool },
     /// 6. watch for green against the exit targets.
     Watch(ExitWatch),
-    /// 7. then unfreeze writers.
+    /// 8. then unfreeze writers (only once green).
     UnfreezeWriters,
 }
 

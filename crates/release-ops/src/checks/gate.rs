@@ -42,6 +42,14 @@ pub(super) fn tolerance_is_two_percent_relative() -> CheckResult {
     );
     ensure!(w(s(3, 4), s(1000, 1000), 2), "an improvement always passes");
     ensure!(
+        w(s(90, 100), s(0, 100), 100),
+        "a 100% tolerance allows any drop, down to 0/100"
+    );
+    ensure!(
+        w(s(90, 100), s(1, 100), 150),
+        "a tolerance above 100% allows any drop too (and `100 - 150` must not be computed in u32)"
+    );
+    ensure!(
         w(
             s(u32::MAX as u64, u32::MAX as u64),
             s(u32::MAX as u64 - 1, u32::MAX as u64),
