@@ -97,33 +97,11 @@ fn left_behind(cmdlines: &[&str]) -> Vec<String> {
         })
         .collect();
     let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
-            continue;
-        };
-        let status = std::fs::read_to_string(e.path().join("status")).unwrap_or_default();
-        if status
-            .lines()
-            .any(|l| l.starts_with("State:") && l.contains('Z'))
-        {
-            continue; // dead, only not yet reaped
-        }
-        let cmdline = std::fs::read(e.path().join("cmdline"))
-            .map(|b| {
-                String::from_utf8_lossy(&b)
-                    .replace('\0', " ")
-                    .trim()
-                    .to_string()
-            })
-            .unwrap_or_default();
-        if !cmdlines.contains(&cmdline.as_str()) {
+    for p in crate::test_support::procs::living() {
+        if !cmdlines.contains(&p.cmdline.as_str()) {
             continue;
         }
-        let uid = status
-            .lines()
-            .find_map(|l| l.strip_prefix("Uid:"))
-            .and_then(|r| r.split_whitespace().next())
-            .and_then(|u| u.parse::<u32>().ok());
+        let (pid, uid, cmdline) = (p.pid, p.uid, p.cmdline);
         let mut ancestor = parent_of(pid);
         let mut ours = uid.is_some_and(|u| users.contains(&u));
         for _ in 0..64 {

@@ -78,40 +78,20 @@ impl TestUser {
     /// This user's living processes, as `pid: command line`: whatever the
     /// test started as it and is still running.
     pub fn processes(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-            let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
-                continue;
-            };
-            let status = std::fs::read_to_string(e.path().join("status")).unwrap_or_default();
-            let uid = status
-                .lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .and_then(|r| r.split_whitespace().next())
-                .and_then(|u| u.parse::<u32>().ok());
-            let zombie = status
-                .lines()
-                .any(|l| l.starts_with("State:") && l.contains('Z'));
-            if uid != Some(self.uid) || zombie {
-                continue;
-            }
-            let cmdline = std::fs::read(e.path().join("cmdline"))
-                .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
-                .unwrap_or_default();
-            out.push(format!("{pid}: {}", cmdline.trim()));
-        }
-        out
+        super::procs::living()
+            .into_iter()
+            .filter(|p| p.uid == Some(self.uid))
+            .map(|p| format!("{}: {}", p.pid, p.cmdline))
+            .collect()
     }
 
     /// Ends every process of this user (by pid).
     fn end_processes(&self) {
-        for p in self.processes() {
-            if let Some(pid) = p
-                .split(':')
-                .next()
-                .and_then(|n| n.parse::<i32>().ok())
-                .and_then(rustix::process::Pid::from_raw)
-            {
+        for p in super::procs::living() {
+            if p.uid != Some(self.uid) {
+                continue;
+            }
+            if let Some(pid) = rustix::process::Pid::from_raw(p.pid) {
                 let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
             }
         }

@@ -170,55 +170,31 @@ fn listener() -> (TcpListener, Arc<AtomicUsize>) {
 fn processes_left(uids: &[u32], dir: &Path, shared_work: Option<&Path>) -> Vec<String> {
     let needle = dir.display().to_string();
     let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+    for p in crate::test_support::procs::living() {
+        if p.pid == std::process::id() as i32 {
             continue;
-        };
-        if pid == std::process::id() {
-            continue;
-        }
-        let status = std::fs::read_to_string(e.path().join("status")).unwrap_or_default();
-        let uid = status
-            .lines()
-            .find_map(|l| l.strip_prefix("Uid:"))
-            .and_then(|r| r.split_whitespace().next())
-            .and_then(|u| u.parse::<u32>().ok());
-        let cmdline = std::fs::read(e.path().join("cmdline"))
-            .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
-            .unwrap_or_default();
-        let zombie = status
-            .lines()
-            .any(|l| l.starts_with("State:") && l.contains('Z'));
-        if zombie {
-            continue; // dead, waiting only to be reaped: it can do nothing
         }
         let ours = || match shared_work {
             None => true,
             Some(work) => {
                 let work = work.display().to_string();
                 // Unreadable: counted, rather than a survivor missed.
-                let environ = std::fs::read(e.path().join("environ"))
+                let environ = std::fs::read(p.dir.join("environ"))
                     .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
                     .unwrap_or_else(|_| needle.clone());
-                [&cmdline, &environ]
+                [&p.cmdline, &environ]
                     .iter()
                     .any(|t| t.contains(&needle) || t.contains(&work))
             }
         };
-        if (uid.is_some_and(|u| uids.contains(&u)) && ours()) || cmdline.contains(&needle) {
-            let field = |name: &str| {
-                status
-                    .lines()
-                    .find_map(|l| l.strip_prefix(name))
-                    .unwrap_or("")
-                    .trim()
-                    .to_string()
-            };
+        if (p.uid.is_some_and(|u| uids.contains(&u)) && ours()) || p.cmdline.contains(&needle) {
             out.push(format!(
-                "{pid} ({}, {}, parent {}): {cmdline}",
-                field("Name:"),
-                field("State:"),
-                field("PPid:")
+                "{} ({}, {}, parent {}): {}",
+                p.pid,
+                p.field("Name:"),
+                p.field("State:"),
+                p.field("PPid:"),
+                p.cmdline
             ));
         }
     }
