@@ -32,7 +32,8 @@ impl Proc {
     }
 }
 
-/// Every living process whose `/proc` entry could be read.
+/// Every process under `/proc` but the zombies (one whose `status` cannot
+/// be read is listed, with no uid, rather than missed).
 pub fn living() -> Vec<Proc> {
     let mut out = Vec::new();
     for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
