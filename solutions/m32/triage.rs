@@ -9,19 +9,21 @@ use crate::ticket::{
     Assessment, Category, Classification, Queue, Ticket, KEYWORDS, MANY_USERS, SOME_USERS,
 };
 
-/// Step B1 · Classify. Lowercase the text; for each category of [`KEYWORDS`],
-/// collect the phrases that occur in it (substring match, table order). The
-/// category with the most phrases found wins, the earlier one in the table on
-/// a tie; with no phrase found at all it is [`Category::Other`] with nothing
-/// matched.
+/// Step B1 · Classify. For each category of [`KEYWORDS`], in table order,
+/// collect the phrases that occur in the text (substring match, phrase
+/// order). The category with the most phrases found wins, the earlier one in
+/// the table on a tie (the table's order, not the order `Category` declares
+/// its variants in); with no phrase found at all it is [`Category::Other`]
+/// with nothing matched. Given: the lowercased text, the walk over the table
+/// and the best so far; you write one category's turn.
 pub fn classify(text: &str) -> Classification {
-    // BEGIN SOLUTION classify: count each category's keywords in the lowercased text, most wins, table order on a tie
     let lower = text.to_lowercase();
     let mut best = Classification {
         category: Category::Other,
         matched: Vec::new(),
     };
     for (category, words) in KEYWORDS {
+        // BEGIN SOLUTION classify: the category's phrases found in the lowercased text; more than the best so far wins, so the earlier wins a tie
         let matched: Vec<&'static str> = words
             .iter()
             .copied()
@@ -33,9 +35,9 @@ pub fn classify(text: &str) -> Classification {
                 matched,
             };
         }
+        // END SOLUTION
     }
     best
-    // END SOLUTION
 }
 
 /// Step B2 · Impact and urgency. Impact: 1 from [`MANY_USERS`] affected
@@ -92,33 +94,36 @@ pub fn route(category: Category, priority: u8) -> Queue {
 /// Step B5 · Link. The index of the incident in `incidents` that the ticket
 /// describes, or `None`. An incident fits when all three hold:
 /// - **time**: the ticket arrived no earlier than [`link_grace`] before the
-///   incident opened, and, if it resolved, no later than `link_grace` after;
-/// - **service**: the ticket names no service, or one of the incident's;
-/// - **symptom**: `category` is among the incident's symptoms.
+///   incident opened (`opened_at`), and, if it resolved (`resolved_at` is
+///   `Some`), no later than `link_grace` after;
+/// - **service**: the ticket names no service (`ticket.service` is `None`),
+///   or one of the incident's `services`;
+/// - **symptom**: `category` is among the incident's `symptoms`.
 ///
-/// Of several that fit, take the one opened most recently (the earlier in
-/// the slice on a tie).
+/// Given: the walk, and of several that fit, the one opened most recently
+/// (the earlier in the slice on a tie). You write `fits`: whether one
+/// incident fits the ticket.
 pub fn find_incident(
     ticket: &Ticket,
     category: Category,
     incidents: &[OpenIncident],
 ) -> Option<usize> {
-    // BEGIN SOLUTION find_incident: keep incidents matching time window, service and symptom; latest opened wins
-    let t = ticket.received_at;
-    let grace = link_grace();
-    let mut best: Option<usize> = None;
-    for (i, inc) in incidents.iter().enumerate() {
+    let fits = |inc: &OpenIncident| -> bool {
+        // BEGIN SOLUTION find_incident: the time window with its grace on both sides, the service, and the symptom must all agree
+        let (t, grace) = (ticket.received_at, link_grace());
         let in_time = t >= inc.opened_at - grace && inc.resolved_at.is_none_or(|r| t <= r + grace);
         let same_service = ticket
             .service
             .as_ref()
             .is_none_or(|s| inc.services.contains(s));
-        let same_symptom = inc.symptoms.contains(&category);
-        let fits = in_time && same_service && same_symptom;
-        if fits && best.is_none_or(|b| inc.opened_at > incidents[b].opened_at) {
+        in_time && same_service && inc.symptoms.contains(&category)
+        // END SOLUTION
+    };
+    let mut best: Option<usize> = None;
+    for (i, inc) in incidents.iter().enumerate() {
+        if fits(inc) && best.is_none_or(|b| inc.opened_at > incidents[b].opened_at) {
             best = Some(i);
         }
     }
     best
-    // END SOLUTION
 }

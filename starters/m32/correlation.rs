@@ -24,26 +24,71 @@ pub fn fingerprint(labels: &BTreeMap<String, String>) -> Fingerprint {
 /// Step A2 · Deduplicate. Fold the records (in order of arrival) that have
 /// the same fingerprint into one [`Deduped`] each, in order of each
 /// fingerprint's first arrival, the way Alertmanager 0.25.0 stores repeats.
-/// Each record that arrives meets the alert stored so far (`old`); compare
-/// their [`Activity`](crate::alert::Activity) (`start` is `starts_at`, `end`
-/// is `activity.until`):
+///
+/// Given: the bookkeeping (where each fingerprint's alert is, its first
+/// record stored as it is, `records` counting every record) and, for a
+/// merge, which end wins ([`with_winning_end`]). You write what happens when
+/// a record meets the alert stored so far (`old`); compare their spans, from
+/// `starts_at` to `activity.until`:
 ///
 /// - **They overlap** when the new end lies strictly inside `old`'s span, or
 ///   the new start does: `old.start < new.end < old.end` or
-///   `old.start < new.start < old.end`. Then **merge**: the new record, with
-///   the earlier of the two starts; for the end, if the new record had
-///   already ended when it arrived (`activity.resolved_at(new.received)`),
-///   the later end wins only when `old` had ended by then too; if it had not,
-///   `old`'s end wins when it is later and is not a timeout's. Take the
-///   winner's `activity.until` **and** its `ends_at` (the two travel
-///   together); the timeout flag and `received` stay the new record's.
+///   `old.start < new.start < old.end`. Then **merge**: the new record with
+///   the **earlier** of the two starts and the end [`with_winning_end`]
+///   gives.
 /// - **Otherwise** the new record **replaces** the stored one, start and
 ///   all: a re-fire after a resolve is a new activity.
 ///
-/// Either way the first known `deploy` stays (the desk's own field), and
-/// `records` counts every record of the fingerprint.
+/// Either way the first known `deploy` stays (the desk's own field).
 pub fn dedup(records: &[Alert]) -> Vec<Deduped> {
-    todo!("dedup: merge overlapping activity, replace otherwise; first arrival first")
+    let mut out: Vec<Deduped> = Vec::new();
+    // Where each fingerprint's alert is in `out`.
+    let mut seen: BTreeMap<Fingerprint, usize> = BTreeMap::new();
+    for record in records {
+        let fp = fingerprint(&record.labels);
+        let Some(&i) = seen.get(&fp) else {
+            // The first record of this fingerprint is stored as it came.
+            seen.insert(fp, out.len());
+            out.push(Deduped {
+                alert: record.clone(),
+                fingerprint: fp,
+                records: 1,
+            });
+            continue;
+        };
+        let d = &mut out[i];
+        d.records += 1;
+        todo!("dedup: overlapping spans merge (the earlier start, the winning end), anything else replaces; the first known deploy stays")
+    }
+    out
+}
+
+/// Given: the end of a merge, as Alertmanager 0.25.0's `Alert.Merge`
+/// chooses it. `merged` is the new record (with the earlier start already
+/// set); it keeps its own end unless `old`'s wins:
+///
+/// - if the new record had already ended when it arrived
+///   (`activity.resolved_at(received)`), `old`'s end wins only when `old`
+///   had ended by then too and ends later (two replicas resolve at slightly
+///   different times; a late resolve must not move the end back);
+/// - if it had not, `old`'s end wins when it is later and was *sent*: a
+///   timeout's end never beats a sent one.
+///
+/// The winner's `activity.until` and `ends_at` travel together; the
+/// timeout flag and `received` stay the new record's.
+fn with_winning_end(old: &Alert, mut merged: Alert) -> Alert {
+    let now = merged.activity.received;
+    let (old_end, new_end) = (old.activity.until, merged.activity.until);
+    let old_wins = if merged.activity.resolved_at(now) {
+        old.activity.resolved_at(now) && old_end > new_end
+    } else {
+        old_end > new_end && !old.activity.timeout
+    };
+    if old_wins {
+        merged.activity.until = old_end;
+        merged.ends_at = old.ends_at;
+    }
+    merged
 }
 
 /// Step A3 · Group key. One `(name, value)` pair per distinct label name in

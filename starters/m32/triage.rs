@@ -9,13 +9,23 @@ use crate::ticket::{
     Assessment, Category, Classification, Queue, Ticket, KEYWORDS, MANY_USERS, SOME_USERS,
 };
 
-/// Step B1 · Classify. Lowercase the text; for each category of [`KEYWORDS`],
-/// collect the phrases that occur in it (substring match, table order). The
-/// category with the most phrases found wins, the earlier one in the table on
-/// a tie; with no phrase found at all it is [`Category::Other`] with nothing
-/// matched.
+/// Step B1 · Classify. For each category of [`KEYWORDS`], in table order,
+/// collect the phrases that occur in the text (substring match, phrase
+/// order). The category with the most phrases found wins, the earlier one in
+/// the table on a tie (the table's order, not the order `Category` declares
+/// its variants in); with no phrase found at all it is [`Category::Other`]
+/// with nothing matched. Given: the lowercased text, the walk over the table
+/// and the best so far; you write one category's turn.
 pub fn classify(text: &str) -> Classification {
-    todo!("classify: count each category's keywords in the lowercased text, most wins, table order on a tie")
+    let lower = text.to_lowercase();
+    let mut best = Classification {
+        category: Category::Other,
+        matched: Vec::new(),
+    };
+    for (category, words) in KEYWORDS {
+        todo!("classify: the category's phrases found in the lowercased text; more than the best so far wins, so the earlier wins a tie")
+    }
+    best
 }
 
 /// Step B2 · Impact and urgency. Impact: 1 from [`MANY_USERS`] affected
@@ -45,16 +55,28 @@ pub fn route(category: Category, priority: u8) -> Queue {
 /// Step B5 · Link. The index of the incident in `incidents` that the ticket
 /// describes, or `None`. An incident fits when all three hold:
 /// - **time**: the ticket arrived no earlier than [`link_grace`] before the
-///   incident opened, and, if it resolved, no later than `link_grace` after;
-/// - **service**: the ticket names no service, or one of the incident's;
-/// - **symptom**: `category` is among the incident's symptoms.
+///   incident opened (`opened_at`), and, if it resolved (`resolved_at` is
+///   `Some`), no later than `link_grace` after;
+/// - **service**: the ticket names no service (`ticket.service` is `None`),
+///   or one of the incident's `services`;
+/// - **symptom**: `category` is among the incident's `symptoms`.
 ///
-/// Of several that fit, take the one opened most recently (the earlier in
-/// the slice on a tie).
+/// Given: the walk, and of several that fit, the one opened most recently
+/// (the earlier in the slice on a tie). You write `fits`: whether one
+/// incident fits the ticket.
 pub fn find_incident(
     ticket: &Ticket,
     category: Category,
     incidents: &[OpenIncident],
 ) -> Option<usize> {
-    todo!("find_incident: keep incidents matching time window, service and symptom; latest opened wins")
+    let fits = |inc: &OpenIncident| -> bool {
+        todo!("find_incident: the time window with its grace on both sides, the service, and the symptom must all agree")
+    };
+    let mut best: Option<usize> = None;
+    for (i, inc) in incidents.iter().enumerate() {
+        if fits(inc) && best.is_none_or(|b| inc.opened_at > incidents[b].opened_at) {
+            best = Some(i);
+        }
+    }
+    best
 }

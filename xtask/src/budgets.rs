@@ -23,6 +23,7 @@ use anyhow::{Context, Result};
 use labkit::check::{CheckInfo, CheckKind, Track};
 
 use crate::catalog::Catalog;
+use crate::estimates;
 use crate::modules::{Module, MODULES};
 
 /// Where the table lives, and the lines around it.
@@ -147,77 +148,132 @@ struct Row {
     read: Option<usize>,
 }
 
-/// The budget table of every module, as Markdown.
-pub fn table(root: &Path, catalog: &Catalog) -> Result<String> {
-    let mut out = String::new();
-    for m in MODULES {
-        let checks = checks_of(m, catalog);
-        let mut rows: Vec<Row> = Vec::new();
-        for c in &checks {
-            let step = c.function.clone().unwrap_or_else(|| c.step.clone());
-            let track = if core(c) {
-                Track::Core
-            } else {
-                Track::AfterClass
-            };
-            match rows
-                .iter_mut()
-                .find(|r| r.part == c.part && r.step == step && r.track == track)
-            {
-                Some(r) => {
-                    r.checks.push(c.id.clone());
-                    r.minutes += c.minutes;
-                }
-                None => {
-                    let (written, read) = match (c.kind, &c.file) {
-                        (CheckKind::Step, Some(file)) => {
-                            let solution = file.replacen("starters/", "solutions/", 1);
-                            let sol = std::fs::read_to_string(root.join(&solution))
-                                .with_context(|| format!("reading {solution}"))?;
-                            let starter = std::fs::read_to_string(root.join(file))
-                                .with_context(|| format!("reading {file}"))?;
-                            (
-                                Some(lines_written(&sol).get(&step).copied().unwrap_or(0)),
-                                Some(doc_lines(&starter, &step)),
-                            )
-                        }
-                        _ => (None, None),
-                    };
-                    rows.push(Row {
-                        part: c.part.clone(),
-                        step,
-                        track,
-                        checks: vec![c.id.clone()],
-                        minutes: c.minutes,
-                        written,
-                        read,
-                    });
-                }
+/// A module's steps in guide order, each with its checks, budget and
+/// measured basis.
+fn rows(root: &Path, m: &Module, catalog: &Catalog) -> Result<Vec<Row>> {
+    let checks = checks_of(m, catalog);
+    let mut rows: Vec<Row> = Vec::new();
+    for c in &checks {
+        let step = c.function.clone().unwrap_or_else(|| c.step.clone());
+        let track = if core(c) {
+            Track::Core
+        } else {
+            Track::AfterClass
+        };
+        match rows
+            .iter_mut()
+            .find(|r| r.part == c.part && r.step == step && r.track == track)
+        {
+            Some(r) => {
+                r.checks.push(c.id.clone());
+                r.minutes += c.minutes;
+            }
+            None => {
+                let (written, read) = match (c.kind, &c.file) {
+                    (CheckKind::Step, Some(file)) => {
+                        let solution = file.replacen("starters/", "solutions/", 1);
+                        let sol = std::fs::read_to_string(root.join(&solution))
+                            .with_context(|| format!("reading {solution}"))?;
+                        let starter = std::fs::read_to_string(root.join(file))
+                            .with_context(|| format!("reading {file}"))?;
+                        (
+                            Some(lines_written(&sol).get(&step).copied().unwrap_or(0)),
+                            Some(doc_lines(&starter, &step)),
+                        )
+                    }
+                    _ => (None, None),
+                };
+                rows.push(Row {
+                    part: c.part.clone(),
+                    step,
+                    track,
+                    checks: vec![c.id.clone()],
+                    minutes: c.minutes,
+                    written,
+                    read,
+                });
             }
         }
-        let sums = core_minutes(&checks);
+    }
+    Ok(rows)
+}
+
+/// What is wrong with the trial estimates of every module (see
+/// [`crate::estimates`]): a core step without one, one that names no step
+/// or no report, a part whose core cannot fit by the trial's own count.
+pub fn estimate_problems(root: &Path, catalog: &Catalog) -> Result<Vec<String>> {
+    let estimates = estimates::load(root)?;
+    let mut out = Vec::new();
+    for m in MODULES {
+        let rows = rows(root, m, catalog)?;
+        let steps: Vec<estimates::Step<'_>> = rows
+            .iter()
+            .map(|r| estimates::Step {
+                part: &r.part,
+                name: &r.step,
+                core: r.track == Track::Core,
+            })
+            .collect();
+        let slots: Vec<(&str, u32)> = m.slots.iter().map(|s| (s.part, s.minutes)).collect();
+        out.extend(estimates::problems(
+            root, m.name, &steps, &slots, &estimates,
+        ));
+    }
+    Ok(out)
+}
+
+/// The budget table of every module, as Markdown, with each step's trial
+/// estimate beside its budget.
+pub fn table(root: &Path, catalog: &Catalog) -> Result<String> {
+    let estimates = estimates::load(root)?;
+    let mut out = String::new();
+    for m in MODULES {
+        let rows = rows(root, m, catalog)?;
+        let estimate =
+            |r: &Row| estimates.get(&(m.name.to_string(), r.part.clone(), r.step.clone()));
+        let sums = core_minutes(&checks_of(m, catalog));
         let slots: Vec<String> = m
             .slots
             .iter()
             .map(|s| {
+                let (mut low, mut high) = (0, 0);
+                for e in rows
+                    .iter()
+                    .filter(|r| r.part == s.part && r.track == Track::Core)
+                    .filter_map(estimate)
+                {
+                    low += e.low;
+                    high += e.high;
+                }
                 format!(
-                    "Part {} core {} of {} min",
+                    "Part {} core {} of {} min, trial {}",
                     s.part,
                     sums.get(s.part).copied().unwrap_or(0),
-                    s.minutes
+                    s.minutes,
+                    estimates::range(low, high)
                 )
             })
             .collect();
-        let _ = writeln!(out, "**{} · {}** ({})\n", m.name, m.title, slots.join(", "));
+        let _ = writeln!(out, "**{} · {}** ({})\n", m.name, m.title, slots.join("; "));
         out.push_str(
-            "| part | step | track | checks | budget (min) | lines written | doc lines read |\n\
-             |---|---|---|---|--:|--:|--:|\n",
+            "| part | step | track | checks | budget (min) | trial (min) | lines written | doc lines read |\n\
+             |---|---|---|---|--:|--:|--:|--:|\n",
         );
+        let mut reports: Vec<&str> = Vec::new();
         for r in &rows {
             let n = |x: Option<usize>| x.map_or("story".to_string(), |v| v.to_string());
+            let trial = match estimate(r) {
+                Some(e) => {
+                    if !reports.contains(&e.report.as_str()) {
+                        reports.push(&e.report);
+                    }
+                    e.range()
+                }
+                None => "–".to_string(),
+            };
             let _ = writeln!(
                 out,
-                "| {} | `{}` | {} | {} | {} | {} | {} |",
+                "| {} | `{}` | {} | {} | {} | {} | {} | {} |",
                 r.part,
                 r.step,
                 match r.track {
@@ -226,9 +282,13 @@ pub fn table(root: &Path, catalog: &Catalog) -> Result<String> {
                 },
                 r.checks.join(", "),
                 r.minutes,
+                trial,
                 n(r.written),
                 n(r.read)
             );
+        }
+        if !reports.is_empty() {
+            let _ = writeln!(out, "\nTrial: {}.", reports.join(", "));
         }
         out.push('\n');
     }

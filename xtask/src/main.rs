@@ -22,6 +22,7 @@ mod check_report;
 mod cli;
 mod codegen;
 mod commands;
+mod estimates;
 mod grade;
 mod guides;
 mod lab;

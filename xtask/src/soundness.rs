@@ -286,6 +286,8 @@ fn verify_checks(root: &Path, only: Option<&'static Module>, t: &mut Tally) -> R
     // The table covers every module: the ones not run here as committed.
     let mut whole = catalog::load(root)?;
     whole.extend(ran.clone());
+    let trials = crate::budgets::estimate_problems(root, &whole)?;
+    t.item(trials.is_empty(), || trials.join("\n"));
     let stale = crate::budgets::stale_docs(root, &whole)?;
     t.item(stale.is_empty(), || {
         format!(

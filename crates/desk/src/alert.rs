@@ -256,7 +256,13 @@ impl Alert {
         Severity::parse(self.label("severity"))
     }
 
-    /// `true` while the alert has no end time.
+    /// `true` while the alert has no end time: the firing test to use.
+    ///
+    /// The time the alerts were read is already applied: the loader keeps
+    /// `ends_at` only for an end at or before [`AsOf::now`] (a resolve) and
+    /// leaves it `None` for an end still in the future, which is how
+    /// Prometheus sends a firing alert. So there is no clock to compare with
+    /// here.
     pub fn is_firing(&self) -> bool {
         self.ends_at.is_none()
     }

@@ -9,7 +9,7 @@ use chrono::TimeDelta;
 use labkit::{SimClock, Trace};
 
 use crate::alert::Alert;
-use crate::correlate::{correlate, Correlation, CorrelationConfig};
+use crate::correlate::{correlate_by_labels, Correlation, CorrelationConfig};
 use crate::link::Desk;
 use crate::storm::storm;
 use crate::ticket::Ticket;
@@ -127,7 +127,9 @@ pub fn run(seed: u64) -> Trace {
     );
 
     let config = CorrelationConfig::default();
-    let c = correlate(&storm.alerts, &config);
+    // The causes (step A5, after class) are asked for after the stages
+    // that labels alone decide are printed.
+    let mut c = correlate_by_labels(&storm.alerts, &config);
     trace.note(
         ACTOR,
         format!(
@@ -171,6 +173,7 @@ pub fn run(seed: u64) -> Trace {
             ),
         );
     }
+    c.find_causes(&config.topology);
     for inc in &c.incidents {
         let cause = inc
             .cause

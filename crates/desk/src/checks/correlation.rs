@@ -388,6 +388,19 @@ pub(super) fn group_key_takes_the_group_by_labels() -> CheckResult {
         pairs(&[("cluster", "eu"), ("service", "api")]),
         "sorted by name, each name once"
     );
+    // Label names are case-sensitive in Prometheus and Alertmanager:
+    // `Cluster` is another label than `cluster`.
+    let cased = a.clone().with_label("Cluster", "us");
+    ensure_eq!(
+        key(&cased, &["cluster"]),
+        pairs(&[("cluster", "eu")]),
+        "label names are compared exactly: `Cluster` is not `cluster`"
+    );
+    ensure_eq!(
+        key(&cased, &["Cluster", "service"]),
+        pairs(&[("Cluster", "us"), ("service", "api")]),
+        "label names are compared exactly, and sorted byte by byte (upper case first)"
+    );
     let mut rng = SimRng::seed(3203);
     let names = [
         "alertname",
