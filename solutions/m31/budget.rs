@@ -45,6 +45,8 @@ pub fn burn_rate(error_ratio: f64, slo: &Slo) -> f64 {
 
 /// The share of the whole period's error budget that burning at `burn` for
 /// `over` spends: 14.4× for one hour of a 30-day SLO spends 0.02 (2%).
+/// Compare `over` with `slo.period()` in one fine unit
+/// (`TimeDelta::num_milliseconds`): `num_hours` would drop the minutes.
 pub fn budget_spent(slo: &Slo, burn: f64, over: TimeDelta) -> f64 {
     // BEGIN SOLUTION budget_spent: burn times the fraction of the SLO period that `over` covers
     let over = over.num_milliseconds() as f64;

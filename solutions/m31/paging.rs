@@ -27,10 +27,15 @@ pub fn tier_fires(threshold: Rate, long: Option<Rate>, short: Option<Rate>) -> b
 ///
 /// - every tier whose windows both have data is *judged*; a tier fires per
 ///   [`tier_fires`];
+/// - walk `policy.tiers()` with their indices; a tier's burns are
+///   `burns.get(tier.long)` and `burns.get(tier.short)`, and it fires per
+///   `tier_fires(tier.threshold, long, short)`;
 /// - if any tier fires, send **one** notification: the first firing tier
-///   that pages, or else the first firing tier (policy order is urgency
-///   order). Build it with `Alert::from_tier(policy, index, burns, &firing)`
-///   so the other firing tiers are listed in it;
+///   whose `tier.notification` is `Notification::Page`, or else the first
+///   firing tier (a page beats a ticket wherever the policy lists them).
+///   Build it with `Alert::from_tier(policy, index, burns, &firing)` so the
+///   other firing tiers are listed in it; it is `None` only for an index
+///   outside the policy, which cannot happen here;
 /// - if none fires, `BurnDecision::Quiet` when at least one tier was judged, and
 ///   `BurnDecision::NoData` when none could be.
 pub fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> BurnDecision {

@@ -103,9 +103,12 @@ pub fn assert_intake_and_detect(r: &ShiftReport) -> Vec<Assertion> {
 ///
 /// 4. `IncidentResolved`: the incident's status is `Status::Resolved`.
 /// 5. `SliRecovered`: `sli_after` is at least `slo_target`.
-/// 6. `RegressionCatchesBadRelease`: there is a regression case, the bad
-///    release's canary failed it (its id is in `failed_regressions`), and
-///    last-good answers it right (`last_good_passes_case`).
+/// 6. `RegressionCatchesBadRelease`: there is a regression case
+///    (`r.regression_case`), the bad release's canary
+///    (`r.bad_release_canary`) failed it (its id is in
+///    `failed_regressions`), and last-good answers it right
+///    (`r.last_good_passes_case == Some(true)`; `None`, never asked, is no
+///    proof, so it fails too).
 /// 7. `FixPromoted`: the fix's canary decided `Decision::Promote`, and live
 ///    at the end is that candidate, verified.
 ///

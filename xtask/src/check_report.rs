@@ -249,7 +249,12 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
             }
             None => {
                 let site = match (&next.info.file, &next.info.function) {
-                    (Some(f), Some(func)) => format!("write `{func}` in {f}"),
+                    // A step not started is to be written; one that
+                    // fails, panics or crashes is written and to be fixed.
+                    (Some(f), Some(func)) if next.verdict.outcome == Outcome::NotStarted => {
+                        format!("write `{func}` in {f}")
+                    }
+                    (Some(f), Some(func)) => format!("fix `{func}` in {f}"),
                     // A step with no function of its own (a trace, a
                     // break-on-purpose): its name is its heading in the guide.
                     _ if !next.info.step.is_empty() => {

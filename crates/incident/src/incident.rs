@@ -367,9 +367,10 @@ impl Incident {
     /// anything else is [`IncidentError::IllegalTransition`]. `at` may not be
     /// earlier than the latest timeline entry:
     /// [`IncidentError::TimeWentBackwards`]. A refused transition changes
-    /// nothing. An accepted one sets the status, stamps the time it reached
-    /// `to`, and appends a timeline entry of kind [`EntryKind::for_status`]
-    /// with `note` as its text. Written by the learner (`transition` in
+    /// nothing. An accepted one first appends a timeline entry of kind
+    /// [`EntryKind::for_status`] with `note` as its text (the one call that
+    /// can still be refused), then stamps the time it reached `to`, then sets
+    /// the status. Written by the learner (`transition` in
     /// `starters/m31/respond.rs`).
     pub fn transition(
         &mut self,

@@ -4,7 +4,7 @@
 //!
 //! | level | meaning |
 //! |---|---|
-//! | SEV-1 | critical and customer-visible: the service is broken for users, the SLA is being breached |
+//! | SEV-1 | critical and customer-visible: the service is broken for users |
 //! | SEV-2 | critical for many users, or a core function badly degraded |
 //! | SEV-3 | partial loss: a feature or a minority of users affected |
 //! | SEV-4 | minor: a small inconvenience, a workaround exists |
@@ -65,7 +65,7 @@ impl Severity {
     /// What the level means, in a few words.
     pub fn meaning(self) -> &'static str {
         match self {
-            Severity::Sev1 => "critical, customer-visible, SLA breached",
+            Severity::Sev1 => "critical, customer-visible, broken for users",
             Severity::Sev2 => "critical for many users",
             Severity::Sev3 => "partial loss of function",
             Severity::Sev4 => "minor",
