@@ -16,7 +16,8 @@ use crate::topology::Topology;
 /// [`SEPARATOR`] byte, its **value**, another [`SEPARATOR`], for each label in
 /// sorted order (a `BTreeMap` iterates sorted already). Start from
 /// [`FNV_OFFSET`]; for each byte, XOR it into the hash, then multiply by
-/// [`FNV_PRIME`] with wrapping arithmetic. Annotations play no part.
+/// [`FNV_PRIME`] with wrapping arithmetic. Annotations play no part. The
+/// result is the hash wrapped in the newtype [`Fingerprint`]`(u64)`.
 pub fn fingerprint(labels: &BTreeMap<String, String>) -> Fingerprint {
     // BEGIN SOLUTION fingerprint: FNV-1a over each sorted label name, 0xff, value, 0xff
     let mut hash = FNV_OFFSET;
@@ -40,21 +41,33 @@ pub fn fingerprint(labels: &BTreeMap<String, String>) -> Fingerprint {
 /// fingerprint's first arrival, the way Alertmanager 0.25.0 stores repeats.
 ///
 /// Given: the bookkeeping (where each fingerprint's alert is, its first
-/// record stored as it is, `records` counting every record) and, for a
-/// merge, which end wins ([`with_winning_end`]). You write what happens when
-/// a record meets the alert stored so far (`old`); compare their spans, from
+/// record stored as it came, `records` counting every record, the first
+/// known `deploy` kept) and, for a merge, which end wins
+/// ([`with_winning_end`]). You write `meet`: what is stored when a record
+/// (`new`) meets the alert stored so far (`old`). Their spans run from
 /// `starts_at` to `activity.until`:
 ///
 /// - **They overlap** when the new end lies strictly inside `old`'s span, or
 ///   the new start does: `old.start < new.end < old.end` or
 ///   `old.start < new.start < old.end`. Then **merge**: the new record with
-///   the **earlier** of the two starts and the end [`with_winning_end`]
-///   gives.
+///   the **earlier** of the two starts, passed through [`with_winning_end`].
 /// - **Otherwise** the new record **replaces** the stored one, start and
 ///   all: a re-fire after a resolve is a new activity.
-///
-/// Either way the first known `deploy` stays (the desk's own field).
 pub fn dedup(records: &[Alert]) -> Vec<Deduped> {
+    let meet = |old: &Alert, new: &Alert| -> Alert {
+        // BEGIN SOLUTION dedup: overlapping spans merge (the earlier start, then with_winning_end), anything else replaces
+        let (start, end) = (old.starts_at, old.activity.until);
+        let new_end = new.activity.until;
+        let overlaps =
+            (start < new_end && new_end < end) || (start < new.starts_at && new.starts_at < end);
+        if !overlaps {
+            return new.clone();
+        }
+        let mut merged = new.clone();
+        merged.starts_at = start.min(new.starts_at);
+        with_winning_end(old, merged)
+        // END SOLUTION
+    };
     let mut out: Vec<Deduped> = Vec::new();
     // Where each fingerprint's alert is in `out`.
     let mut seen: BTreeMap<Fingerprint, usize> = BTreeMap::new();
@@ -71,21 +84,11 @@ pub fn dedup(records: &[Alert]) -> Vec<Deduped> {
             continue;
         };
         let d = &mut out[i];
-        d.records += 1;
-        // BEGIN SOLUTION dedup: overlapping spans merge (the earlier start, the winning end), anything else replaces; the first known deploy stays
-        let old = &d.alert;
-        let (start, end) = (old.starts_at, old.activity.until);
-        let new_end = record.activity.until;
-        let overlaps = (start < new_end && new_end < end)
-            || (start < record.starts_at && record.starts_at < end);
-        let mut stored = record.clone();
-        if overlaps {
-            stored.starts_at = start.min(record.starts_at);
-            stored = with_winning_end(old, stored);
-        }
-        stored.deploy = old.deploy.clone().or(stored.deploy);
+        let mut stored = meet(&d.alert, record);
+        // The desk's own field: the first known deploy stays.
+        stored.deploy = d.alert.deploy.clone().or(stored.deploy);
         d.alert = stored;
-        // END SOLUTION
+        d.records += 1;
     }
     out
 }

@@ -22,7 +22,7 @@ pub fn classify(text: &str) -> Classification {
         category: Category::Other,
         matched: Vec::new(),
     };
-    for (category, words) in KEYWORDS {
+    for &(category, words) in KEYWORDS {
         todo!("classify: the category's phrases found in the lowercased text; more than the best so far wins, so the earlier wins a tie")
     }
     best

@@ -228,8 +228,9 @@ pub const GROUP_BY_ALL: &str = "...";
 /// How to correlate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CorrelationConfig {
-    /// Labels whose values make a group; [`GROUP_BY_ALL`] (`...`) alone
-    /// means every label.
+    /// Labels whose values make a group; [`GROUP_BY_ALL`] (`...`) means
+    /// every label. Alertmanager's configuration accepts `...` only alone;
+    /// `group_key` honours it wherever it appears.
     pub group_by: Vec<String>,
     /// Inhibition rules, applied in order; the first that mutes an alert is
     /// the one reported.

@@ -8,8 +8,9 @@
 
 /// `true` when `digits` (ASCII digits only, separators already removed) pass
 /// the Luhn checksum: from the rightmost digit leftwards, double every second
-/// digit, subtract 9 from any result above 9, add everything up; the number
-/// is valid when the total is a multiple of 10.
+/// digit (the rightmost itself is not doubled, the one left of it is),
+/// subtract 9 from any result above 9, add everything up; the number is
+/// valid when the total is a multiple of 10.
 ///
 /// `luhn_valid("4111111111111111")` is `true`; change any one digit and it
 /// becomes `false`. Given: the refusal of empty or non-digit input, and the
