@@ -40,7 +40,9 @@ pub fn classify(text: &str) -> Classification {
 /// Step B2 · Impact and urgency. Impact: 1 from [`MANY_USERS`] affected
 /// users up, 2 from [`SOME_USERS`] up, else 3. Urgency: 1 when work is
 /// blocked with no workaround, 2 when blocked but a workaround exists, 3 when
-/// work is not blocked.
+/// work is not blocked. The ticket's facts are its fields `users_affected`
+/// (`u32`), `work_blocked` and `workaround` (`bool`); return
+/// `Assessment { impact, urgency }`.
 pub fn assess(ticket: &Ticket) -> Assessment {
     // BEGIN SOLUTION assess: impact from users affected, urgency from blocked work and workarounds
     let impact = if ticket.users_affected >= MANY_USERS {
@@ -62,8 +64,8 @@ pub fn assess(ticket: &Ticket) -> Assessment {
 /// Step B3 · Priority, by the ITIL matrix: impact and urgency each run from
 /// 1 (high) to 3 (low); priority runs from 1 (Critical) to 5 (Planning). An
 /// impact or urgency outside 1..=3 is not on the matrix:
-/// `DeskError::NotOnMatrix` naming which one (`"impact"` or `"urgency"`)
-/// and its value, impact first when both are off.
+/// `DeskError::NotOnMatrix { what, value }` naming which one (`what` is
+/// `"impact"` or `"urgency"`) and its value, impact first when both are off.
 pub fn priority(impact: u8, urgency: u8) -> Result<u8, DeskError> {
     // BEGIN SOLUTION priority: refuse a level outside 1..=3, then combine impact and urgency with the ITIL matrix
     for (what, value) in [("impact", impact), ("urgency", urgency)] {

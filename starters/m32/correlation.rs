@@ -101,7 +101,9 @@ fn with_winning_end(old: &Alert, mut merged: Alert) -> Alert {
 /// name: a label the alert lacks is left out of the key, as Alertmanager
 /// does. [`GROUP_BY_ALL`] (`...`) in `group_by` means every label of the
 /// alert. An empty `group_by` gives the empty key, so every alert shares one
-/// group.
+/// group. The key is `GroupKey(pairs)`, `pairs` a `Vec<(String, String)>`
+/// of (name, value); `alert.labels` is a `BTreeMap`, so walking it gives the
+/// names sorted already.
 pub fn group_key(alert: &Alert, group_by: &[String]) -> GroupKey {
     todo!("group_key: the group_by labels the alert has, sorted by name; `...` = all of them")
 }

@@ -343,6 +343,66 @@ macro_rules! ensure_eq {
     };
 }
 
+/// A story's reference trace (the text of an insta `.snap` file), declared
+/// before the story runs. A trace check makes it first and compares last:
+///
+/// ```ignore
+/// let reference = Reference::of(include_str!("../../tests/snapshots/trace__x.snap"));
+/// let trace = crate::story::run(SEED);
+/// reference.compare(&trace.to_text())
+/// ```
+///
+/// Declared first, it is known even when the story stops early at a step
+/// the learner has not written: `cargo xtask story` then says whether the
+/// lines so far are the reference's.
+#[derive(Debug, Clone, Copy)]
+pub struct Reference(&'static str);
+
+impl Reference {
+    /// The reference in `snap_file`, noted as the one the running story
+    /// check compares with.
+    pub fn of(snap_file: &'static str) -> Self {
+        if let Ok(mut r) = LAST_REFERENCE.lock() {
+            *r = Some(snap_file);
+        }
+        Self(snap_file)
+    }
+
+    /// Compares `actual` with the reference: [`compare_with_snapshot`].
+    pub fn compare(&self, actual: &str) -> CheckResult {
+        compare_with_snapshot(actual, self.0)
+    }
+}
+
+/// The lines of a trace's text that a comparison looks at: without the
+/// `# title` line and without the line numbers.
+fn compared_lines(text: &str) -> Vec<&str> {
+    text.trim_end()
+        .lines()
+        .filter(|l| !l.starts_with("# "))
+        .map(without_number)
+        .collect()
+}
+
+/// What `story` says of a story that stopped early, against its reference:
+/// that the lines so far are the reference's, or how they differ.
+fn so_far_against(snap_file: &str, so_far: &str) -> String {
+    let reference = compared_lines(snapshot_body(snap_file));
+    let mine = compared_lines(so_far);
+    let same = mine.len() <= reference.len() && reference[..mine.len()] == mine[..];
+    if same {
+        format!(
+            "-- lines 1–{} are the same as the reference's (the reference goes on to line {})",
+            mine.len(),
+            reference.len()
+        )
+    } else {
+        let upto = mine.len().min(reference.len());
+        let diff = crate::diff::diff_lines(&reference[..upto].join("\n"), &mine.join("\n"), 2);
+        format!("-- how the lines so far differ from the reference's:\n{diff}")
+    }
+}
+
 /// Compares a trace the learner's code produced with the reference snapshot
 /// (the text of an insta `.snap` file) and fails with a readable diff.
 ///
@@ -423,6 +483,9 @@ type LastPanic = (String, Option<String>, Option<crate::stall::StepRef>);
 /// prints.
 static LAST_COMPARISON: Mutex<Option<(String, String)>> = Mutex::new(None);
 
+/// The reference the running story check declared ([`Reference::of`]).
+static LAST_REFERENCE: Mutex<Option<&'static str>> = Mutex::new(None);
+
 /// `story`: each story check run in this process, printing the learner's
 /// trace (as far as it got) and how it differs from the reference. A story
 /// check that compares no trace (the storm) says whether its story holds.
@@ -431,6 +494,9 @@ fn tell_stories(checks: &[Check]) -> ExitCode {
     for check in checks.iter().filter(|c| c.kind == CheckKind::Story) {
         if let Ok(mut last) = LAST_COMPARISON.lock() {
             *last = None;
+        }
+        if let Ok(mut r) = LAST_REFERENCE.lock() {
+            *r = None;
         }
         crate::trace::start_capture();
         let report = run_in_process(check);
@@ -454,13 +520,20 @@ fn tell_stories(checks: &[Check]) -> ExitCode {
                 all_match = false;
                 // One numbered list per trace the check started (a check
                 // may run its story twice, as M34's runs two shifts).
-                for trace in &so_far {
+                let reference = LAST_REFERENCE.lock().ok().and_then(|mut r| r.take());
+                for (n, trace) in so_far.iter().enumerate() {
                     let title = match trace.title() {
                         "" => "your story so far".to_string(),
                         t => format!("your story so far: {t}"),
                     };
                     let trace = crate::trace::Trace::from_lines(title, trace.lines().to_vec());
-                    print!("{}", trace.to_text());
+                    let text = trace.to_text();
+                    print!("{text}");
+                    // The reference is the first story's; a second one (a
+                    // check may run its story twice) has none to show.
+                    if let (0, Some(snap)) = (n, reference) {
+                        println!("{}", so_far_against(snap, &text));
+                    }
                 }
                 println!(
                     "-- the story stops here ({}): {}\n",
@@ -854,6 +927,28 @@ pub fn main(checks: &[Check]) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SNAP: &str = "---\nsource: t\n---\n# the story\n 1. a\n 2. b\n 3. c\n";
+
+    #[test]
+    fn a_story_that_stopped_early_is_compared_with_the_reference_so_far() {
+        let same = so_far_against(SNAP, "# your story so far: the story\n1. a\n2. b\n");
+        assert_eq!(
+            same,
+            "-- lines 1–2 are the same as the reference's (the reference goes on to line 3)"
+        );
+        let other = so_far_against(SNAP, "# your story so far\n1. a\n2. x\n");
+        assert!(
+            other.starts_with("-- how the lines so far differ from the reference's:"),
+            "{other}"
+        );
+        assert!(other.contains('x') && other.contains('b'), "{other}");
+        let longer = so_far_against(SNAP, "1. a\n2. b\n3. c\n4. d\n");
+        assert!(
+            longer.contains("differ"),
+            "a story longer than the reference: {longer}"
+        );
+    }
 
     fn check(run: fn() -> CheckResult) -> Check {
         Check {

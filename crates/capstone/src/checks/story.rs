@@ -6,15 +6,14 @@
 //! run here; the shift's numbers are read from its report directly.
 
 use crate::{shift, Scenario};
+use labkit::check::Reference;
 use labkit::{ensure, ensure_eq, CheckResult};
 use release_ops::{Decision, Topic};
 
 pub(super) fn trace_matches_snapshot() -> CheckResult {
+    let reference = Reference::of(include_str!("../../tests/snapshots/trace__shift.snap"));
     let s = shift::run(shift::SEED, Scenario::Clean);
-    labkit::check::compare_with_snapshot(
-        &s.trace.to_text(),
-        include_str!("../../tests/snapshots/trace__shift.snap"),
-    )?;
+    reference.compare(&s.trace.to_text())?;
     // The same shift, diagnosed on shipping questions: its regression case
     // must be about what its question is about, and still do its job.
     let s = shift::run_with_example_about(shift::SEED, Scenario::Clean, Topic::Shipping);

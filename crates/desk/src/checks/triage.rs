@@ -34,7 +34,11 @@ pub(super) fn tickets_are_classified_by_keywords() -> CheckResult {
         ("slow and wrong", Category::Latency),
     ];
     for (text, want) in fixed {
-        ensure_eq!(crate::classify(text).category, want, "\"{text}\"");
+        ensure_eq!(
+            crate::classify(text).category,
+            want,
+            "\"{text}\" (the most phrases wins; on a tie, the category listed first in KEYWORDS)"
+        );
     }
     ensure!(
         crate::classify("nothing to see").matched.is_empty(),

@@ -2,14 +2,15 @@
 //! compared with the reference trace.
 
 use crate::{FailingExample, RegressionCase};
+use labkit::check::Reference;
 use labkit::{ensure_eq, CheckResult};
 
 pub(super) fn trace_matches_snapshot() -> CheckResult {
+    let reference = Reference::of(include_str!(
+        "../../tests/snapshots/trace__m31_bad_hour.snap"
+    ));
     let trace = crate::story::trace(crate::story::SEED);
-    labkit::check::compare_with_snapshot(
-        &trace.to_text(),
-        include_str!("../../tests/snapshots/trace__m31_bad_hour.snap"),
-    )?;
+    reference.compare(&trace.to_text())?;
     // The same story about another incident and another failure: its
     // regression case must come from that postmortem, not be written down.
     let example = FailingExample {

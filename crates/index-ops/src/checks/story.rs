@@ -2,9 +2,11 @@
 //! reference trace.
 
 use super::contains;
+use labkit::check::Reference;
 use labkit::{ensure, CheckResult};
 
 pub(super) fn trace_matches_snapshot() -> CheckResult {
+    let reference = Reference::of(include_str!("../../tests/snapshots/trace__part_a.snap"));
     let run = crate::story::run_part_a(crate::story::SEED);
     let text = run.trace.to_text();
     for value in &run.raw_values {
@@ -18,8 +20,5 @@ pub(super) fn trace_matches_snapshot() -> CheckResult {
         );
     }
     let trace = run.trace;
-    labkit::check::compare_with_snapshot(
-        &trace.to_text(),
-        include_str!("../../tests/snapshots/trace__part_a.snap"),
-    )
+    reference.compare(&trace.to_text())
 }
