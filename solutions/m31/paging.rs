@@ -23,43 +23,43 @@ pub fn tier_fires(threshold: Rate, long: Option<Rate>, short: Option<Rate>) -> b
     // END SOLUTION
 }
 
-/// Evaluates `policy` on `burns` and decides what to send:
+/// Evaluates `policy` on `burns` and decides what to send.
 ///
-/// - every tier whose windows both have data is *judged*; a tier fires per
-///   [`tier_fires`];
-/// - walk `policy.tiers()` with their indices; a tier's burns are
-///   `burns.get(tier.long)` and `burns.get(tier.short)`, and it fires per
-///   `tier_fires(tier.threshold, long, short)`;
+/// Given: the walk over `policy.tiers()` (most urgent first), which judges
+/// every tier whose two windows both have data (`judged`) and lists, by
+/// index, the tiers that fire per your [`tier_fires`] (`firing`). You write
+/// the decision:
+///
 /// - if any tier fires, send **one** notification: the first firing tier
-///   whose `tier.notification` is `Notification::Page`, or else the first
-///   firing tier (a page beats a ticket wherever the policy lists them).
-///   Build it with `Alert::from_tier(policy, index, burns, &firing)` so the
-///   other firing tiers are listed in it; it is `None` only for an index
-///   outside the policy, which cannot happen here;
-/// - if none fires, `BurnDecision::Quiet` when at least one tier was judged, and
-///   `BurnDecision::NoData` when none could be.
+///   whose `notification` is `Notification::Page`, or else the first firing
+///   tier (a page beats a ticket wherever the policy lists them). Build it
+///   with `Alert::from_tier(policy, index, burns, &firing)`, so the other
+///   firing tiers are listed in it, and send it as `BurnDecision::Notify`;
+///   `from_tier` is `None` only for an index outside the policy, which
+///   cannot happen here;
+/// - if none fires, `BurnDecision::Quiet` when at least one tier was judged,
+///   and `BurnDecision::NoData` when none could be.
 pub fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> BurnDecision {
-    // BEGIN SOLUTION evaluate: judge every tier, fold the firing ones into one notification, tell quiet from no data
-    let mut firing = Vec::new();
+    let tiers = policy.tiers();
     let mut judged = false;
-    for (i, tier) in policy.tiers().iter().enumerate() {
+    let mut firing: Vec<usize> = Vec::new();
+    for (i, tier) in tiers.iter().enumerate() {
         let (long, short) = (burns.get(tier.long), burns.get(tier.short));
-        if long.is_some() && short.is_some() {
-            judged = true;
-        }
+        judged |= long.is_some() && short.is_some();
         if tier_fires(tier.threshold, long, short) {
             firing.push(i);
         }
     }
-    let tiers = policy.tiers();
+    // BEGIN SOLUTION evaluate: one notification for every firing tier (the first page, else the first firing tier), and tell quiet from no data
+    let pages = |i: &usize| {
+        tiers
+            .get(*i)
+            .is_some_and(|t| t.notification == Notification::Page)
+    };
     let chosen = firing
         .iter()
         .copied()
-        .find(|i| {
-            tiers
-                .get(*i)
-                .is_some_and(|t| t.notification == Notification::Page)
-        })
+        .find(pages)
         .or(firing.first().copied());
     match chosen.and_then(|i| Alert::from_tier(policy, i, burns, &firing)) {
         Some(alert) => BurnDecision::Notify(alert),

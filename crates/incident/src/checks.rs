@@ -82,7 +82,7 @@ pub const CHECKS: &[Check] = &[
         kind: CheckKind::Step,
         title: "evaluating a policy sends one notification, prefers a page, and tells quiet from no data",
         points: 4,
-        plan: Plan::core(9),
+        plan: Plan::core(7),
         hint: "Judge every tier in policy order. When several fire it is one problem: send one notification, a page before a ticket, the earliest tier first. Quiet means at least one tier could be judged; no data means none could.",
         edit: Some(edits::EVALUATE),
         run: paging::evaluate_sends_one_notification,
