@@ -24,11 +24,16 @@ use crate::manager::{ChecklistStep, ReleaseManager, RollbackReport};
 ///
 /// Given: everything that can fail, looked up *before* the first change, so
 /// a refused rollback (nothing live, no last-good release) changes nothing;
-/// and step 1, whose record opens `steps`. You write steps 2 to 8. The watch
-/// cools the service from the release rolled back (`bad`) to the one coming
-/// back (`good`): `watch_exit_targets(bad, good)`. It returns
-/// `ChecklistStep::Watch(w)`; the watch turned green when `w.green_at` is
-/// `Some(minute)` ([`ChecklistStep::turned_green`] says so).
+/// and step 1, whose record opens `steps`. You write steps 2 to 8, pushing
+/// what each call returns: `freeze_writers()`, `flip_pointer(&to)`,
+/// `rotate_cache_namespace()`, `throttle(true)`, then
+/// `watch_exit_targets(bad, good)`, which cools the service from the release
+/// rolled back (`bad`) to the one coming back (`good`, whose p95 is the
+/// latency baseline); then, only if the watch turned green, `throttle(false)`
+/// and `unfreeze_writers()`. The watch is `ChecklistStep::Watch(w)`, green
+/// when `w.green_at` is `Some(minute)`: ask [`ChecklistStep::turned_green`]
+/// before you push it (the push moves it). Never green: stop after it, with
+/// writers frozen, for a person to take over.
 pub fn rollback(manager: &mut ReleaseManager) -> Result<RollbackReport> {
     let to = manager.rollback_target()?;
     let from = manager.live_version()?.to_string();

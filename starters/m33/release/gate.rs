@@ -11,7 +11,10 @@ use crate::verdict::{GatePolicy, GateReason, GateVerdict, Side};
 ///
 /// Scores are whole counts (`passed` out of `total`); decide with whole
 /// numbers only, so the boundary is exact (0.882 vs 0.9 is exactly 2%, but
-/// `0.882 >= 0.98 * 0.9` is false in floating point).
+/// `0.882 >= 0.98 * 0.9` is false in floating point). With live `a/b`,
+/// candidate `c/d` and the limit `p`, `c/d ≥ (100 − p)/100 · a/b` is
+/// `100·c·b ≥ (100 − p)·a·d`; compute the products in `u128`
+/// (`u128::from(x)`), where none can overflow.
 ///
 /// No evidence is never within tolerance: a score with `total` 0, or with
 /// more passed than total, on either side, gives `false`.
@@ -32,15 +35,16 @@ pub fn within_tolerance(live: Score, candidate: Score, max_drop_percent: u32) ->
 ///    once (`repeated_cases`: its cases must be one set of unique ids);
 ///    otherwise `InvalidScore` when its `passed` exceeds its `total` or its
 ///    `total` is not the number of `cases` it lists;
-/// 2. `DifferentEvalSets` when both sides have evidence but were scored on
-///    different case ids (`case_difference`);
+/// 2. `DifferentEvalSets` when step 1 found nothing wrong with either side
+///    but they were scored on different case ids (`case_difference`);
 /// 3. the score drop, if beyond the policy's tolerance
 ///    ([`within_tolerance`] with `policy.max_drop_percent`), *only* when
 ///    steps 1 and 2 found nothing (scores of different things do not
 ///    compare): `GateReason::ScoreDrop { live, candidate, max_drop_percent }`,
 ///    the two scores and the limit;
 /// 4. each failed regression case of the candidate, in the report's order
-///    (`candidate.failed_regressions`): `GateReason::RegressionFailed { case }`.
+///    (`candidate.failed_regressions`), whatever steps 1 to 3 found:
+///    `GateReason::RegressionFailed { case }`.
 ///
 /// No reasons means pass. Steps 1 and 2 (checking the evidence) and the
 /// verdict at the end are given below; you write steps 3 and 4.
