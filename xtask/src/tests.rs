@@ -1065,6 +1065,11 @@ fn story_prints_the_trace_and_how_it_differs() {
     );
     assert!(text.contains("== m31.b.6"), "{text}");
     assert!(
+        text.lines()
+            .any(|l| l.starts_with("== m31.b.6") && l.ends_with("· after class")),
+        "an after-class story check says so: {text}"
+    );
+    assert!(
         text.contains("-- the same as the reference trace"),
         "{text}"
     );

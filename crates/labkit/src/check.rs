@@ -501,7 +501,11 @@ fn tell_stories(checks: &[Check]) -> ExitCode {
         crate::trace::start_capture();
         let report = run_in_process(check);
         let so_far = crate::trace::stop_capture();
-        println!("== {} · {}", check.id, check.title);
+        let when = match check.plan.track {
+            Track::Core => "",
+            Track::AfterClass => " · after class",
+        };
+        println!("== {} · {}{when}", check.id, check.title);
         let compared = LAST_COMPARISON.lock().ok().and_then(|mut l| l.take());
         match (report.outcome, compared) {
             (Outcome::Pass, Some((trace, _))) => {
