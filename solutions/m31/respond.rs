@@ -34,10 +34,10 @@ pub fn severity_for(alert: &Alert) -> Severity {
 /// `IncidentError::TimeWentBackwards`. A refused transition changes nothing.
 /// An accepted one records a timeline entry of kind
 /// `EntryKind::for_status(to)` with `note` as its text
-/// (`incident.record(…)`), stamps the time it reached `to`
-/// (`set_acknowledged_at`, `set_mitigated_at` or `set_resolved_at`) and sets
-/// the status (`set_status`). Those setters check nothing: the lifecycle's
-/// rules are this function's job.
+/// (`incident.record(at, kind, note)?`, the one call that can still be
+/// refused), then stamps the time it reached `to` ([`stamp`], given), then
+/// sets the status (`incident.set_status(to)`). Those setters check nothing:
+/// the lifecycle's rules are this function's job.
 pub fn transition(
     incident: &mut Incident,
     to: Status,
@@ -54,15 +54,22 @@ pub fn transition(
         return Err(IncidentError::TimeWentBackwards { at, last });
     }
     incident.record(at, EntryKind::for_status(to), note)?;
+    stamp(incident, to, at);
+    incident.set_status(to);
+    Ok(())
+    // END SOLUTION
+}
+
+/// Given: stamps the time `incident` reached `to` (acknowledged, mitigated
+/// or resolved; opening is stamped when the incident is declared). It checks
+/// nothing: call it only once the move is sure.
+fn stamp(incident: &mut Incident, to: Status, at: DateTime<Utc>) {
     match to {
         Status::Acknowledged => incident.set_acknowledged_at(at),
         Status::Mitigated => incident.set_mitigated_at(at),
         Status::Resolved => incident.set_resolved_at(at),
         Status::Open => {}
     }
-    incident.set_status(to);
-    Ok(())
-    // END SOLUTION
 }
 
 /// The play to run first in `runbook`: the fastest *safe* step

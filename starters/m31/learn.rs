@@ -49,8 +49,15 @@ pub fn lint_blame(text: &str) -> Vec<BlameFinding> {
 /// `forbidden`, and the incident id as `origin_incident`. A postmortem
 /// without a failing example is `IncidentError::NoFailingExample`.
 ///
-/// `postmortem.incident_id()` and `postmortem.failing_example()` give you
-/// what you need; the crate calls this as `postmortem.to_eval_case()`.
+/// Given: the incident id and the refusal of a postmortem without a failing
+/// example (`ex`: its `question`, `expected` and `bad_answer`). You build the
+/// case; the crate calls this as `postmortem.to_eval_case()`.
 pub fn to_eval_case(postmortem: &Postmortem) -> Result<RegressionCase, IncidentError> {
+    let incident = postmortem.incident_id();
+    let Some(ex) = postmortem.failing_example() else {
+        return Err(IncidentError::NoFailingExample {
+            incident: incident.to_string(),
+        });
+    };
     todo!("to_eval_case: turn the failing example into a case the release gate can run")
 }

@@ -31,7 +31,8 @@ pub fn tier_fires(threshold: Rate, long: Option<Rate>, short: Option<Rate>) -> b
 ///   with `Alert::from_tier(policy, index, burns, &firing)`, so the other
 ///   firing tiers are listed in it, and send it as `BurnDecision::Notify`;
 ///   `from_tier` is `None` only for an index outside the policy, which
-///   cannot happen here;
+///   cannot happen here, so `chosen.and_then(|i| Alert::from_tier(…))`
+///   lets a `None` fall through to the quiet cases below;
 /// - if none fires, `BurnDecision::Quiet` when at least one tier was judged,
 ///   and `BurnDecision::NoData` when none could be.
 pub fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> BurnDecision {
