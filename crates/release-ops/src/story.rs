@@ -157,30 +157,8 @@ fn part_b_into(seed: u64, t: &mut Trace) -> Result<()> {
         );
     }
 
-    // 3. A bad build canaried: rolled back before users see it.
-    m.advance(TimeDelta::minutes(5));
-    let c = m.canary("v2")?;
-    t.at(
-        m.now(),
-        "rel",
-        format!(
-            "canary v2 vs live v1: {} ({}) -> {}; live stays {}",
-            c.verdict,
-            topic_line(&c),
-            c.decision.to_string().to_uppercase(),
-            m.live().unwrap_or("-")
-        ),
-    );
-    match m.promote("v2") {
-        Ok(()) => t.at(
-            m.now(),
-            "rel",
-            "v2 promoted without approval (it should not be)",
-        ),
-        Err(e) => t.at(m.now(), "rel", format!("promote v2 refused: {e}")),
-    }
-
-    // 4. The same build shipped without a canary, and rolled back.
+    // 3. A bad build shipped without a canary, and rolled back by the
+    //    checklist (the core of Part B: the canary is after class).
     m.advance(TimeDelta::minutes(5));
     m.deploy("v2")?;
     t.at(
@@ -224,6 +202,29 @@ fn part_b_into(seed: u64, t: &mut Trace) -> Result<()> {
             "a second rollback went somewhere (it should not)",
         ),
         Err(e) => t.at(m.now(), "rel", format!("a second rollback is refused: {e}")),
+    }
+
+    // 4. The same build canaried: refused before users see it.
+    m.advance(TimeDelta::minutes(5));
+    let c = m.canary("v2")?;
+    t.at(
+        m.now(),
+        "rel",
+        format!(
+            "canary v2 vs live v1: {} ({}) -> {}; live stays {}",
+            c.verdict,
+            topic_line(&c),
+            c.decision.to_string().to_uppercase(),
+            m.live().unwrap_or("-")
+        ),
+    );
+    match m.promote("v2") {
+        Ok(()) => t.at(
+            m.now(),
+            "rel",
+            "v2 promoted without approval (it should not be)",
+        ),
+        Err(e) => t.at(m.now(), "rel", format!("promote v2 refused: {e}")),
     }
 
     // 5. The incident becomes a regression case; the fix ships through the canary.

@@ -21,8 +21,11 @@ use crate::manager::{CanaryReport, Decision, ReleaseManager};
 ///
 /// Given: the refusals before any work (the live version is copied into a
 /// `String`, so `manager` is free to change later) and the report at the
-/// end. You write the block that scores both, asks the gate, decides and
-/// approves or withdraws, and ends with the four values the report needs.
+/// end. You write the block that scores both (`manager.evaluate(v)?`: an
+/// unknown version is an error, passed on with `?`), asks the gate
+/// (`judge(&manager.policy(), …)`; `policy()` returns a copy), decides by
+/// `verdict.passed()`, approves or withdraws, and ends with the four values
+/// the report needs.
 pub fn canary(manager: &mut ReleaseManager, candidate: &str) -> Result<CanaryReport> {
     let live = manager.live_version()?.to_string();
     if live == candidate {
