@@ -37,14 +37,16 @@ pub fn tier_fires(threshold: Rate, long: Option<Rate>, short: Option<Rate>) -> b
 ///   and `BurnDecision::NoData` when none could be.
 pub fn evaluate(policy: &BurnPolicy, burns: &WindowBurns) -> BurnDecision {
     let tiers = policy.tiers();
-    let mut judged = false;
-    let mut firing: Vec<usize> = Vec::new();
-    for (i, tier) in tiers.iter().enumerate() {
-        let (long, short) = (burns.get(tier.long), burns.get(tier.short));
-        judged |= long.is_some() && short.is_some();
-        if tier_fires(tier.threshold, long, short) {
-            firing.push(i);
-        }
-    }
+    // Whether any tier could be judged: both of its windows had data.
+    let judged = tiers
+        .iter()
+        .any(|t| burns.get(t.long).is_some() && burns.get(t.short).is_some());
+    // The tiers that fire, by index, most urgent first.
+    let firing: Vec<usize> = (0..tiers.len())
+        .filter(|&i| {
+            let t = &tiers[i];
+            tier_fires(t.threshold, burns.get(t.long), burns.get(t.short))
+        })
+        .collect();
     todo!("evaluate: one notification for every firing tier (the first page, else the first firing tier), and tell quiet from no data")
 }

@@ -380,17 +380,6 @@ pub fn run_with(
         .collect();
     kinds.sort();
     trace.note("m31", format!("action items: {}", kinds.join(", ")));
-    let findings = postmortem.lint();
-    trace.note(
-        "m31",
-        format!(
-            "blameless lint on the postmortem: {} findings",
-            findings.len()
-        ),
-    );
-    for f in crate::lint_blame("Dana forgot to run the canary, so it was human error.") {
-        trace.note("m31", format!("lint on a blaming draft: {f}"));
-    }
     let case = postmortem.to_eval_case()?;
     trace.note(
         "m31",
@@ -413,6 +402,19 @@ pub fn run_with(
             ))
         ),
     );
+    // The lint (step B4, after class) comes last, so a core-only story
+    // reaches the regression case.
+    let findings = postmortem.lint();
+    trace.note(
+        "m31",
+        format!(
+            "blameless lint on the postmortem: {} findings",
+            findings.len()
+        ),
+    );
+    for f in crate::lint_blame("Dana forgot to run the canary, so it was human error.") {
+        trace.note("m31", format!("lint on a blaming draft: {f}"));
+    }
     Ok(Shift {
         trace,
         slo,
