@@ -227,7 +227,7 @@ fn judge(which: &[AssertionId], f: fn(&ShiftReport) -> Vec<Assertion>) -> CheckR
             let should_pass = a.check != m.1;
             ensure!(
                 a.passed == should_pass,
-                "with {}: {} should {} (it said: {})",
+                "shift changed: {}. Then {} should {} (it said: {})",
                 m.0,
                 a.check,
                 if should_pass { "pass" } else { "fail" },
