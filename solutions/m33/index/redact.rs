@@ -14,7 +14,8 @@ use crate::redaction::{Finding, Redaction};
 /// does. That answer is `Some((kind, end))`, where `end` is the byte just
 /// after the value, or `None`. You write what happens on a match: copy the
 /// clean text not yet copied (`text[copied..i]`), write the placeholder
-/// (`kind.placeholder()`), record the finding, and carry on right after the
+/// (`kind.placeholder()`), record the finding (`Finding { kind, span }`,
+/// `span` the byte range `i..end` of the original), and carry on right after the
 /// value. Matches start and end on character boundaries, so slicing `text`
 /// at them is safe.
 pub fn redact(text: &str) -> Redaction {
