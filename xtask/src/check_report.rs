@@ -131,7 +131,7 @@ pub fn lab_report(run: &ModuleRun, style: Style) -> String {
         .unwrap_or(0)
         .min(64);
     let mut after_class = false;
-    for c in &run.checks {
+    for c in in_report_order(&run.checks) {
         if c.info.part != part {
             part = &c.info.part;
             after_class = false;
@@ -306,6 +306,30 @@ fn blocker_elsewhere(run: &ModuleRun, check: &CheckRun) -> Option<(String, Strin
         .iter()
         .any(|u| step.file.starts_with(&format!("{}/", u.starters)));
     (!own).then(|| (step.function.clone(), step.file.clone()))
+}
+
+/// The checks as the report lists them: part by part, in the order the
+/// parts first appear, each part's core checks first and then its
+/// extensions under their own heading (a part may plan an extension between
+/// two core steps, as M33's canary sits between the gate and the rollback).
+fn in_report_order(checks: &[CheckRun]) -> Vec<&CheckRun> {
+    let mut parts: Vec<&str> = Vec::new();
+    for c in checks {
+        if !parts.contains(&c.info.part.as_str()) {
+            parts.push(&c.info.part);
+        }
+    }
+    let mut out = Vec::with_capacity(checks.len());
+    for part in parts {
+        for extension in [false, true] {
+            out.extend(
+                checks
+                    .iter()
+                    .filter(|c| c.info.part == part && c.extension() == extension),
+            );
+        }
+    }
+    out
 }
 
 /// The first required check that does not pass, then the first optional one.
@@ -562,5 +586,54 @@ pub fn results(runs: &[ModuleRun], integrity: Integrity) -> Results {
         modules,
         tests,
         integrity,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::CheckRun;
+    use crate::runner::Verdict;
+    use labkit::check::{CheckInfo, CheckKind};
+
+    fn run(id: &str, part: &str, track: Track) -> CheckRun {
+        CheckRun {
+            bin: "b",
+            info: CheckInfo {
+                id: id.into(),
+                part: part.into(),
+                step: "s".into(),
+                kind: CheckKind::Step,
+                title: "t".into(),
+                points: 1,
+                track,
+                minutes: 1,
+                hint: "h".into(),
+                file: None,
+                function: None,
+            },
+            verdict: Verdict {
+                outcome: Outcome::Pass,
+                message: None,
+                output: String::new(),
+                stall: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_core_check_after_an_extension_is_still_listed_with_the_core() {
+        let checks = [
+            run("m.a.1", "A", Track::Core),
+            run("m.b.1", "B", Track::Core),
+            run("m.b.2", "B", Track::AfterClass),
+            run("m.b.3", "B", Track::Core),
+            run("m.x.1", "X", Track::AfterClass),
+        ];
+        let ids: Vec<&str> = in_report_order(&checks)
+            .iter()
+            .map(|c| c.info.id.as_str())
+            .collect();
+        assert_eq!(ids, ["m.a.1", "m.b.1", "m.b.3", "m.b.2", "m.x.1"]);
     }
 }
