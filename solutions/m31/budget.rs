@@ -22,16 +22,15 @@ pub fn sli(counts: &Counts) -> Option<f64> {
     // END SOLUTION
 }
 
-/// The error ratio of `counts`: bad events over valid events, or `None` with
-/// no valid events. The crate calls it as `counts.error_ratio()`.
+/// Given: the error ratio of `counts`, bad events over valid events, or
+/// `None` with no valid events: [`sli`]'s twin, over the bad events. The
+/// crate calls it as `counts.error_ratio()`.
 pub fn error_ratio(counts: &Counts) -> Option<f64> {
-    // BEGIN SOLUTION error_ratio: bad over valid, None when nothing was valid
     let valid = counts.valid();
     if valid == 0 {
         return None;
     }
     Some(counts.bad() as f64 / valid as f64)
-    // END SOLUTION
 }
 
 /// How fast the error budget is being spent: the observed error ratio over

@@ -16,10 +16,15 @@ pub fn sli(counts: &Counts) -> Option<f64> {
     todo!("sli: good over valid, None when nothing was valid")
 }
 
-/// The error ratio of `counts`: bad events over valid events, or `None` with
-/// no valid events. The crate calls it as `counts.error_ratio()`.
+/// Given: the error ratio of `counts`, bad events over valid events, or
+/// `None` with no valid events: [`sli`]'s twin, over the bad events. The
+/// crate calls it as `counts.error_ratio()`.
 pub fn error_ratio(counts: &Counts) -> Option<f64> {
-    todo!("error_ratio: bad over valid, None when nothing was valid")
+    let valid = counts.valid();
+    if valid == 0 {
+        return None;
+    }
+    Some(counts.bad() as f64 / valid as f64)
 }
 
 /// How fast the error budget is being spent: the observed error ratio over

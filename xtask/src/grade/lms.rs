@@ -605,7 +605,7 @@ mod tests {
              e06-empty,Di Egan,di@uni.example,L02,2004,S2004,di.egan,N2004\n\
              kim@uni.example,Kim Lee,kim@uni.example,L02,2005,S2005,kim.lee,\n\
              nat,Nat Ono,,L01,2006,,,\n\
-             pat,Pat Quinn,pat@uni.example,L01,2007,S2007,b08-evaluate,N2007\n",
+             pat,Pat Quinn,pat@uni.example,L01,2007,S2007,b07-evaluate,N2007\n",
         )
         .unwrap();
         let items =
