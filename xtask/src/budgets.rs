@@ -236,14 +236,14 @@ pub fn table(root: &Path, catalog: &Catalog) -> Result<String> {
             .slots
             .iter()
             .map(|s| {
-                let (mut low, mut high) = (0, 0);
+                let (mut low, mut high) = (0.0, 0.0);
                 for e in rows
                     .iter()
                     .filter(|r| r.part == s.part && r.track == Track::Core)
                     .filter_map(estimate)
                 {
-                    low += e.low;
-                    high += e.high;
+                    low += e.low();
+                    high += e.high();
                 }
                 format!(
                     "Part {} core {} of {} min, trial {}",
@@ -264,8 +264,10 @@ pub fn table(root: &Path, catalog: &Catalog) -> Result<String> {
             let n = |x: Option<usize>| x.map_or("story".to_string(), |v| v.to_string());
             let trial = match estimate(r) {
                 Some(e) => {
-                    if !reports.contains(&e.report.as_str()) {
-                        reports.push(&e.report);
+                    for t in &e.trials {
+                        if !reports.contains(&t.report.as_str()) {
+                            reports.push(&t.report);
+                        }
                     }
                     e.range()
                 }
@@ -288,7 +290,7 @@ pub fn table(root: &Path, catalog: &Catalog) -> Result<String> {
             );
         }
         if !reports.is_empty() {
-            let _ = writeln!(out, "\nTrial: {}.", reports.join(", "));
+            let _ = writeln!(out, "\nTrials: {}.", reports.join(", "));
         }
         out.push('\n');
     }

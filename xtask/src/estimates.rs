@@ -13,12 +13,15 @@
 //!
 //! `step` is the step's name in the budget table (the learner function, or
 //! the guide's name for a story check), `low`–`high` the minutes, `report`
-//! the trial report that measured it. `cargo xtask catalog` shows them
-//! beside the budgets in `docs/authoring.md`; `cargo xtask verify` fails
-//! when a core step has no estimate, when an estimate names a step or a
-//! report that does not exist, or when even the low ends of a part's core
-//! estimates add up to more than its slot: then the trial says the part
-//! cannot fit, whatever the budgets claim.
+//! the trial report that measured it. A step tried by several trials of the
+//! same text has a line per trial: one helper's estimate differs from the
+//! next by a few minutes, so a step's range is the mean of its trials'
+//! (a measurement repeated, not the kindest one picked). `cargo xtask
+//! catalog` shows the ranges beside the budgets in `docs/authoring.md`;
+//! `cargo xtask verify` fails when a core step has no estimate, when an
+//! estimate names a step or a report that does not exist, or when even the
+//! low ends of a part's core estimates add up to more than its slot: then
+//! the trials say the part cannot fit, whatever the budgets claim.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -32,7 +35,7 @@ pub const FILE: &str = "docs/trials/estimates.csv";
 const HEADER: &str = "module,part,step,low,high,report";
 
 /// One step's estimate from one trial.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Estimate {
     /// `m31` … `m34`.
     pub module: String,
@@ -40,32 +43,70 @@ pub struct Estimate {
     pub part: String,
     /// The step's name in the budget table.
     pub step: String,
-    /// Minutes at the quick end of the range.
-    pub low: u32,
+    /// Minutes at the quick end of the range (halves are fine: `5.5`).
+    pub low: f64,
     /// Minutes at the slow end of the range.
-    pub high: u32,
+    pub high: f64,
     /// The trial report, a path from the workspace root.
     pub report: String,
 }
 
-impl Estimate {
-    /// The range as the tables print it: `4` or `3–5`.
+/// Every trial's estimate of one step, and the range they give together.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StepEstimate {
+    /// One per trial, in the file's order.
+    pub trials: Vec<Estimate>,
+}
+
+impl StepEstimate {
+    /// The mean of the trials' low ends.
+    pub fn low(&self) -> f64 {
+        self.mean(|e| e.low)
+    }
+
+    /// The mean of the trials' high ends.
+    pub fn high(&self) -> f64 {
+        self.mean(|e| e.high)
+    }
+
+    fn mean(&self, end: impl Fn(&Estimate) -> f64) -> f64 {
+        let n = self.trials.len().max(1) as f64;
+        self.trials.iter().map(end).sum::<f64>() / n
+    }
+
+    /// The range as the tables print it: `4`, `3–5`, or `3–5.5 (2 trials)`.
     pub fn range(&self) -> String {
-        range(self.low, self.high)
+        let r = range(self.low(), self.high());
+        match self.trials.len() {
+            0 | 1 => r,
+            n => format!("{r} ({n} trials)"),
+        }
     }
 }
 
-/// `low` alone when the ends meet, `low–high` otherwise.
-pub fn range(low: u32, high: u32) -> String {
-    if low == high {
-        low.to_string()
+/// Minutes to the nearest half: `4`, `5.5`.
+fn minutes(m: f64) -> String {
+    let halves = (m * 2.0).round() / 2.0;
+    if halves.fract() == 0.0 {
+        format!("{halves:.0}")
     } else {
-        format!("{low}–{high}")
+        format!("{halves:.1}")
+    }
+}
+
+/// `low` alone when the ends meet, `low–high` otherwise, each to the
+/// nearest half minute.
+pub fn range(low: f64, high: f64) -> String {
+    let (l, h) = (minutes(low), minutes(high));
+    if l == h {
+        l
+    } else {
+        format!("{l}–{h}")
     }
 }
 
 /// The estimates keyed by (module, part, step).
-pub type Estimates = BTreeMap<(String, String, String), Estimate>;
+pub type Estimates = BTreeMap<(String, String, String), StepEstimate>;
 
 /// Reads [`FILE`] under `root`. A malformed line is an error that names it.
 pub fn load(root: &Path) -> Result<Estimates> {
@@ -99,13 +140,18 @@ pub fn parse(text: &str) -> Result<Estimates> {
                 fields.len()
             );
         };
-        let minutes = |what: &str, v: &str| -> Result<u32> {
-            v.parse::<u32>()
-                .with_context(|| format!("{at}: {what} `{v}` is not a whole number of minutes"))
+        let minutes = |what: &str, v: &str| -> Result<f64> {
+            let m = v
+                .parse::<f64>()
+                .with_context(|| format!("{at}: {what} `{v}` is not a number of minutes"))?;
+            if !m.is_finite() || m <= 0.0 {
+                bail!("{at}: {what} `{v}` is not a number of minutes above 0");
+            }
+            Ok(m)
         };
         let (low, high) = (minutes("low", low)?, minutes("high", high)?);
-        if low == 0 || low > high {
-            bail!("{at}: the range {low}–{high} is empty or backwards");
+        if low > high {
+            bail!("{at}: the range {low}–{high} is backwards");
         }
         let e = Estimate {
             module: module.to_string(),
@@ -116,9 +162,11 @@ pub fn parse(text: &str) -> Result<Estimates> {
             report: report.to_string(),
         };
         let key = (e.module.clone(), e.part.clone(), e.step.clone());
-        if out.insert(key, e).is_some() {
-            bail!("{at}: a second estimate for {module} Part {part} `{step}`");
+        let step_estimate: &mut StepEstimate = out.entry(key).or_default();
+        if step_estimate.trials.iter().any(|t| t.report == e.report) {
+            bail!("{at}: a second estimate for {module} Part {part} `{step}` from {report}");
         }
+        step_estimate.trials.push(e);
     }
     Ok(out)
 }
@@ -143,11 +191,11 @@ pub fn problems(
     estimates: &Estimates,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    let mut lows: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut lows: BTreeMap<&str, f64> = BTreeMap::new();
     for s in steps {
         let key = (module.to_string(), s.part.to_string(), s.name.to_string());
         match estimates.get(&key) {
-            Some(e) if s.core => *lows.entry(s.part).or_insert(0) += e.low,
+            Some(e) if s.core => *lows.entry(s.part).or_insert(0.0) += e.low(),
             Some(_) => {}
             None if s.core => out.push(format!(
                 "{module} Part {} `{}`: a core step with no trial estimate in {FILE} \
@@ -157,7 +205,11 @@ pub fn problems(
             None => {}
         }
     }
-    for e in estimates.values().filter(|e| e.module == module) {
+    for e in estimates
+        .values()
+        .flat_map(|s| &s.trials)
+        .filter(|e| e.module == module)
+    {
         if !steps.iter().any(|s| s.part == e.part && s.name == e.step) {
             out.push(format!(
                 "{FILE}: {module} Part {} `{}` is not a step of the module",
@@ -173,10 +225,11 @@ pub fn problems(
     }
     for (part, low) in lows {
         if let Some((_, slot)) = slots.iter().find(|(p, _)| *p == part) {
-            if low > *slot {
+            if low > f64::from(*slot) {
                 out.push(format!(
-                    "{module} Part {part}: the trial estimates' low ends add up to {low} min, \
-                     more than the part's {slot} min slot: the trial says the core cannot fit"
+                    "{module} Part {part}: the trial estimates' low ends add up to {} min, \
+                     more than the part's {slot} min slot: the trials say the core cannot fit",
+                    minutes(low)
                 ));
             }
         }
@@ -197,8 +250,24 @@ mod tests {
         let e = parse(GOOD).expect("parses");
         assert_eq!(e.len(), 2);
         let b4 = &e[&("m34".into(), "B".into(), "break it on purpose".into())];
-        assert_eq!((b4.low, b4.high, b4.range()), (8, 10, "8–10".to_string()));
-        assert_eq!(range(4, 4), "4");
+        assert_eq!(
+            (b4.low(), b4.high(), b4.range()),
+            (8.0, 10.0, "8–10".to_string())
+        );
+        assert_eq!(range(4.0, 4.0), "4");
+    }
+
+    #[test]
+    fn several_trials_of_a_step_give_the_mean_of_their_ranges() {
+        let text =
+            format!("{HEADER}\nm31,A,evaluate,7,11,docs/a.md\nm31,A,evaluate,8,14,docs/b.md\n");
+        let e = parse(&text).expect("parses");
+        let ev = &e[&("m31".into(), "A".into(), "evaluate".into())];
+        assert_eq!((ev.low(), ev.high()), (7.5, 12.5));
+        assert_eq!(ev.range(), "7.5–12.5 (2 trials)");
+        let same =
+            format!("{HEADER}\nm31,A,evaluate,7,11,docs/a.md\nm31,A,evaluate,8,14,docs/a.md\n");
+        assert!(format!("{:#}", parse(&same).unwrap_err()).contains("from docs/a.md"));
     }
 
     #[test]
@@ -208,7 +277,9 @@ mod tests {
         let short = format!("{HEADER}\nm33,A,luhn_valid,3,5\n");
         assert!(format!("{:#}", parse(&short).unwrap_err()).contains(":2: 5 fields"));
         let text = format!("{HEADER}\nm33,A,luhn_valid,three,5,r\n");
-        assert!(format!("{:#}", parse(&text).unwrap_err()).contains("`three` is not a whole"));
+        assert!(format!("{:#}", parse(&text).unwrap_err()).contains("`three` is not a number"));
+        let zero = format!("{HEADER}\nm33,A,luhn_valid,0,5,r\n");
+        assert!(format!("{:#}", parse(&zero).unwrap_err()).contains("above 0"));
         let backwards = format!("{HEADER}\nm33,A,luhn_valid,6,5,r\n");
         assert!(format!("{:#}", parse(&backwards).unwrap_err()).contains("backwards"));
         let twice = format!("{HEADER}\nm33,A,s,1,2,r\nm33,A,s,1,2,r\n");
