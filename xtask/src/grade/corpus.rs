@@ -48,6 +48,22 @@ pub fn steps(root: &Path) -> Result<Vec<Step>> {
     Ok(out)
 }
 
+/// Each learner step with the name of the corpus's hand-in that writes it
+/// alone (`b01-sli`, `b02-burn_rate`…), numbered in file order: a step
+/// added or given renumbers the ones after it.
+pub fn step_hand_ins(root: &Path) -> Result<Vec<(Step, String)>> {
+    let mut steps = steps(root)?;
+    steps.dedup_by(|a, b| a.file == b.file && a.name == b.name);
+    Ok(steps
+        .into_iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let name = format!("b{:02}-{}", i + 1, step.name.replace("::", "-"));
+            (step, name)
+        })
+        .collect())
+}
+
 /// How the golden gradebook's class is graded, by root and by an ordinary
 /// user alike: the corpus's `entries` (relative to `here`), contained
 /// (never `--unconfined`), four seconds a check (the endless loop and the
@@ -194,10 +210,9 @@ pub fn build(root: &Path, dir: &Path) -> Result<Vec<String>> {
             .and_then(|h| h.set_modified(old))?;
     }
 
-    let mut steps = steps(root)?;
-    steps.dedup_by(|a, b| a.file == b.file && a.name == b.name);
-    for (i, step) in steps.iter().enumerate() {
-        let sub = m.hand_in(&format!("b{:02}-{}", i + 1, step.name.replace("::", "-")))?;
+    for (step, name) in step_hand_ins(root)? {
+        let step = &step;
+        let sub = m.hand_in(&name)?;
         let done =
             starters::with_steps_done(&step.file, &m.reference(&step.file)?, &|s| s == step.name)?;
         write(&sub, &step.file, &done)?;

@@ -596,16 +596,25 @@ mod tests {
         let snap = include_str!("../snapshots/xtask__tests__gradebook_corpus.snap");
         let book = snap.splitn(3, "---\n").nth(2).unwrap_or_default();
         assert!(book.starts_with("id,"), "{book}");
+        // Pat's hand-in is the corpus's `evaluate` alone, named by its SIS
+        // login (its number moves when a step is added or given).
+        let (_, pat_login) = crate::grade::corpus::step_hand_ins(&crate::root())
+            .unwrap()
+            .into_iter()
+            .find(|(s, _)| s.name == "evaluate")
+            .expect("the corpus has a hand-in for evaluate");
         let roster = Roster::parse(
             "roster",
-            "id,name,email,section,canvas_id,sis_user_id,sis_login_id,idnumber\n\
-             a01-reference,\"Ames, Ada\",ada@uni.example,L01,2001,S2001,ada.ames,N2001\n\
-             d03-near-identical-a,Bo Chen,bo@uni.example,L01,2002,S2002,bo.chen,N2002\n\
-             d04-near-identical-b,Cy Diaz,cy@uni.example,L02,2003,S2003,cy.diaz,N2003\n\
-             e06-empty,Di Egan,di@uni.example,L02,2004,S2004,di.egan,N2004\n\
-             kim@uni.example,Kim Lee,kim@uni.example,L02,2005,S2005,kim.lee,\n\
-             nat,Nat Ono,,L01,2006,,,\n\
-             pat,Pat Quinn,pat@uni.example,L01,2007,S2007,b07-evaluate,N2007\n",
+            &format!(
+                "id,name,email,section,canvas_id,sis_user_id,sis_login_id,idnumber\n\
+                 a01-reference,\"Ames, Ada\",ada@uni.example,L01,2001,S2001,ada.ames,N2001\n\
+                 d03-near-identical-a,Bo Chen,bo@uni.example,L01,2002,S2002,bo.chen,N2002\n\
+                 d04-near-identical-b,Cy Diaz,cy@uni.example,L02,2003,S2003,cy.diaz,N2003\n\
+                 e06-empty,Di Egan,di@uni.example,L02,2004,S2004,di.egan,N2004\n\
+                 kim@uni.example,Kim Lee,kim@uni.example,L02,2005,S2005,kim.lee,\n\
+                 nat,Nat Ono,,L01,2006,,,\n\
+                 pat,Pat Quinn,pat@uni.example,L01,2007,S2007,{pat_login},N2007\n"
+            ),
         )
         .unwrap();
         let items =
