@@ -11,7 +11,7 @@ use crate::ticket::{
 
 /// Step B1 · Classify. For each category of [`KEYWORDS`], in table order,
 /// collect the phrases that occur in the text (substring match, phrase
-/// order). The category with the most phrases found wins, the earlier one in
+/// order) into a `Vec<&'static str>` (`words.iter().copied()`). The category with the most phrases found wins, the earlier one in
 /// the table on a tie (the table's order, not the order `Category` declares
 /// its variants in); with no phrase found at all it is [`Category::Other`]
 /// with nothing matched. Given: the lowercased text, the walk over the table

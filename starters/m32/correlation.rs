@@ -109,8 +109,9 @@ pub fn group_key(alert: &Alert, group_by: &[String]) -> GroupKey {
 }
 
 /// Step A4 · Inhibition. Does `source` mute `target` under `rule`? Yes when
-/// all of these hold: `source` is firing and matches the rule's source side;
-/// `target` matches the target side; every label in `rule.equal` has the same
+/// all of these hold: `source` is firing and matches the rule's source side
+/// (`rule.source`, a list of matchers); `target` matches the target side
+/// (`rule.target`); every label in `rule.equal` has the same
 /// value on both (missing = `""`, use [`Alert::label`]); and it is not the case
 /// that both alerts match *both* sides. Use [`matches_all`].
 pub fn inhibits(rule: &InhibitRule, source: &Alert, target: &Alert) -> bool {

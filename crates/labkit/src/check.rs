@@ -544,6 +544,10 @@ fn tell_stories(checks: &[Check]) -> ExitCode {
                     }
                 }
                 match after_class {
+                    Some(step) if so_far.iter().all(|t| t.lines().is_empty()) => println!(
+                        "-- this story stops at `{step}`, an after-class step, before it tells \
+                         anything: the core path's lines are in the other stories\n"
+                    ),
                     Some(step) => println!(
                         "-- the story stops at `{step}`, an after-class step: the lines above are \
                          as far as the core path goes\n"
